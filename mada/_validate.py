@@ -1,0 +1,132 @@
+"""Argument checks for ``MADA``: each error names the argument and its allowed range."""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+COEFFICIENTS = ("beta1", "beta2", "beta3", "rho", "c", "gamma")
+
+# Hypergradient defaults. Source: the paper's official code (amazon-science/mada_optimizer_search,
+# train_ddp.py for GPT-2 on OpenWebText, and gdtuo.py Meta.clamp), read in
+# ../shared/research/paper-and-theory-notes.md §1.4. The Shakespeare grid used 2.5e-3 for
+# all six with momentum 0.5; the Reddi toy used 0.1 with momentum 0.9 for beta3, rho, c.
+DEFAULT_HYPER_LR = {"beta1": 5e-4, "beta2": 5e-4, "beta3": 0.1, "rho": 0.1, "c": 0.1, "gamma": 0.1}
+DEFAULT_HYPER_MOMENTUM = 0.0
+DEFAULT_HYPER_CLIP = 10.0  # clip_grad_norm_(·, 10.0) per coefficient in the paper's code
+DEFAULT_BOUNDS = {
+    "beta1": (0.01, 0.99),
+    "beta2": (0.501, 0.99),  # "min 0.501 for GPT"
+    "beta3": (0.0, 0.99),
+    "rho": (0.0, 1.0),
+    "c": (0.0, 1.0),
+    "gamma": (0.0, 1.0),
+}
+# The closed ranges each coefficient may take at all; learned bounds must lie inside them.
+RANGES = {
+    "beta1": (0.0, 1.0, "[0, 1)"),
+    "beta2": (0.0, 1.0, "[0, 1)"),
+    "beta3": (0.0, 1.0, "[0, 1)"),
+    "rho": (0.0, 1.0, "[0, 1]"),
+    "c": (0.0, 1.0, "[0, 1]"),
+    "gamma": (0.0, 1.0, "[0, 1]"),
+}
+
+
+def real(name, x):
+    """Return ``x`` as a float, or raise TypeError/ValueError naming ``name``."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(x).__name__} {x!r}")
+    x = float(x)
+    if math.isnan(x):
+        raise ValueError(f"{name} must not be NaN")
+    return x
+
+
+def in_range(name, x, lo, hi, interval):
+    x = real(name, x)
+    ok = lo <= x and (x < hi if interval.endswith(")") else x <= hi)
+    if not ok:
+        raise ValueError(f"{name} must be in {interval}, got {x!r}")
+    return x
+
+
+def coefficient(name, x):
+    lo, hi, interval = RANGES[name]
+    return in_range(name, x, lo, hi, interval)
+
+
+def nonnegative(name, x):
+    x = real(name, x)
+    if not (0.0 <= x < math.inf):
+        raise ValueError(f"{name} must be a finite number >= 0, got {x!r}")
+    return x
+
+
+def pair(name, x, inner):
+    if not isinstance(x, (tuple, list)) or len(x) != 2:
+        raise TypeError(f"{name} must be a pair of numbers, got {x!r}")
+    return tuple(in_range(f"{name}[{i}]", v, 0.0, 1.0, "[0, 1)") for i, v in enumerate(x))
+
+
+def choice(name, x, allowed):
+    if x not in allowed:
+        raise ValueError(f"{name} must be one of {allowed}, got {x!r}")
+    return x
+
+
+def learn_names(learn):
+    """Normalise ``learn``: (), True, or an iterable of coefficient names."""
+    if learn is True:
+        return COEFFICIENTS
+    if learn is False or learn is None:
+        return ()
+    if isinstance(learn, str):
+        learn = (learn,)
+    try:
+        names = tuple(learn)
+    except TypeError:
+        raise TypeError(f"learn must be (), True or an iterable of names, got {learn!r}") from None
+    for n in names:
+        choice("learn entry", n, COEFFICIENTS)
+    return tuple(n for n in COEFFICIENTS if n in names)
+
+
+def per_coefficient(name, value, default, learned, check):
+    """A float for all learned coefficients, or a dict name -> float with defaults filled."""
+    if isinstance(value, dict):
+        for k in value:
+            choice(f"{name} key", k, COEFFICIENTS)
+        return {k: check(f"{name}[{k!r}]", value.get(k, default[k])) for k in learned}
+    if value is None:
+        return {k: check(f"{name}[{k!r}]", default[k]) for k in learned}
+    v = check(name, value)
+    return {k: v for k in learned}
+
+
+def momentum(name, x):
+    return in_range(name, x, 0.0, 1.0, "[0, 1)")
+
+
+def bounds(value, learned, current):
+    """Clamp ranges for learned coefficients; the start value must lie inside."""
+    value = {} if value is None else value
+    if not isinstance(value, dict):
+        raise TypeError(f"bounds must be a dict name -> (lo, hi), got {value!r}")
+    for k in value:
+        choice("bounds key", k, COEFFICIENTS)
+    out = {}
+    for k in learned:
+        lohi = value.get(k, DEFAULT_BOUNDS[k])
+        if not isinstance(lohi, (tuple, list)) or len(lohi) != 2:
+            raise TypeError(f"bounds[{k!r}] must be a pair (lo, hi), got {lohi!r}")
+        lo, hi = (in_range(f"bounds[{k!r}]", v, *RANGES[k]) for v in lohi)
+        if lo > hi:
+            raise ValueError(f"bounds[{k!r}] must have lo <= hi, got {lohi!r}")
+        if not lo <= current[k] <= hi:
+            raise ValueError(
+                f"{k}={current[k]!r} starts outside bounds[{k!r}]=({lo}, {hi}); pass the start "
+                f"value inside, or bounds={{{k!r}: (lo, hi)}} covering it"
+            )
+        out[k] = (lo, hi)
+    return out

@@ -1,0 +1,370 @@
+r"""``MADA``: the meta-adaptive optimizer family of Ozkara et al. (ICML 2024) as a torch optimizer.
+
+The update rule is written in ``mada/_kernel.py``; the hypergradient engine in
+``mada/hyper.py``. This module holds the torch.optim plumbing: argument checks, lazy state,
+the for-loop / foreach dispatch, checkpoints and the non-finite guard.
+
+State buffers (per parameter, created on first use, only for active or learned parts):
+
+====================  ===============================================  ==================
+key                   quantity                                         needed when
+====================  ===============================================  ==================
+``m``                 first moment :math:`m_t`                         γ > 0 or γ learned
+``v``                 second moment :math:`v_t`                        γ > 0 or γ learned
+``v_bar``             long memory :math:`\bar v_t` (average or max)    ρ < 1 or ρ learned
+``n``, ``g_prev``     Adan difference EMA :math:`n_t`, :math:`g_{t-1}`   β3 > 0 or β3 learned
+``ell``               Lion momentum :math:`\ell_t`                     γ < 1 or γ learned
+``g``                 pending gradient (learned mode only, below)      any coefficient learned
+====================  ===============================================  ==================
+
+In learned mode the moments are stored one step behind (:math:`S_{t-1}`, :math:`g_{t-1}`,
+plus the pending :math:`g_t`). The next step replays step t bit for bit while contracting
+:math:`\partial d_t/\partial q` with :math:`g_{t+1}`, so no per-coefficient buffer is kept.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+
+import torch
+from torch.optim import Optimizer
+
+from . import _kernel, _validate, hyper
+from ._ops import FOREACH, LOOP
+
+_LOW_PRECISION = (torch.float16, torch.bfloat16)
+
+
+class MADA(Optimizer):
+    r"""Meta-adaptive optimizer: Adam, AMSGrad/AVGrad, Yogi, Adan and Lion in one update.
+
+    Args:
+        params: iterable of parameters or param-group dicts.
+        lr: learning rate :math:`\alpha \ge 0`.
+        betas: :math:`(\beta_1, \beta_2) \in [0,1)^2`, first and second moment decay.
+        beta3: :math:`\beta_3 \in [0,1)`, Adan gradient-difference weight (0 turns it off).
+        rho: :math:`\rho \in [0,1]`, 1 = Adam's :math:`v_t`, 0 = the long memory :math:`\bar v_t`.
+        c: :math:`c \in [0,1]`, 1 = Adam's squared gradient, 0 = Yogi's additive rule.
+        gamma: :math:`\gamma \in [0,1]`, 1 = adaptive direction, 0 = Lion's sign direction.
+        eps: :math:`\epsilon \ge 0` added to :math:`\sqrt{\hat v_t}`.
+        weight_decay: decoupled weight decay :math:`\lambda \ge 0` (as AdamW).
+        long_memory: ``"average"`` (AVGrad) or ``"max"`` (AMSGrad) for :math:`\bar v_t`.
+        lion_betas: :math:`(\beta^L_1, \beta^L_2)` of the Lion part, true Lion order. The
+            paper's research code forms the sign from the *updated* :math:`\ell_t`; we use
+            :math:`\ell_{t-1}` as Lion (Chen et al., 2023) does.
+        bias_correction: divide by :math:`1-\beta_1^t` and :math:`1-\beta_2^t`. ``False`` is
+            the form the regret theorems analyse.
+        learn: ``()``, ``True`` (all six) or names among beta1, beta2, beta3, rho, c, gamma.
+        hyper_lr, hyper_momentum: float or dict name -> float, per learned coefficient.
+        hyper_clip: clip each hypergradient to [-clip, clip]; ``None`` disables it.
+        bounds: dict name -> (lo, hi) clamp range of a learned coefficient.
+        nonfinite: ``"raise"`` (default), ``"skip"`` (leave everything unchanged) or ``None``
+            (no check, as torch.optim) when a gradient holds inf or NaN.
+        foreach: use ``torch._foreach_*`` kernels; default: when all params are on CUDA.
+
+    Low precision: for float16/bfloat16 parameters the state is float32 and the arithmetic
+    runs in float32; the new parameter is rounded once to its dtype.
+
+    Example:
+        >>> import torch
+        >>> from mada import MADA
+        >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+        >>> opt = MADA([w], lr=0.1, rho=0.0)  # AVGrad
+        >>> for _ in range(3):
+        ...     opt.zero_grad()
+        ...     (w ** 2).sum().backward()
+        ...     opt.step()
+        >>> sorted(opt.state[w])
+        ['m', 'step', 'v', 'v_bar']
+    """
+
+    def __init__(
+        self,
+        params,
+        lr=1e-3,
+        betas=(0.9, 0.999),
+        beta3=0.0,
+        rho=1.0,
+        c=1.0,
+        gamma=1.0,
+        eps=1e-8,
+        weight_decay=0.0,
+        *,
+        long_memory="average",
+        lion_betas=(0.95, 0.98),
+        bias_correction=True,
+        learn=(),
+        hyper_lr=None,
+        hyper_momentum=None,
+        hyper_clip=_validate.DEFAULT_HYPER_CLIP,
+        bounds=None,
+        nonfinite="raise",
+        foreach=None,
+    ):
+        self.nonfinite = _validate.choice("nonfinite", nonfinite, ("raise", "skip", None))
+        defaults = dict(
+            lr=lr, betas=betas, beta3=beta3, rho=rho, c=c, gamma=gamma, eps=eps,
+            weight_decay=weight_decay, long_memory=long_memory, lion_betas=lion_betas,
+            bias_correction=bias_correction, learn=learn, hyper_lr=hyper_lr,
+            hyper_momentum=hyper_momentum, hyper_clip=hyper_clip, bounds=bounds,
+            foreach=foreach,
+        )  # fmt: skip
+        _check_group(dict(defaults))  # fail before torch touches params
+        super().__init__(params, defaults)
+
+    def add_param_group(self, param_group):
+        super().add_param_group(param_group)
+        _check_group(self.param_groups[-1])
+
+    @classmethod
+    def preset(cls, name, params, **overrides):
+        """Build the named corner (see ``mada.presets``); keyword overrides win."""
+        from .presets import preset_kwargs
+
+        return cls(params, **{**preset_kwargs(name), **overrides})
+
+    @property
+    def coefficients(self):
+        """Group 0's current coefficients as Python floats."""
+        return hyper.coefficients(self.param_groups[0])
+
+    @property
+    def hypergradients(self):
+        """Group 0's last hypergradients h_q (empty before the first hyper-update)."""
+        return dict(self.param_groups[0]["hypergrad"])
+
+    # ---------------------------------------------------------------- step
+    @torch.no_grad()
+    def step(self, closure=None):
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        work = [self._collect(group) for group in self.param_groups]
+        if self.nonfinite is not None and not _all_finite(work):
+            if self.nonfinite == "raise":
+                raise FloatingPointError(
+                    "MADA.step got a non-finite gradient; pass nonfinite='skip' to skip such "
+                    "steps or nonfinite=None to apply them"
+                )
+            return loss
+        sums = [self._replay(group, items) for group, items in zip(self.param_groups, work)]
+        hyper.update(self.param_groups, sums)
+        for group, items in zip(self.param_groups, work):
+            self._advance_and_apply(group, items)
+        return loss
+
+    def _collect(self, group):
+        """(index, param, compute-param, grad) for params with a gradient; init state."""
+        items = []
+        for i, p in enumerate(group["params"]):
+            if p.grad is None:
+                continue
+            if p.grad.is_sparse:
+                raise TypeError("MADA does not support sparse gradients; use dense gradients")
+            if p.is_complex():
+                raise TypeError("MADA does not support complex parameters; use view_as_real")
+            state = self.state[p]
+            if not state:
+                self._init_state(group, p, state)
+            _check_buffers(group, state)
+            low = p.dtype in _LOW_PRECISION
+            items.append((i, p, p.float() if low else p, p.grad.float() if low else p.grad))
+        return items
+
+    def _init_state(self, group, p, state):
+        dtype = torch.float32 if p.dtype in _LOW_PRECISION else p.dtype
+        state["step"] = 0
+        for key in _required(group) + (("g",) if group["learn"] else ()):
+            state[key] = torch.zeros_like(p, dtype=dtype, memory_format=torch.preserve_format)
+        if group["learn"]:
+            state["pending"] = False
+
+    def _buckets(self, group, items):
+        """Lists per kernel call: one per param (for-loop) or per like bucket (foreach)."""
+        foreach = group["foreach"]
+        if foreach is None:
+            foreach = bool(items) and all(p.is_cuda for _, p, _, _ in items)
+        if not foreach:
+            return LOOP, [[it] for it in items]
+        buckets = defaultdict(list)
+        for it in items:
+            s = self.state[it[1]]
+            key = (it[2].device, it[2].dtype, s["step"], s.get("pending"), _present(s))
+            buckets[key].append(it)
+        return FOREACH, list(buckets.values())
+
+    def _state_lists(self, bucket):
+        states = [self.state[p] for _, p, _, _ in bucket]
+        st = {k: ([s[k] for s in states] if k in states[0] else None) for k in _kernel.BUFFERS}
+        return states, st
+
+    def _replay(self, group, items):
+        """Learned mode: fold the pending step into the state; return the h sums or None."""
+        if not group["learn"]:
+            return None
+        with_grad = {id(p) for _, p, _, _ in items}
+        pending = [
+            (i, p, p, None) for i, p in enumerate(group["params"])
+            if self.state.get(p, {}).get("pending") and id(p) not in with_grad
+        ]  # fmt: skip
+        contract = [it for it in items if self.state[it[1]]["pending"]]
+        contributions = {}
+        for todo, with_sums in ((pending, False), (contract, True)):
+            ops, buckets = self._buckets(group, todo)
+            for bucket in buckets:
+                out = self._replay_bucket(ops, group, bucket, with_sums)
+                for k, vec in out.items():
+                    for (i, *_), val in zip(bucket, vec.unbind()):
+                        contributions.setdefault(k, {})[i] = val
+        if not contributions:
+            return None
+        return {k: torch.stack([d[i] for i in sorted(d)]).sum() for k, d in contributions.items()}
+
+    def _replay_bucket(self, ops, group, bucket, with_sums):
+        states, st = self._state_lists(bucket)
+        g = [s["g"] for s in states]
+        t = states[0]["step"]
+        partials = group["learn"] if with_sums else ()
+        fwd = _kernel.advance(
+            ops, st, g, st["g_prev"], group["q_prev"], t, long_memory=group["long_memory"],
+            lion_betas=group["lion_betas"], inplace=True, partials=partials,
+        )  # fmt: skip
+        out = {}
+        if with_sums:
+            out = hyper.contract(ops, fwd, [it[3] for it in bucket], group, t)
+        for s in states:
+            if "g_prev" in s:  # g_t becomes g_prev; the old g_prev buffer is reused for g
+                s["g_prev"], s["g"] = s["g"], s["g_prev"]
+            s["pending"] = False
+        return out
+
+    def _advance_and_apply(self, group, items):
+        if not items:
+            return
+        q = hyper.coefficients(group)
+        learned = bool(group["learn"])
+        ops, buckets = self._buckets(group, items)
+        for bucket in buckets:
+            states, st = self._state_lists(bucket)
+            params = [it[2] for it in bucket]
+            grads = [it[3] for it in bucket]
+            t = states[0]["step"] + 1
+            fwd = _kernel.advance(
+                ops, st, grads, st["g_prev"], q, t, long_memory=group["long_memory"],
+                lion_betas=group["lion_betas"], inplace=not learned,
+            )  # fmt: skip
+            _kernel.apply(
+                ops, params, fwd, q, t, lr=group["lr"], weight_decay=group["weight_decay"],
+                eps=group["eps"], bias_correction=group["bias_correction"],
+            )  # fmt: skip
+            if learned:
+                ops.copy_([s["g"] for s in states], grads)
+            elif st["g_prev"] is not None:
+                ops.copy_(st["g_prev"], grads)
+            for s in states:
+                s["step"] = t
+                if learned:
+                    s["pending"] = True
+        for _, p, p_work, _ in items:
+            if p_work is not p:
+                p.copy_(p_work)
+        if learned:
+            group["q_prev"], group["lr_prev"] = q, float(group["lr"])
+
+    # ---------------------------------------------------------------- checkpoints
+    def load_state_dict(self, state_dict):
+        """As torch.optim, with two additions.
+
+        Float32 state of low-precision params stays float32. State saved while learning
+        fewer coefficients loads into an optimizer that learns more: this optimizer keeps
+        its ``learn`` and hyper settings and starts the new coefficients' momentum at 0;
+        the reverse, or state lacking a buffer the new coefficients need, is a ValueError.
+        """
+        saved = copy.deepcopy(state_dict)
+        hyper.check_loadable(self.param_groups, saved["param_groups"])
+        ids = [list(g["params"]) for g in saved["param_groups"]]
+        mine = [{k: g[k] for k in hyper.HYPER_KEYS} for g in self.param_groups]
+        for gi, (sg, cur) in enumerate(zip(saved["param_groups"], mine)):
+            need = _required({**sg, **cur})
+            for pid in ids[gi]:
+                st = saved["state"].get(pid)  # params without state are created lazily
+                missing = [k for k in need if st is not None and k not in st]
+                if missing:
+                    raise ValueError(
+                        f"state_dict param group {gi} lacks state {missing} that learn="
+                        f"{cur['learn']} needs; it cannot be resumed with these coefficients"
+                    )
+        super().load_state_dict(state_dict)
+        for group, cur in zip(self.param_groups, mine):
+            if tuple(group["learn"]) == tuple(cur["learn"]):
+                continue
+            was_direct = not group["learn"]
+            group.update(cur)
+            for k in cur["learn"]:
+                group["hyper_buf"].setdefault(k, 0.0)
+            for p in group["params"]:
+                st = self.state.get(p)
+                if st and was_direct:  # direct state is S_t with nothing pending
+                    st["g"] = torch.zeros_like(st["m"] if "m" in st else st["ell"])
+                    st["pending"] = False
+        flat = (i for g in saved["param_groups"] for i in g["params"])
+        for pid, p in zip(flat, (p for g in self.param_groups for p in g["params"])):
+            if p.dtype in _LOW_PRECISION and pid in saved["state"]:
+                for k, v in saved["state"][pid].items():
+                    if torch.is_tensor(v):
+                        self.state[p][k] = v.to(device=p.device, dtype=torch.float32)
+
+
+def _check_group(group):
+    """Validate and normalise one param group in place."""
+    v = _validate
+    group["lr"] = v.nonnegative("lr", group["lr"])
+    group["betas"] = v.pair("betas", group["betas"], "beta")
+    for name in ("beta3", "rho", "c", "gamma"):
+        group[name] = v.coefficient(name, group[name])
+    group["eps"] = v.nonnegative("eps", group["eps"])
+    group["weight_decay"] = v.nonnegative("weight_decay", group["weight_decay"])
+    group["long_memory"] = v.choice("long_memory", group["long_memory"], ("average", "max"))
+    group["lion_betas"] = v.pair("lion_betas", group["lion_betas"], "lion_beta")
+    group["bias_correction"] = v.choice("bias_correction", group["bias_correction"], (True, False))
+    group["foreach"] = v.choice("foreach", group["foreach"], (None, True, False))
+    hyper.check_group(group)
+
+
+def _required(group):
+    learned = set(group["learn"])
+    gamma, b3, rho = group["gamma"], group["beta3"], group["rho"]
+    adaptive = gamma != 0.0 or "gamma" in learned
+    need = {
+        "m": adaptive,
+        "v": adaptive,
+        "v_bar": adaptive and (rho != 1.0 or "rho" in learned),
+        "n": adaptive and (b3 != 0.0 or "beta3" in learned),
+        "ell": gamma != 1.0 or "gamma" in learned,
+    }
+    need["g_prev"] = need["n"]
+    return tuple(k for k in _kernel.BUFFERS if need[k])
+
+
+def _present(state):
+    return tuple(k for k in _kernel.BUFFERS if k in state)
+
+
+def _check_buffers(group, state):
+    missing = [k for k in _required(group) if k not in state]
+    if missing:
+        raise RuntimeError(
+            f"the coefficients now need state {missing} that was not tracked from step 1 "
+            "(a coefficient left its off value after state was created); start with the "
+            "component on, e.g. rho=0.999 rather than 1, or learn the coefficient"
+        )
+
+
+def _all_finite(work):
+    grads = [g for items in work for _, _, _, g in items]
+    if not grads:
+        return True
+    norms = torch._foreach_norm(grads, float("inf"))
+    return bool(torch.stack([n.to(norms[0].device) for n in norms]).isfinite().all())
