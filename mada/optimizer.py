@@ -229,7 +229,8 @@ class MADA(Optimizer):
         partials = group["learn"] if with_sums else ()
         fwd = _kernel.advance(
             ops, st, g, st["g_prev"], group["q_prev"], t, long_memory=group["long_memory"],
-            lion_betas=group["lion_betas"], inplace=True, partials=partials,
+            lion_betas=group["lion_betas"], inplace=True, learned=group["learn"],
+            partials=partials,
         )  # fmt: skip
         out = {}
         if with_sums:
@@ -253,7 +254,7 @@ class MADA(Optimizer):
             t = states[0]["step"] + 1
             fwd = _kernel.advance(
                 ops, st, grads, st["g_prev"], q, t, long_memory=group["long_memory"],
-                lion_betas=group["lion_betas"], inplace=not learned,
+                lion_betas=group["lion_betas"], inplace=not learned, learned=group["learn"],
             )  # fmt: skip
             _kernel.apply(
                 ops, params, fwd, q, t, lr=group["lr"], weight_decay=group["weight_decay"],
@@ -363,8 +364,11 @@ def _check_buffers(group, state):
 
 
 def _all_finite(work):
+    """One reduction per gradient: a sum is finite unless an entry is (or it overflows,
+    which the exact per-element check then rules out)."""
     grads = [g for items in work for _, _, _, g in items]
     if not grads:
         return True
-    norms = torch._foreach_norm(grads, float("inf"))
-    return bool(torch.stack([n.to(norms[0].device) for n in norms]).isfinite().all())
+    if bool(torch.stack([g.sum().to(grads[0].device) for g in grads]).isfinite().all()):
+        return True
+    return all(bool(g.isfinite().all()) for g in grads)
