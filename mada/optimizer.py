@@ -31,7 +31,10 @@ import torch
 from torch.optim import Optimizer
 
 from . import _kernel, _validate, hyper
+from . import _fused
 from ._ops import FOREACH, LOOP
+
+FUSED = "fused"  # marks a bucket for the compiled kernels of mada/_fused.py
 
 _LOW_PRECISION = (torch.float16, torch.bfloat16)
 
@@ -62,6 +65,10 @@ class MADA(Optimizer):
         nonfinite: ``"raise"`` (default), ``"skip"`` (leave everything unchanged) or ``None``
             (no check, as torch.optim) when a gradient holds inf or NaN.
         foreach: use ``torch._foreach_*`` kernels; default: when all params are on CUDA.
+        fused: run each phase of a step as one ``torch.compile``-d kernel per parameter
+            (``mada/_fused.py``): the fast path, equal to the others up to rounding. The
+            first step per structure compiles (tens of seconds on CPU; needs a C++
+            compiler there). Default off.
 
     Low precision: for float16/bfloat16 parameters the state is float32 and the arithmetic
     runs in float32; the new parameter is rounded once to its dtype.
@@ -101,6 +108,7 @@ class MADA(Optimizer):
         bounds=None,
         nonfinite="raise",
         foreach=None,
+        fused=None,
     ):
         self.nonfinite = _validate.choice("nonfinite", nonfinite, ("raise", "skip", None))
         defaults = dict(
@@ -108,7 +116,7 @@ class MADA(Optimizer):
             weight_decay=weight_decay, long_memory=long_memory, lion_betas=lion_betas,
             bias_correction=bias_correction, learn=learn, hyper_lr=hyper_lr,
             hyper_momentum=hyper_momentum, hyper_clip=hyper_clip, bounds=bounds,
-            foreach=foreach,
+            foreach=foreach, fused=fused,
         )  # fmt: skip
         _check_group(dict(defaults))  # fail before torch touches params
         super().__init__(params, defaults)
@@ -182,18 +190,20 @@ class MADA(Optimizer):
             state["pending"] = False
 
     def _buckets(self, group, items):
-        """Lists per kernel call: one per param (for-loop) or per like bucket (foreach)."""
+        """(kernel, items) pairs: per param (for-loop, fused) or per like bucket (foreach)."""
+        if group["fused"]:
+            return [(FUSED if it[2].is_contiguous() else LOOP, [it]) for it in items]
         foreach = group["foreach"]
         if foreach is None:
             foreach = bool(items) and all(p.is_cuda for _, p, _, _ in items)
         if not foreach:
-            return LOOP, [[it] for it in items]
+            return [(LOOP, [it]) for it in items]
         buckets = defaultdict(list)
         for it in items:
             s = self.state[it[1]]
             key = (it[2].device, it[2].dtype, s["step"], s.get("pending"), _present(s))
             buckets[key].append(it)
-        return FOREACH, list(buckets.values())
+        return [(FOREACH, b) for b in buckets.values()]
 
     def _state_lists(self, bucket):
         states = [self.state[p] for _, p, _, _ in bucket]
@@ -212,8 +222,7 @@ class MADA(Optimizer):
         contract = [it for it in items if self.state[it[1]]["pending"]]
         contributions = {}
         for todo, with_sums in ((pending, False), (contract, True)):
-            ops, buckets = self._buckets(group, todo)
-            for bucket in buckets:
+            for ops, bucket in self._buckets(group, todo):
                 out = self._replay_bucket(ops, group, bucket, with_sums)
                 for k, vec in out.items():
                     for (i, *_), val in zip(bucket, vec.unbind()):
@@ -227,6 +236,10 @@ class MADA(Optimizer):
         g = [s["g"] for s in states]
         t = states[0]["step"]
         partials = group["learn"] if with_sums else ()
+        if ops is FUSED:
+            out = _fused_replay(group, states[0], bucket[0], partials, t)
+            _rotate_gradients(states)
+            return out
         fwd = _kernel.advance(
             ops, st, g, st["g_prev"], group["q_prev"], t, long_memory=group["long_memory"],
             lion_betas=group["lion_betas"], inplace=True, learned=group["learn"],
@@ -235,10 +248,7 @@ class MADA(Optimizer):
         out = {}
         if with_sums:
             out = hyper.contract(ops, fwd, [it[3] for it in bucket], group, t)
-        for s in states:
-            if "g_prev" in s:  # g_t becomes g_prev; the old g_prev buffer is reused for g
-                s["g_prev"], s["g"] = s["g"], s["g_prev"]
-            s["pending"] = False
+        _rotate_gradients(states)
         return out
 
     def _advance_and_apply(self, group, items):
@@ -246,24 +256,15 @@ class MADA(Optimizer):
             return
         q = hyper.coefficients(group)
         learned = bool(group["learn"])
-        ops, buckets = self._buckets(group, items)
-        for bucket in buckets:
+        for ops, bucket in self._buckets(group, items):
             states, st = self._state_lists(bucket)
             params = [it[2] for it in bucket]
             grads = [it[3] for it in bucket]
             t = states[0]["step"] + 1
-            fwd = _kernel.advance(
-                ops, st, grads, st["g_prev"], q, t, long_memory=group["long_memory"],
-                lion_betas=group["lion_betas"], inplace=not learned, learned=group["learn"],
-            )  # fmt: skip
-            _kernel.apply(
-                ops, params, fwd, q, t, lr=group["lr"], weight_decay=group["weight_decay"],
-                eps=group["eps"], bias_correction=group["bias_correction"],
-            )  # fmt: skip
-            if learned:
-                ops.copy_([s["g"] for s in states], grads)
-            elif st["g_prev"] is not None:
-                ops.copy_(st["g_prev"], grads)
+            if ops is FUSED:
+                _fused_step(group, states[0], bucket[0], q, t)
+            else:
+                self._eager_step(ops, group, st, states, params, grads, q, t)
             for s in states:
                 s["step"] = t
                 if learned:
@@ -273,6 +274,21 @@ class MADA(Optimizer):
                 p.copy_(p_work)
         if learned:
             group["q_prev"], group["lr_prev"] = q, float(group["lr"])
+
+    def _eager_step(self, ops, group, st, states, params, grads, q, t):
+        learned = bool(group["learn"])
+        fwd = _kernel.advance(
+            ops, st, grads, st["g_prev"], q, t, long_memory=group["long_memory"],
+            lion_betas=group["lion_betas"], inplace=not learned, learned=group["learn"],
+        )  # fmt: skip
+        _kernel.apply(
+            ops, params, fwd, q, t, lr=group["lr"], weight_decay=group["weight_decay"],
+            eps=group["eps"], bias_correction=group["bias_correction"],
+        )  # fmt: skip
+        if learned:  # the gradient stays pending until the next step folds it in
+            ops.copy_([s["g"] for s in states], grads)
+        elif st["g_prev"] is not None:
+            ops.copy_(st["g_prev"], grads)
 
     # ---------------------------------------------------------------- checkpoints
     def load_state_dict(self, state_dict):
@@ -318,6 +334,53 @@ class MADA(Optimizer):
                         self.state[p][k] = v.to(device=p.device, dtype=torch.float32)
 
 
+def _rotate_gradients(states):
+    """After folding g_t in: g_t becomes g_prev and the old g_prev buffer holds the next g."""
+    for s in states:
+        if "g_prev" in s:
+            s["g_prev"], s["g"] = s["g"], s["g_prev"]
+        s["pending"] = False
+
+
+def _flat_state(state):
+    return {k: state[k].view(-1) for k in ("m", "n", "v", "v_bar", "ell") if k in state}
+
+
+def _structure(group, state, partials):
+    learned = group["learn"]
+    return _fused.Structure(
+        m="m" in state, n="n" in state, v_bar="v_bar" in state, ell="ell" in state,
+        long_memory=group["long_memory"], yogi=group["c"] != 1.0 or "c" in learned,
+        bias_correction=group["bias_correction"], partials=tuple(partials),
+    )  # fmt: skip
+
+
+def _fused_scalars(group, q, t, lr, device):
+    return _fused.scalars(
+        q, t, lr=lr, wd=group["weight_decay"], eps=group["eps"],
+        lion_betas=group["lion_betas"], bias_correction=group["bias_correction"], device=device,
+    )  # fmt: skip
+
+
+def _fused_step(group, state, item, q, t):
+    _, _, p_work, grad = item
+    learned = bool(group["learn"])
+    gp = state["g_prev"].view(-1) if "g_prev" in state else None
+    g_out = state["g"].view(-1) if learned else gp
+    kernel = _fused.step_kernel(_structure(group, state, ()), learned)
+    s = _fused_scalars(group, q, t, group["lr"], p_work.device)
+    kernel(p_work.view(-1), grad.reshape(-1), _flat_state(state), gp, g_out, s)
+
+
+def _fused_replay(group, state, item, partials, t):
+    gp = state["g_prev"].view(-1) if "g_prev" in state else None
+    kernel = _fused.replay_kernel(_structure(group, state, partials))
+    s = _fused_scalars(group, group["q_prev"], t, group["lr_prev"], state["g"].device)
+    G = item[3].reshape(-1) if item[3] is not None else torch.zeros_like(state["g"].view(-1))
+    sums = kernel(G, state["g"].view(-1), _flat_state(state), gp, s)
+    return {q: sums[i].reshape(1) for i, q in enumerate(partials)}
+
+
 def _check_group(group):
     """Validate and normalise one param group in place."""
     v = _validate
@@ -331,6 +394,7 @@ def _check_group(group):
     group["lion_betas"] = v.pair("lion_betas", group["lion_betas"], "lion_beta")
     group["bias_correction"] = v.choice("bias_correction", group["bias_correction"], (True, False))
     group["foreach"] = v.choice("foreach", group["foreach"], (None, True, False))
+    group["fused"] = v.choice("fused", group["fused"], (None, True, False))
     hyper.check_group(group)
 
 
