@@ -45,7 +45,7 @@ def scalars(q, t, *, lr, wd, eps, lion_betas, bias_correction, device):
 
 def _forward(st, g, gp, s, k):
     """The step-t equations; returns the new state and the terms the partials need."""
-    _, _, eps, b1, b2, b3, rho, c, gamma, lb1, lb2, t, bc1, bc2 = s.unbind()
+    _, _, eps, b1, b2, b3, rho, c, _, lb1, lb2, t, bc1, bc2 = s.unbind()
     f = {}
     if k.ell:
         f["u"] = torch.sign(lb1 * st["ell"] + (1 - lb1) * g)
@@ -106,7 +106,7 @@ def _step(p, g, st, gp, g_out, s, *, k, keep_state):
 
 def _replay(G, g, st, gp, s, *, k):
     """Advance in place and return [sum G dd/dq for q in k.partials] (float64)."""
-    _, _, _, b1, b2, b3, rho, c, gamma, _, _, t, bc1, bc2 = s.unbind()
+    _, _, _, b1, b2, b3, _, c, gamma, _, _, t, bc1, bc2 = s.unbind()
     f = _forward(st, g, gp, s, k)
     out = []
     if k.m:
@@ -135,7 +135,7 @@ def _replay(G, g, st, gp, s, *, k):
             term = gk * (f["v"] - f["v_bar"]) / bc2
         out.append(term.sum(dtype=torch.float64))
     _store(st, f)
-    return torch.stack(out)
+    return torch.stack(out) if out else G.new_zeros(0, dtype=torch.float64)
 
 
 def _specialise(fn, name, **static):

@@ -4,7 +4,8 @@ Per element, at step :math:`t \ge 1`, with the step-:math:`(t-1)` state held in 
 
 .. math::
     \delta_t &= g_t - g_{t-1}, \qquad \hat g_t = g_t + \beta_3 \delta_t \\
-    \tilde g_t^2 &= c\,\hat g_t^2 + (1-c)\big(v_{t-1} + \hat g_t^2\,\mathrm{sign}(\hat g_t^2 - v_{t-1})\big) \\
+    \tilde g_t^2 &= c\,\hat g_t^2
+        + (1-c)\big(v_{t-1} + \hat g_t^2\,\mathrm{sign}(\hat g_t^2 - v_{t-1})\big) \\
     m_t &= \beta_1 m_{t-1} + (1-\beta_1) g_t, \quad
     n_t = \beta_3 n_{t-1} + (1-\beta_3)\delta_t, \quad
     v_t = \beta_2 v_{t-1} + (1-\beta_2)\tilde g_t^2 \\
@@ -27,8 +28,6 @@ the same arithmetic; the learned mode relies on that to replay a step bit for bi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import torch
 
 # Names of the per-parameter state buffers; each holds the quantity of the equation above.
 BUFFERS = ("m", "n", "v", "v_bar", "ell", "g_prev")

@@ -33,18 +33,18 @@ RANGES = {
 }
 
 
-def real(name, x):
-    """Return ``x`` as a float, or raise TypeError/ValueError naming ``name``."""
+def real(name, x, allowed="a real number"):
+    """Return ``x`` as a float (NaN passes: range checks reject it with their message)."""
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(x).__name__} {x!r}")
-    x = float(x)
-    if math.isnan(x):
-        raise ValueError(f"{name} must not be NaN")
-    return x
+        raise TypeError(f"{name} must be {allowed}, got {type(x).__name__} {x!r}")
+    try:
+        return float(x)
+    except OverflowError:
+        raise ValueError(f"{name} must be {allowed}, got an integer too large") from None
 
 
 def in_range(name, x, lo, hi, interval):
-    x = real(name, x)
+    x = real(name, x, f"a real number in {interval}")
     ok = lo <= x and (x < hi if interval.endswith(")") else x <= hi)
     if not ok:
         raise ValueError(f"{name} must be in {interval}, got {x!r}")
@@ -57,7 +57,7 @@ def coefficient(name, x):
 
 
 def nonnegative(name, x):
-    x = real(name, x)
+    x = real(name, x, "a finite real number >= 0")
     if not (0.0 <= x < math.inf):
         raise ValueError(f"{name} must be a finite number >= 0, got {x!r}")
     return x
@@ -70,7 +70,8 @@ def pair(name, x, inner):
 
 
 def choice(name, x, allowed):
-    if x not in allowed:
+    # identity for True/False/None, so that 1, 0 and 1.0 do not pass as booleans
+    if not any(x is a if a in (True, False, None) else x == a for a in allowed):
         raise ValueError(f"{name} must be one of {allowed}, got {x!r}")
     return x
 
@@ -97,6 +98,7 @@ def per_coefficient(name, value, default, learned, check):
     if isinstance(value, dict):
         for k in value:
             choice(f"{name} key", k, COEFFICIENTS)
+            check(f"{name}[{k!r}]", value[k])  # entries for unlearned names must be valid too
         return {k: check(f"{name}[{k!r}]", value.get(k, default[k])) for k in learned}
     if value is None:
         return {k: check(f"{name}[{k!r}]", default[k]) for k in learned}
@@ -115,18 +117,22 @@ def bounds(value, learned, current):
         raise TypeError(f"bounds must be a dict name -> (lo, hi), got {value!r}")
     for k in value:
         choice("bounds key", k, COEFFICIENTS)
+    checked = {k: _lo_hi(k, value.get(k, DEFAULT_BOUNDS[k])) for k in set(value) | set(learned)}
     out = {}
     for k in learned:
-        lohi = value.get(k, DEFAULT_BOUNDS[k])
-        if not isinstance(lohi, (tuple, list)) or len(lohi) != 2:
-            raise TypeError(f"bounds[{k!r}] must be a pair (lo, hi), got {lohi!r}")
-        lo, hi = (in_range(f"bounds[{k!r}]", v, *RANGES[k]) for v in lohi)
-        if lo > hi:
-            raise ValueError(f"bounds[{k!r}] must have lo <= hi, got {lohi!r}")
+        lo, hi = out[k] = checked[k]
         if not lo <= current[k] <= hi:
             raise ValueError(
                 f"{k}={current[k]!r} starts outside bounds[{k!r}]=({lo}, {hi}); pass the start "
                 f"value inside, or bounds={{{k!r}: (lo, hi)}} covering it"
             )
-        out[k] = (lo, hi)
     return out
+
+
+def _lo_hi(k, lohi):
+    if not isinstance(lohi, (tuple, list)) or len(lohi) != 2:
+        raise TypeError(f"bounds[{k!r}] must be a pair (lo, hi), got {lohi!r}")
+    lo, hi = (in_range(f"bounds[{k!r}]", v, *RANGES[k]) for v in lohi)
+    if lo > hi:
+        raise ValueError(f"bounds[{k!r}] must have lo <= hi, got {lohi!r}")
+    return lo, hi

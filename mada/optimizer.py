@@ -30,8 +30,7 @@ from collections import defaultdict
 import torch
 from torch.optim import Optimizer
 
-from . import _kernel, _validate, hyper
-from . import _fused
+from . import _fused, _kernel, _validate, hyper
 from ._ops import FOREACH, LOOP
 
 FUSED = "fused"  # marks a bucket for the compiled kernels of mada/_fused.py
@@ -342,8 +341,16 @@ def _rotate_gradients(states):
         s["pending"] = False
 
 
+def _flat(x):
+    """A 1-D alias of contiguous ``x``'s storage, marked dynamic: one compilation serves
+    every size and rank (a ``view`` would carry its base's shape into dynamo's guards)."""
+    alias = x.new_empty(0).set_(x.untyped_storage(), x.storage_offset(), (x.numel(),), (1,))
+    torch._dynamo.mark_dynamic(alias, 0)
+    return alias
+
+
 def _flat_state(state):
-    return {k: state[k].view(-1) for k in ("m", "n", "v", "v_bar", "ell") if k in state}
+    return {k: _flat(state[k]) for k in ("m", "n", "v", "v_bar", "ell") if k in state}
 
 
 def _structure(group, state, partials):
@@ -365,19 +372,20 @@ def _fused_scalars(group, q, t, lr, device):
 def _fused_step(group, state, item, q, t):
     _, _, p_work, grad = item
     learned = bool(group["learn"])
-    gp = state["g_prev"].view(-1) if "g_prev" in state else None
-    g_out = state["g"].view(-1) if learned else gp
+    gp = _flat(state["g_prev"]) if "g_prev" in state else None
+    g_out = _flat(state["g"]) if learned else gp
     kernel = _fused.step_kernel(_structure(group, state, ()), learned)
     s = _fused_scalars(group, q, t, group["lr"], p_work.device)
-    kernel(p_work.view(-1), grad.reshape(-1), _flat_state(state), gp, g_out, s)
+    kernel(_flat(p_work), _flat(grad.contiguous()), _flat_state(state), gp, g_out, s)
+    torch.autograd.graph.increment_version(p_work)  # written through an alias
 
 
 def _fused_replay(group, state, item, partials, t):
-    gp = state["g_prev"].view(-1) if "g_prev" in state else None
+    gp = _flat(state["g_prev"]) if "g_prev" in state else None
     kernel = _fused.replay_kernel(_structure(group, state, partials))
     s = _fused_scalars(group, group["q_prev"], t, group["lr_prev"], state["g"].device)
-    G = item[3].reshape(-1) if item[3] is not None else torch.zeros_like(state["g"].view(-1))
-    sums = kernel(G, state["g"].view(-1), _flat_state(state), gp, s)
+    G = _flat(item[3].contiguous()) if item[3] is not None else _flat(torch.zeros_like(state["g"]))
+    sums = kernel(G, _flat(state["g"]), _flat_state(state), gp, s)
     return {q: sums[i].reshape(1) for i, q in enumerate(partials)}
 
 

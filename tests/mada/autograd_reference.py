@@ -112,7 +112,9 @@ class Reference:
     ``step(grads, lr=None)`` takes one gradient (or ``None``) per param; ``lr`` changes the
     learning rate from this call on (as a scheduler writing ``group['lr']``). After a call,
     ``params`` are the new parameters, ``coefficients`` the (possibly updated) coefficients
-    this call used, ``hypergradients`` the last h (before clipping; empty before the first).
+    this call used, ``hypergradients`` the last h (before clipping; empty before the first)
+    and ``scales`` the rounding scale ``M_q = lr_t * sum |g_{t+1}| * S_q`` of the last h
+    (see :meth:`_term_sizes`), for choosing an honest floor of the relative error.
     """
 
     def __init__(

@@ -54,7 +54,7 @@ def run_torch(make_opt, x0s, streams, dtype=torch.float64, device="cpu"):
     opt = make_opt(params)
     traj = []
     for t in range(len(streams[0])):
-        for p, s in zip(params, streams):
+        for p, s in zip(params, streams, strict=True):
             p.grad = None if s[t] is None else torch.tensor(s[t], dtype=dtype, device=device)
         opt.step()
         traj.append([p.detach().clone() for p in params])
@@ -63,7 +63,7 @@ def run_torch(make_opt, x0s, streams, dtype=torch.float64, device="cpu"):
 
 def assert_matches_reference(traj, x0s, streams, coefficients):
     """Every param's whole trajectory equals the NumPy reference within the exact tolerances."""
-    for i, (x0, grads) in enumerate(zip(x0s, streams)):
+    for i, (x0, grads) in enumerate(zip(x0s, streams, strict=True)):
         expected = torch.from_numpy(np.stack(reference_trajectory(x0, grads, **coefficients)))
         actual = torch.stack([step[i] for step in traj])
         torch.testing.assert_close(
@@ -76,14 +76,14 @@ def assert_matches_reference(traj, x0s, streams, coefficients):
 
 
 def assert_trajectories_equal(a, b):
-    for t, (pa, pb) in enumerate(zip(a, b)):
-        for i, (x, y) in enumerate(zip(pa, pb)):
+    for t, (pa, pb) in enumerate(zip(a, b, strict=True)):
+        for i, (x, y) in enumerate(zip(pa, pb, strict=True)):
             assert torch.equal(x, y), f"step {t + 1}, param {i}: {x} != {y}"
 
 
 def assert_states_equal(opt_a, params_a, opt_b, params_b):
     """The same keys, equal 'step' and bit-equal tensors, param by param."""
-    for i, (pa, pb) in enumerate(zip(params_a, params_b)):
+    for i, (pa, pb) in enumerate(zip(params_a, params_b, strict=True)):
         sa, sb = opt_a.state[pa], opt_b.state[pb]
         assert sorted(sa) == sorted(sb), f"param {i}: state keys {sorted(sa)} != {sorted(sb)}"
         for k in sa:
@@ -109,7 +109,7 @@ def test_adam_preset_matches_torch_adam(foreach):
     x0s, streams = problem(1)
     ours, *_ = run_torch(lambda p: MADA.preset("adam", p, lr=1e-2, foreach=foreach), x0s, streams)
     theirs, *_ = run_torch(lambda p: torch.optim.Adam(p, lr=1e-2, foreach=False), x0s, streams)
-    for a, b in zip(ours, theirs):
+    for a, b in zip(ours, theirs, strict=True):
         torch.testing.assert_close(a, b, rtol=EXACT_RTOL, atol=EXACT_ATOL)
     assert_trajectories_equal(ours, theirs)  # bit for bit on CPU
 
@@ -120,7 +120,7 @@ def test_adam_preset_with_weight_decay_matches_torch_adamw(foreach):
     kw = dict(lr=1e-2, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1)
     ours, *_ = run_torch(lambda p: MADA.preset("adam", p, **kw, foreach=foreach), x0s, streams)
     theirs, *_ = run_torch(lambda p: torch.optim.AdamW(p, **kw, foreach=False), x0s, streams)
-    for a, b in zip(ours, theirs):
+    for a, b in zip(ours, theirs, strict=True):
         torch.testing.assert_close(a, b, rtol=EXACT_RTOL, atol=EXACT_ATOL)
     assert_trajectories_equal(ours, theirs)
 
@@ -134,7 +134,7 @@ def test_amsgrad_preset_matches_torch_amsgrad(foreach, weight_decay):
     theirs, *_ = run_torch(
         lambda p: torch.optim.AdamW(p, **kw, amsgrad=True, foreach=False), x0s, streams
     )
-    for a, b in zip(ours, theirs):
+    for a, b in zip(ours, theirs, strict=True):
         torch.testing.assert_close(a, b, rtol=EXACT_RTOL, atol=EXACT_ATOL)
     assert_trajectories_equal(ours, theirs)
 
@@ -154,9 +154,7 @@ def test_preset_matches_reference(name, foreach):
 def test_avgrad_class_matches_reference(bias_correction, weight_decay):
     x0s, streams = problem(20)
     kw = dict(lr=1e-2, betas=(0.85, 0.995), eps=1e-7, weight_decay=weight_decay)
-    traj, *_ = run_torch(
-        lambda p: AVGrad(p, **kw, bias_correction=bias_correction), x0s, streams
-    )
+    traj, *_ = run_torch(lambda p: AVGrad(p, **kw, bias_correction=bias_correction), x0s, streams)
     expected = {**kw, "rho": 0.0, "long_memory": "average", "bias_correction": bias_correction}
     assert_matches_reference(traj, x0s, streams, expected)
 
@@ -195,7 +193,7 @@ def test_missing_gradients_skip_the_param(foreach):
     kw = {**INTERIOR, "lr": 1e-2, "long_memory": "max", "weight_decay": 0.05}
     traj, opt, params = run_torch(lambda p: MADA(p, **kw, foreach=foreach), x0s, streams)
     assert_matches_reference(traj, x0s, streams, kw)
-    for p, s in zip(params, streams):
+    for p, s in zip(params, streams, strict=True):
         assert opt.state[p]["step"] == sum(g is not None for g in s)
 
 
@@ -264,9 +262,9 @@ def test_foreach_equals_loop_float32(coefficients):
         for f in (False, True)
     ]
     (loop, opt_l, params_l), (fe, opt_f, params_f) = runs
-    for a, b in zip(loop, fe):
+    for a, b in zip(loop, fe, strict=True):
         torch.testing.assert_close(a, b, rtol=FLOAT32_RTOL, atol=FLOAT32_ATOL)
-    for pl, pf in zip(params_l, params_f):
+    for pl, pf in zip(params_l, params_f, strict=True):
         sl, sf = opt_l.state[pl], opt_f.state[pf]
         assert sorted(sl) == sorted(sf)
         for k in sl:
@@ -299,7 +297,7 @@ def test_cuda_matches_cpu(coefficients, foreach):
             dtype,
             device="cuda",
         )
-        for a, b in zip(gpu, cpu):
+        for a, b in zip(gpu, cpu, strict=True):
             torch.testing.assert_close([x.cpu() for x in a], b, rtol=rtol, atol=atol)
         for p in params:
             for v in opt.state[p].values():
@@ -332,13 +330,13 @@ def test_low_precision_param_rounds_once_per_step(dtype, coefficients, foreach):
     kw = dict(lr=1e-2, **coefficients)
     opt_low, opt_f32 = MADA(low, **kw, foreach=foreach), MADA(f32, **kw, foreach=foreach)
     for step in range(5):
-        for pl, pf in zip(low, f32):
+        for pl, pf in zip(low, f32, strict=True):
             g = (torch.randn(pl.shape, generator=gen) * 10.0 ** (step - 2)).to(dtype)
             pl.grad, pf.grad = g, g.float()
             pf.data.copy_(pl.detach().float())  # re-sync: a no-op before the first step
         opt_low.step()
         opt_f32.step()
-        for i, (pl, pf) in enumerate(zip(low, f32)):
+        for i, (pl, pf) in enumerate(zip(low, f32, strict=True)):
             assert pl.dtype == dtype
             assert torch.equal(pl.detach(), pf.detach().to(dtype)), f"step {step + 1}, param {i}"
             for k, v in opt_low.state[pl].items():
