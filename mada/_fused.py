@@ -160,3 +160,52 @@ def step_kernel(k, keep_state):
 def replay_kernel(k):
     fn = _specialise(_replay, f"mada_replay_{abs(hash(k))}", k=k)
     return torch.compile(fn, dynamic=True, fullgraph=True)
+
+
+# ---------------------------------------------------------------- optimizer glue
+def _flat(x):
+    """A 1-D alias of contiguous ``x``'s storage, marked dynamic: one compilation serves
+    every size and rank (a ``view`` would carry its base's shape into dynamo's guards)."""
+    alias = x.new_empty(0).set_(x.untyped_storage(), x.storage_offset(), (x.numel(),), (1,))
+    torch._dynamo.mark_dynamic(alias, 0)
+    return alias
+
+
+def _flat_state(state):
+    return {k: _flat(state[k]) for k in ("m", "n", "v", "v_bar", "ell") if k in state}
+
+
+def _structure(group, state, partials):
+    learned = group["learn"]
+    return Structure(
+        m="m" in state, n="n" in state, v_bar="v_bar" in state, ell="ell" in state,
+        long_memory=group["long_memory"], yogi=group["c"] != 1.0 or "c" in learned,
+        bias_correction=group["bias_correction"], partials=tuple(partials),
+    )  # fmt: skip
+
+
+def _scalars(group, q, t, lr, device):
+    return scalars(
+        q, t, lr=lr, wd=group["weight_decay"], eps=group["eps"],
+        lion_betas=group["lion_betas"], bias_correction=group["bias_correction"], device=device,
+    )  # fmt: skip
+
+
+def step(group, state, item, q, t):
+    _, _, p_work, grad = item
+    learned = bool(group["learn"])
+    gp = _flat(state["g_prev"]) if "g_prev" in state else None
+    g_out = _flat(state["g"]) if learned else gp
+    kernel = step_kernel(_structure(group, state, ()), learned)
+    s = _scalars(group, q, t, group["lr"], p_work.device)
+    kernel(_flat(p_work), _flat(grad.contiguous()), _flat_state(state), gp, g_out, s)
+    torch.autograd.graph.increment_version(p_work)  # written through an alias
+
+
+def replay(group, state, item, partials, t):
+    gp = _flat(state["g_prev"]) if "g_prev" in state else None
+    kernel = replay_kernel(_structure(group, state, partials))
+    s = _scalars(group, group["q_prev"], t, group["lr_prev"], state["g"].device)
+    G = _flat(item[3].contiguous()) if item[3] is not None else _flat(torch.zeros_like(state["g"]))
+    sums = kernel(G, _flat(state["g"]), _flat_state(state), gp, s)
+    return {q: sums[i].reshape(1) for i, q in enumerate(partials)}

@@ -163,3 +163,33 @@ def apply(ops, params, fwd, q, t, *, lr, weight_decay, eps, bias_correction):
         ops.addcdiv_(params, a1, den, value=-lr * gamma / bc1)
     if fwd.u is not None and gamma != 1.0:
         ops.add_(params, fwd.u, alpha=-lr * (1.0 - gamma))
+
+
+def required_buffers(group):
+    """The buffers a group's coefficients need: active or learned components only."""
+    learned = set(group["learn"])
+    gamma, b3, rho = group["gamma"], group["beta3"], group["rho"]
+    adaptive = gamma != 0.0 or "gamma" in learned
+    need = {
+        "m": adaptive,
+        "v": adaptive,
+        "v_bar": adaptive and (rho != 1.0 or "rho" in learned),
+        "n": adaptive and (b3 != 0.0 or "beta3" in learned),
+        "ell": gamma != 1.0 or "gamma" in learned,
+    }
+    need["g_prev"] = need["n"]
+    return tuple(k for k in BUFFERS if need[k])
+
+
+def present_buffers(state):
+    return tuple(k for k in BUFFERS if k in state)
+
+
+def check_buffers(group, state):
+    missing = [k for k in required_buffers(group) if k not in state]
+    if missing:
+        raise RuntimeError(
+            f"the coefficients now need state {missing} that was not tracked from step 1 "
+            "(a coefficient left its off value after state was created); start with the "
+            "component on, e.g. rho=0.999 rather than 1, or learn the coefficient"
+        )

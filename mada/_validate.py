@@ -136,3 +136,18 @@ def _lo_hi(k, lohi):
     if lo > hi:
         raise ValueError(f"bounds[{k!r}] must have lo <= hi, got {lohi!r}")
     return lo, hi
+
+
+def check_group(group):
+    """Validate and normalise the update settings of one param group in place."""
+    group["lr"] = nonnegative("lr", group["lr"])
+    group["betas"] = pair("betas", group["betas"], "beta")
+    for name in ("beta3", "rho", "c", "gamma"):
+        group[name] = coefficient(name, group[name])
+    group["eps"] = nonnegative("eps", group["eps"])
+    group["weight_decay"] = nonnegative("weight_decay", group["weight_decay"])
+    group["long_memory"] = choice("long_memory", group["long_memory"], ("average", "max"))
+    group["lion_betas"] = pair("lion_betas", group["lion_betas"], "lion_beta")
+    group["bias_correction"] = choice("bias_correction", group["bias_correction"], (True, False))
+    group["foreach"] = choice("foreach", group["foreach"], (None, True, False))
+    group["fused"] = choice("fused", group["fused"], (None, True, False))

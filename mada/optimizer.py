@@ -30,7 +30,7 @@ from collections import defaultdict
 import torch
 from torch.optim import Optimizer
 
-from . import _fused, _kernel, _validate, hyper
+from . import _checkpoint, _fused, _kernel, _validate, hyper
 from ._ops import FOREACH, LOOP
 
 FUSED = "fused"  # marks a bucket for the compiled kernels of mada/_fused.py
@@ -175,7 +175,7 @@ class MADA(Optimizer):
             state = self.state[p]
             if not state:
                 self._init_state(group, p, state)
-            _check_buffers(group, state)
+            _kernel.check_buffers(group, state)
             low = p.dtype in _LOW_PRECISION
             items.append((i, p, p.float() if low else p, p.grad.float() if low else p.grad))
         return items
@@ -183,7 +183,7 @@ class MADA(Optimizer):
     def _init_state(self, group, p, state):
         dtype = torch.float32 if p.dtype in _LOW_PRECISION else p.dtype
         state["step"] = 0
-        for key in _required(group) + (("g",) if group["learn"] else ()):
+        for key in _kernel.required_buffers(group) + (("g",) if group["learn"] else ()):
             state[key] = torch.zeros_like(p, dtype=dtype, memory_format=torch.preserve_format)
         if group["learn"]:
             state["pending"] = False
@@ -200,7 +200,13 @@ class MADA(Optimizer):
         buckets = defaultdict(list)
         for it in items:
             s = self.state[it[1]]
-            key = (it[2].device, it[2].dtype, s["step"], s.get("pending"), _present(s))
+            key = (
+                it[2].device,
+                it[2].dtype,
+                s["step"],
+                s.get("pending"),
+                _kernel.present_buffers(s),
+            )
             buckets[key].append(it)
         return [(FOREACH, b) for b in buckets.values()]
 
@@ -236,7 +242,7 @@ class MADA(Optimizer):
         t = states[0]["step"]
         partials = group["learn"] if with_sums else ()
         if ops is FUSED:
-            out = _fused_replay(group, states[0], bucket[0], partials, t)
+            out = _fused.replay(group, states[0], bucket[0], partials, t)
             _rotate_gradients(states)
             return out
         fwd = _kernel.advance(
@@ -261,7 +267,7 @@ class MADA(Optimizer):
             grads = [it[3] for it in bucket]
             t = states[0]["step"] + 1
             if ops is FUSED:
-                _fused_step(group, states[0], bucket[0], q, t)
+                _fused.step(group, states[0], bucket[0], q, t)
             else:
                 self._eager_step(ops, group, st, states, params, grads, q, t)
             for s in states:
@@ -299,38 +305,10 @@ class MADA(Optimizer):
         the reverse, or state lacking a buffer the new coefficients need, is a ValueError.
         """
         saved = copy.deepcopy(state_dict)
-        hyper.check_loadable(self.param_groups, saved["param_groups"])
-        ids = [list(g["params"]) for g in saved["param_groups"]]
-        mine = [{k: g[k] for k in hyper.HYPER_KEYS} for g in self.param_groups]
-        for gi, (sg, cur) in enumerate(zip(saved["param_groups"], mine)):
-            need = _required({**sg, **cur})
-            for pid in ids[gi]:
-                st = saved["state"].get(pid)  # params without state are created lazily
-                missing = [k for k in need if st is not None and k not in st]
-                if missing:
-                    raise ValueError(
-                        f"state_dict param group {gi} lacks state {missing} that learn="
-                        f"{cur['learn']} needs; it cannot be resumed with these coefficients"
-                    )
+        mine = _checkpoint.check_resumable(self.param_groups, saved)
         super().load_state_dict(state_dict)
-        for group, cur in zip(self.param_groups, mine):
-            if tuple(group["learn"]) == tuple(cur["learn"]):
-                continue
-            was_direct = not group["learn"]
-            group.update(cur)
-            for k in cur["learn"]:
-                group["hyper_buf"].setdefault(k, 0.0)
-            for p in group["params"]:
-                st = self.state.get(p)
-                if st and was_direct:  # direct state is S_t with nothing pending
-                    st["g"] = torch.zeros_like(st["m"] if "m" in st else st["ell"])
-                    st["pending"] = False
-        flat = (i for g in saved["param_groups"] for i in g["params"])
-        for pid, p in zip(flat, (p for g in self.param_groups for p in g["params"])):
-            if p.dtype in _LOW_PRECISION and pid in saved["state"]:
-                for k, v in saved["state"][pid].items():
-                    if torch.is_tensor(v):
-                        self.state[p][k] = v.to(device=p.device, dtype=torch.float32)
+        _checkpoint.adopt_learning(self.param_groups, mine, self.state)
+        _checkpoint.restore_float32(self.param_groups, saved, self.state, _LOW_PRECISION)
 
 
 def _rotate_gradients(states):
@@ -341,98 +319,9 @@ def _rotate_gradients(states):
         s["pending"] = False
 
 
-def _flat(x):
-    """A 1-D alias of contiguous ``x``'s storage, marked dynamic: one compilation serves
-    every size and rank (a ``view`` would carry its base's shape into dynamo's guards)."""
-    alias = x.new_empty(0).set_(x.untyped_storage(), x.storage_offset(), (x.numel(),), (1,))
-    torch._dynamo.mark_dynamic(alias, 0)
-    return alias
-
-
-def _flat_state(state):
-    return {k: _flat(state[k]) for k in ("m", "n", "v", "v_bar", "ell") if k in state}
-
-
-def _structure(group, state, partials):
-    learned = group["learn"]
-    return _fused.Structure(
-        m="m" in state, n="n" in state, v_bar="v_bar" in state, ell="ell" in state,
-        long_memory=group["long_memory"], yogi=group["c"] != 1.0 or "c" in learned,
-        bias_correction=group["bias_correction"], partials=tuple(partials),
-    )  # fmt: skip
-
-
-def _fused_scalars(group, q, t, lr, device):
-    return _fused.scalars(
-        q, t, lr=lr, wd=group["weight_decay"], eps=group["eps"],
-        lion_betas=group["lion_betas"], bias_correction=group["bias_correction"], device=device,
-    )  # fmt: skip
-
-
-def _fused_step(group, state, item, q, t):
-    _, _, p_work, grad = item
-    learned = bool(group["learn"])
-    gp = _flat(state["g_prev"]) if "g_prev" in state else None
-    g_out = _flat(state["g"]) if learned else gp
-    kernel = _fused.step_kernel(_structure(group, state, ()), learned)
-    s = _fused_scalars(group, q, t, group["lr"], p_work.device)
-    kernel(_flat(p_work), _flat(grad.contiguous()), _flat_state(state), gp, g_out, s)
-    torch.autograd.graph.increment_version(p_work)  # written through an alias
-
-
-def _fused_replay(group, state, item, partials, t):
-    gp = _flat(state["g_prev"]) if "g_prev" in state else None
-    kernel = _fused.replay_kernel(_structure(group, state, partials))
-    s = _fused_scalars(group, group["q_prev"], t, group["lr_prev"], state["g"].device)
-    G = _flat(item[3].contiguous()) if item[3] is not None else _flat(torch.zeros_like(state["g"]))
-    sums = kernel(G, _flat(state["g"]), _flat_state(state), gp, s)
-    return {q: sums[i].reshape(1) for i, q in enumerate(partials)}
-
-
 def _check_group(group):
-    """Validate and normalise one param group in place."""
-    v = _validate
-    group["lr"] = v.nonnegative("lr", group["lr"])
-    group["betas"] = v.pair("betas", group["betas"], "beta")
-    for name in ("beta3", "rho", "c", "gamma"):
-        group[name] = v.coefficient(name, group[name])
-    group["eps"] = v.nonnegative("eps", group["eps"])
-    group["weight_decay"] = v.nonnegative("weight_decay", group["weight_decay"])
-    group["long_memory"] = v.choice("long_memory", group["long_memory"], ("average", "max"))
-    group["lion_betas"] = v.pair("lion_betas", group["lion_betas"], "lion_beta")
-    group["bias_correction"] = v.choice("bias_correction", group["bias_correction"], (True, False))
-    group["foreach"] = v.choice("foreach", group["foreach"], (None, True, False))
-    group["fused"] = v.choice("fused", group["fused"], (None, True, False))
+    _validate.check_group(group)
     hyper.check_group(group)
-
-
-def _required(group):
-    learned = set(group["learn"])
-    gamma, b3, rho = group["gamma"], group["beta3"], group["rho"]
-    adaptive = gamma != 0.0 or "gamma" in learned
-    need = {
-        "m": adaptive,
-        "v": adaptive,
-        "v_bar": adaptive and (rho != 1.0 or "rho" in learned),
-        "n": adaptive and (b3 != 0.0 or "beta3" in learned),
-        "ell": gamma != 1.0 or "gamma" in learned,
-    }
-    need["g_prev"] = need["n"]
-    return tuple(k for k in _kernel.BUFFERS if need[k])
-
-
-def _present(state):
-    return tuple(k for k in _kernel.BUFFERS if k in state)
-
-
-def _check_buffers(group, state):
-    missing = [k for k in _required(group) if k not in state]
-    if missing:
-        raise RuntimeError(
-            f"the coefficients now need state {missing} that was not tracked from step 1 "
-            "(a coefficient left its off value after state was created); start with the "
-            "component on, e.g. rho=0.999 rather than 1, or learn the coefficient"
-        )
 
 
 def _all_finite(work):
