@@ -156,6 +156,12 @@ class MADA(Optimizer):
                     "steps or nonfinite=None to apply them"
                 )
             return loss
+        for group, items in zip(self.param_groups, work):  # state only once the step is on
+            for _, p, _, _ in items:
+                state = self.state[p]
+                if not state:
+                    self._init_state(group, p, state)
+                _kernel.check_buffers(group, state)
         sums = [self._replay(group, items) for group, items in zip(self.param_groups, work)]
         hyper.update(self.param_groups, sums)
         for group, items in zip(self.param_groups, work):
@@ -163,7 +169,7 @@ class MADA(Optimizer):
         return loss
 
     def _collect(self, group):
-        """(index, param, compute-param, grad) for params with a gradient; init state."""
+        """(index, param, compute-param, grad) for the params with a gradient."""
         items = []
         for i, p in enumerate(group["params"]):
             if p.grad is None:
@@ -172,10 +178,6 @@ class MADA(Optimizer):
                 raise TypeError("MADA does not support sparse gradients; use dense gradients")
             if p.is_complex():
                 raise TypeError("MADA does not support complex parameters; use view_as_real")
-            state = self.state[p]
-            if not state:
-                self._init_state(group, p, state)
-            _kernel.check_buffers(group, state)
             low = p.dtype in _LOW_PRECISION
             items.append((i, p, p.float() if low else p, p.grad.float() if low else p.grad))
         return items
