@@ -243,9 +243,10 @@ class MADA(Optimizer):
         g = [s["g"] for s in states]
         t = states[0]["step"]
         partials = group["learn"] if with_sums else ()
-        if ops is FUSED:
+        if ops is FUSED:  # with sums, the fold is merged into the step kernel
             out = _fused.replay(group, states[0], bucket[0], partials, t)
-            _rotate_gradients(states)
+            if not with_sums:
+                _rotate_gradients(states)
             return out
         fwd = _kernel.advance(
             ops, st, g, st["g_prev"], group["q_prev"], t, long_memory=group["long_memory"],
