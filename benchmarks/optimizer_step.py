@@ -629,12 +629,22 @@ def main(argv=None):
     parser.add_argument("--device", choices=("cpu", "cuda", "auto"), default="auto")
     parser.add_argument("--check", action="store_true", help="run only the self-check")
     parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch CPU threads (default: torch's); 1 is robust to other load on the machine",
+    )
+    parser.add_argument(
         "--mada-path",
         choices=("fused", "foreach"),
         default="fused",
         help="MADA's implementation path (default: fused)",
     )
     args = parser.parse_args(argv)
+    if args.threads is not None:
+        if args.threads < 1:
+            parser.error(f"--threads must be >= 1, got {args.threads}")
+        torch.set_num_threads(args.threads)
     device = pick_device(args.device)
 
     ok = _print_check(self_check(device), verbose=args.check)

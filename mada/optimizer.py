@@ -191,25 +191,28 @@ class MADA(Optimizer):
             state["pending"] = False
 
     def _buckets(self, group, items):
-        """(kernel, items) pairs: per param (for-loop, fused) or per like bucket (foreach)."""
+        """(kernel, items) pairs: per param (for-loop, fused) or per like bucket (foreach).
+
+        With ``fused``, tensors below ``_fused.MIN_NUMEL`` elements (or non-contiguous) take
+        the foreach path: one compiled call costs more than a batched op on a small tensor.
+        """
         if group["fused"]:
-            return [(FUSED if it[2].is_contiguous() else LOOP, [it]) for it in items]
+            big = [it for it in items if _fused.fits(it[2])]
+            rest = [it for it in items if not _fused.fits(it[2])]
+            return [(FUSED, [it]) for it in big] + self._foreach_buckets(rest)
         foreach = group["foreach"]
         if foreach is None:
             foreach = bool(items) and all(p.is_cuda for _, p, _, _ in items)
         if not foreach:
             return [(LOOP, [it]) for it in items]
+        return self._foreach_buckets(items)
+
+    def _foreach_buckets(self, items):
         buckets = defaultdict(list)
         for it in items:
             s = self.state[it[1]]
-            key = (
-                it[2].device,
-                it[2].dtype,
-                s["step"],
-                s.get("pending"),
-                _kernel.present_buffers(s),
-            )
-            buckets[key].append(it)
+            present = _kernel.present_buffers(s)
+            buckets[(it[2].device, it[2].dtype, s["step"], s.get("pending"), present)].append(it)
         return [(FOREACH, b) for b in buckets.values()]
 
     def _state_lists(self, bucket):

@@ -3,11 +3,18 @@
 import pytest
 import torch
 
-from mada import MADA
+from mada import MADA, _fused
 from tests.conftest import HYPER_RTOL
 
 # The fused kernels regroup the arithmetic; float64 agreement is to rounding.
 FUSED_RTOL, FUSED_ATOL = 1e-11, 1e-13
+
+
+@pytest.fixture(autouse=True)
+def _fuse_small_tensors(monkeypatch):
+    """These tests use small tensors; send them through the compiled kernels too."""
+    monkeypatch.setattr(_fused, "MIN_NUMEL", 1)
+
 
 POINTS = {
     "adam": {},
@@ -99,3 +106,16 @@ def test_fused_low_precision_keeps_float32_state():
     ref.step()
     assert all(v.dtype == torch.float32 for v in opt.state[p].values() if torch.is_tensor(v))
     torch.testing.assert_close(p, q.to(torch.bfloat16), rtol=0, atol=0)
+
+
+def test_small_tensors_take_the_foreach_path(monkeypatch):
+    """With the default threshold, tiny tensors skip the compiled kernels, same results."""
+    monkeypatch.setattr(_fused, "MIN_NUMEL", 1 << 15)
+    calls = []
+    monkeypatch.setattr(_fused, "step", lambda *a: calls.append(a))
+    ref, _, ref_h = _run(POINTS["learn_all"], False)
+    out, _, h = _run(POINTS["learn_all"], True)
+    assert calls == []
+    for p, q in zip(ref, out):
+        torch.testing.assert_close(q, p, rtol=0, atol=0)  # foreach == for-loop bit for bit
+    assert ref_h == h
