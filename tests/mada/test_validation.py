@@ -197,7 +197,23 @@ def test_invalid_hyper_argument_raises_when_nothing_is_learned(kwargs, exc, patt
     ],
 )
 def test_valid_hyper_arguments_construct(kwargs):
-    MADA(params(), **kwargs)
+    group = MADA(params(), **kwargs).param_groups[0]
+    learn = kwargs.get("learn")
+    names = ("beta1", "beta2", "beta3", "rho", "c", "gamma")
+    expected = names if learn is True else () if not learn else (learn,) if isinstance(
+        learn, str) else tuple(n for n in names if n in learn)  # fmt: skip
+    assert group["learn"] == expected
+    assert set(group["hyper_lr"]) == set(group["hyper_momentum"]) == set(expected)
+    assert set(group["bounds"]) == set(expected)
+    for name in ("hyper_lr", "hyper_momentum"):
+        given = kwargs.get(name)
+        for k in expected:
+            if isinstance(given, dict):
+                assert group[name][k] == given[k]
+            elif given is not None:
+                assert group[name][k] == given
+    if "bounds" in kwargs:
+        assert group["bounds"] == {k: tuple(v) for k, v in kwargs["bounds"].items()}
 
 
 # ----------------------------------------------------------------------------- at step, presets
