@@ -1,11 +1,15 @@
 """The ``mada-analysis`` command line (``python -m analysis``).
 
-Bad input ends with a one-line error on stderr and exit status 2, never a traceback.
+Subcommands: ``demo`` (the default) and ``bounds`` (the published bounds of
+:mod:`analysis.theorems` as a table). Bad input ends with a one-line error on stderr and exit
+status 2, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import pkgutil
 import sys
 
 from . import demo
@@ -31,6 +35,27 @@ def _greater_than_two(text):
     return value
 
 
+def _theorem_ids():
+    """Registry ids without importing the registry (ids are module names, by construction);
+    sympy and the theorems load only when ``bounds`` runs, so the demo stays fast."""
+    spec = importlib.util.find_spec(f"{__package__}.theorems")
+    found = pkgutil.iter_modules(spec.submodule_search_locations)
+    return sorted(m.name for m in found if not m.name.startswith("_"))
+
+
+def _assignment(text):
+    from sympy import Rational
+
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(f"must be NAME=VALUE, got {text!r}")
+    try:
+        number = Rational(value.strip())  # exact: 0.9 -> 9/10, 1e-8 -> 1/100000000
+    except (TypeError, ValueError):
+        raise argparse.ArgumentTypeError(f"{name.strip()}: not a number: {value!r}") from None
+    return name.strip(), number
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="mada-analysis",
@@ -41,11 +66,75 @@ def build_parser():
     for p in (parser, d):
         p.add_argument("--steps", type=_positive_int, default=10000, help="T (default 10000)")
         p.add_argument("--C", type=_greater_than_two, default=3.0, help="C > 2 (default 3)")
+    b = sub.add_parser("bounds", help="published convergence/regret bounds as a table")
+    b.add_argument("--theorem", choices=_theorem_ids(), help="only this theorem")
+    b.add_argument(
+        "--set",
+        dest="values",
+        type=_assignment,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="substitute a constant (repeatable), e.g. beta1=0.9",
+    )
+    b.add_argument("--latex", action="store_true", help="print the bounds as LaTeX")
+    b.set_defaults(error=b.error)
     return parser
+
+
+def bounds_rows(theorem_ids, values, latex=False):
+    """Rows (id, setting, rate in T, bound) at ``values``; a bound that is a number is shown
+    as its value, else as the expression. A theorem that cannot take the values gets
+    "n/a: <why>". Raises ValueError if a name is unknown to every listed theorem or if
+    no listed theorem accepts the values."""
+    import sympy as sp
+
+    from .theorems import THEOREMS
+    from .theorems._core import LATEX_NAMES
+
+    theorems = [THEOREMS[i] for i in theorem_ids]
+    for name in values:
+        if not any(name in set(th.symbols) | th.assumptions.names for th in theorems):
+            raise ValueError(f"--set {name}: no such constant in {', '.join(theorem_ids)}")
+    rows, errors = [], []
+    for th in theorems:
+        mine = {k: v for k, v in values.items() if k in set(th.symbols) | th.assumptions.names}
+        try:
+            expr = th.bound(**mine)
+            rate = th.rate(**{k: v for k, v in mine.items() if k != "T"})
+        except ValueError as err:
+            errors.append(f"{th.id}: {err}")
+            rows.append((th.id, th.setting, "", f"n/a: {err}"))
+            continue
+        if not expr.free_symbols:  # a number: its value (sympy's simplify can stall here)
+            show = f"{float(expr.evalf(30)):.6g}"
+        elif latex:
+            show = sp.latex(expr, symbol_names=LATEX_NAMES)
+        else:
+            show = str(expr)
+        rows.append((th.id, th.setting, str(rate), show))
+    if len(errors) == len(theorems):
+        raise ValueError(errors[0])
+    return rows
+
+
+def _run_bounds(args):
+    try:
+        rows = bounds_rows([args.theorem] if args.theorem else _theorem_ids(),
+                           dict(args.values), latex=args.latex)  # fmt: skip
+    except ValueError as err:
+        args.error(str(err))
+    widths = [max(len(r[k]) for r in [("id", "setting", "rate", ""), *rows]) for k in range(3)]
+    head = ("id", "setting", "rate", "bound")
+    for row in [head, *rows]:
+        print("  ".join(c.ljust(w) for c, w in zip(row[:3], widths)) + "  " + row[3])
+    return 0
 
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    if args.command == "bounds":
+        return _run_bounds(args)
     print(demo.format_rows(demo.run(steps=args.steps, C=args.C), args.steps, args.C))
     return 0
 

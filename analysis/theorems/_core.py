@@ -1,0 +1,228 @@
+r"""Machinery shared by the theorem modules: symbols, assumptions, the :class:`Theorem` object.
+
+Every published bound is written once, as its *printed form*: a sympy expression in the
+paper's constants and, for data-dependent bounds, in symbols standing for the run's
+aggregates (:data:`S_vhat`, :data:`S_g`, :data:`S_mom`). ``Theorem.bound`` replaces those
+aggregates by their worst case under the theorem's own assumptions; ``Theorem.data_bound``
+replaces them by their values on a recorded :class:`~analysis.trace.Trace`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from ._asymptotics import leading_order, sqrt_sum, sqrt_sum_numpy
+
+# ---- symbols: one table, named as in the papers (Défossez et al.'s N is T here) ----------
+T = sp.Symbol("T", positive=True, integer=True)  # horizon: rounds / iterations
+d = sp.Symbol("d", positive=True, integer=True)  # dimension
+D_inf = sp.Symbol("D_inf", nonnegative=True)  # l_inf diameter of the feasible set
+G_inf = sp.Symbol("G_inf", nonnegative=True)  # l_inf bound on the gradients
+alpha = sp.Symbol("alpha", positive=True)  # base step size
+beta1 = sp.Symbol("beta1", nonnegative=True)
+beta2 = sp.Symbol("beta2", positive=True)
+eps = sp.Symbol("eps", positive=True)
+L = sp.Symbol("L", nonnegative=True)  # smoothness constant
+R = sp.Symbol("R", positive=True)  # a.s. l_inf bound on stochastic gradients (Défossez)
+Delta = sp.Symbol("Delta", nonnegative=True)  # F(x_0) - F_*
+lam = sp.Symbol("lam", nonnegative=True)  # beta_1t = beta1 * lam**(t-1)
+t0 = sp.Symbol("t0", positive=True, integer=True)  # Tran & Phong's index of Lemma 4.3
+# aggregates of a run, for printed data-dependent forms
+S_vhat = sp.Symbol("S_vhat", nonnegative=True)  # sum_i vhat_{T,i}^{1/2}
+S_g = sp.Symbol("S_g", nonnegative=True)  # sum_i ||g_{1:T,i}||_2
+S_mom = sp.Symbol("S_mom", nonnegative=True)  # sum_t sum_i beta_1t vhat_{t,i}^{1/2} / alpha_t
+
+SYMBOLS = {s.name: s for s in (T, d, D_inf, G_inf, alpha, beta1, beta2, eps, L, R, Delta,
+                               lam, t0, S_vhat, S_g, S_mom)}  # fmt: skip
+LATEX_NAMES = {
+    D_inf: r"D_{\infty}",
+    G_inf: r"G_{\infty}",
+    eps: r"\epsilon",
+    lam: r"\lambda",
+    beta1: r"\beta_1",
+    beta2: r"\beta_2",
+    t0: "t_0",
+    Delta: r"\Delta",
+    S_vhat: r"\sum_{i=1}^d \hat v_{T,i}^{1/2}",
+    S_g: r"\sum_{i=1}^d \|g_{1:T,i}\|_2",
+    S_mom: r"\sum_{t=1}^T \sum_{i=1}^d \frac{\beta_{1t} \hat v_{t,i}^{1/2}}{\alpha_t}",
+}
+
+
+# ---- assumptions ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Constraint:
+    """One assumption: ``holds(*values of params)`` is a sympy truth value, maybe undecided."""
+
+    name: str  # the constant (or derived quantity, e.g. "gamma") the message names
+    text: str  # the assumption as written, e.g. "0 <= beta1 < 1"
+    params: tuple[str, ...]  # the constants it reads, in the order holds takes them
+    holds: Callable[..., sp.Basic]
+
+
+def in_range(name, lo=None, hi=None, *, lo_open=False, hi_open=False):
+    """Constraint ``lo <(=) name <(=) hi``; None leaves a side open."""
+    left = "" if lo is None else f"{lo} {'<' if lo_open else '<='} "
+    right = "" if hi is None else f" {'<' if hi_open else '<='} {hi}"
+
+    def holds(v):
+        conds = []
+        if lo is not None:
+            conds.append(v > lo if lo_open else v >= lo)
+        if hi is not None:
+            conds.append(v < hi if hi_open else v <= hi)
+        return sp.And(*conds)
+
+    return Constraint(name, f"{left}{name}{right}", (name,), holds)
+
+
+def whole_at_least(name, lo=1):
+    """Constraint: ``name`` is a whole number >= lo (floats like 1e6 pass)."""
+
+    def holds(v):
+        if v.is_number:
+            return sp.And(v >= lo, sp.true if (v - sp.floor(v)).is_zero else sp.false)
+        return sp.And(v >= lo, sp.false if v.is_integer is False else sp.true)
+
+    return Constraint(name, f"{name} is a whole number >= {lo}", (name,), holds)
+
+
+def equals(name, value, why):
+    """Constraint: the algorithm fixes ``name = value``."""
+    return Constraint(name, f"{name} = {value} ({why})", (name,), lambda v: sp.Eq(v, value))
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """Named constants, their ranges and the relations between them.
+
+    ``check`` raises only when a violation is certain (sympy's three-valued logic: a symbol
+    of unknown sign passes).
+    """
+
+    constraints: tuple[Constraint, ...]
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(p for c in self.constraints for p in c.params)
+
+    def check(self, **values):
+        """Raise ValueError naming the assumption if one is certainly violated; else None."""
+        env = dict(SYMBOLS)
+        for k, v in values.items():
+            env[k] = _value(k, v)
+        for c in self.constraints:
+            try:
+                truth = c.holds(*(env[p] for p in c.params))
+            except TypeError:  # e.g. a comparison with zoo: leave it to the range checks
+                continue
+            if truth == sp.false:
+                given = ", ".join(f"{p}={values[p]}" for p in c.params if p in values)
+                raise ValueError(f"{c.name}: assumption {c.text} is violated ({given})")
+
+
+def _value(name, v):
+    try:
+        v = sp.sympify(v)
+    except (sp.SympifyError, TypeError) as err:
+        raise ValueError(f"{name}: cannot read {v!r} as a number or symbol") from err
+    if v.is_number and (v.is_extended_real is False or not v.is_finite):
+        raise ValueError(f"{name} must be a finite real number, got {v}")
+    return v
+
+
+# ---- the theorem object -------------------------------------------------------------------
+_NUMERIC_CACHE: dict[str, tuple[tuple[str, ...], Callable]] = {}
+
+
+@dataclass(frozen=True, eq=False)
+class Theorem:
+    """A published (or, later, our own) bound; see :mod:`analysis.theorems`."""
+
+    id: str
+    title: str
+    setting: str  # "online-convex" | "stochastic-nonconvex" | "interpolation"
+    source: str  # paper + theorem number
+    status: str  # "as published" | "corrected (...)"
+    assumptions: Assumptions
+    algorithm: Mapping[str, object]
+    printed_form: sp.Expr  # the bound as printed, aggregates as symbols
+    worst_case: Mapping[sp.Symbol, sp.Expr]  # aggregate -> its bound under the assumptions
+    run_values: Callable  # (trace, constants) -> {name: value} for every printed symbol
+    measure: Callable  # (trace, constants) -> the measured quantity
+    measured_quantity: str
+    kind: str = "upper"
+
+    def _subs(self, expr, values, allowed):
+        unknown = set(values) - allowed
+        if unknown:
+            raise ValueError(f"{self.id}: unknown constant(s) {sorted(unknown)}; "
+                             f"known: {sorted(allowed)}")  # fmt: skip
+        self.assumptions.check(**values)
+        return expr.xreplace({SYMBOLS[k]: _value(k, v) for k, v in values.items()
+                              if k in SYMBOLS and SYMBOLS[k] in expr.free_symbols})  # fmt: skip
+
+    @property
+    def symbols(self) -> tuple[str, ...]:
+        """Names of the constants the closed-form bound depends on, sorted."""
+        return tuple(sorted(s.name for s in self._closed().free_symbols))
+
+    def _closed(self):
+        return self.printed_form.xreplace(dict(self.worst_case))
+
+    def printed(self, **values):
+        """The printed (data-dependent) form, with ``values`` substituted."""
+        names = {s.name for s in self.printed_form.free_symbols} | self.assumptions.names
+        return self._subs(self.printed_form, values, names)
+
+    def bound(self, **values):
+        """The closed form (aggregates at their worst case), with ``values`` substituted."""
+        return self._subs(self._closed(), values, set(self.symbols) | self.assumptions.names)
+
+    def numeric(self, **arrays):
+        """Vectorised NumPy twin of :meth:`bound` over broadcastable arrays (no checks)."""
+        if self.id not in _NUMERIC_CACHE:
+            names = self.symbols
+            fn = sp.lambdify([SYMBOLS[n] for n in names], self._closed(),
+                             modules=[{"sqrt_sum": sqrt_sum_numpy}, "numpy"])  # fmt: skip
+            _NUMERIC_CACHE[self.id] = (names, fn)
+        names, fn = _NUMERIC_CACHE[self.id]
+        missing = set(names) - set(arrays)
+        if missing or set(arrays) - set(names):
+            extra = sorted(set(arrays) - set(names))
+            raise ValueError(f"{self.id}.numeric needs exactly {list(names)}; "
+                             f"missing {sorted(missing)}, extra {extra}")  # fmt: skip
+        args = [np.asarray(arrays[n], dtype=np.float64) for n in names]
+        return np.asarray(fn(*args), dtype=np.float64) * np.ones(np.broadcast(*args).shape)
+
+    def rate(self, var="T", **values):
+        """Leading order of :meth:`bound` in ``var`` (see :func:`leading_order`)."""
+        return leading_order(self.bound(**values), SYMBOLS[var])
+
+    def latex(self, form="bound", **values):
+        """LaTeX of :meth:`bound` (``form="printed"``: of :meth:`printed`)."""
+        expr = self.printed(**values) if form == "printed" else self.bound(**values)
+        return sp.latex(expr, symbol_names=LATEX_NAMES)
+
+    def data_bound(self, trace, **constants) -> float:
+        """The printed form evaluated on a recorded run (aggregates and observed constants)."""
+        vals = self.run_values(trace, dict(constants))
+        names = {s.name for s in self.printed_form.free_symbols} | self.assumptions.names
+        expr = self.printed(**{k: v for k, v in vals.items() if k in names})
+        if expr.free_symbols:
+            raise ValueError(
+                f"{self.id}.data_bound: give {sorted(s.name for s in expr.free_symbols)}"
+            )
+        return float(expr.evalf(30))
+
+    def measured(self, trace, **constants) -> float:
+        """The quantity the theorem bounds, on ``trace`` (see ``measured_quantity``)."""
+        return float(self.measure(trace, dict(constants)))
+
+
+__all__ = ["SYMBOLS", "Assumptions", "Constraint", "Theorem", "equals", "in_range",
+           "leading_order", "sqrt_sum", "sqrt_sum_numpy", "whole_at_least"]  # fmt: skip

@@ -1,0 +1,115 @@
+"""Pieces shared by the online-convex (regret) theorems on AMSGrad."""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from ._core import (
+    Constraint,
+    D_inf,
+    G_inf,
+    alpha,
+    beta1,
+    beta2,
+    in_range,
+    whole_at_least,
+)
+
+gamma = beta1 / sp.sqrt(beta2)
+
+
+#: Third term common to Reddi et al.'s Theorem 4 / Corollary 1 and Tran & Phong's Theorem 4.1
+#: (the lemma bounding sum_t alpha_t ||V_t^{-1/4} m_t||^2), times sum_i ||g_{1:T,i}||_2.
+def third_coefficient(T):
+    return alpha * sp.sqrt(1 + sp.log(T)) / ((1 - beta1) ** 2 * (1 - gamma) * sp.sqrt(1 - beta2))
+
+
+AMSGRAD_CONSTRAINTS = (
+    in_range("alpha", 0, lo_open=True),
+    in_range("beta1", 0, 1, hi_open=True),
+    in_range("beta2", 0, 1, lo_open=True, hi_open=True),
+    Constraint(
+        "gamma",
+        "gamma = beta1/sqrt(beta2) < 1",
+        ("beta1", "beta2"),
+        lambda b1, b2: b1 / sp.sqrt(b2) < 1,
+    ),
+    in_range("D_inf", 0),
+    in_range("G_inf", 0),
+    whole_at_least("T"),
+    whole_at_least("d"),
+)
+
+AMSGRAD = {
+    "name": "AMSGrad (Reddi et al. 2018, Algorithm 2)",
+    "long_memory": "max",  # vhat_t = max(vhat_{t-1}, v_t), v_0 = vhat_0 = 0
+    "rho": 0.0,  # MADA's interpolation coefficient at the AMSGrad corner
+    "lr_schedule": "inv_sqrt",  # alpha_t = alpha / sqrt(t)
+    "bias_correction": False,
+    "eps": 0.0,  # the analysis has no epsilon
+    "projection": "x_{t+1} = Pi_{F, sqrt(Vhat_t)}(x_t - alpha_t m_t / sqrt(vhat_t))",
+    "first_moment": "m_t = beta_1t m_{t-1} + (1 - beta_1t) g_t",
+    "second_moment": "v_t = beta2 v_{t-1} + (1 - beta2) g_t^2",
+}
+
+
+def online_run_values(trace, c):
+    """Observed constants and aggregates of an AMSGrad run; ``c`` overrides any of them.
+
+    alpha defaults to ``trace.alpha[0]`` (alpha_1 = alpha / sqrt 1), beta1 to
+    ``trace.beta1[0]`` (beta_11 = beta1), D_inf to ``trace.D_inf("x_star")``, G_inf to
+    ``trace.G_inf()``; lam (geometric schedules) to ``beta1[1] / beta1[0]``.
+    beta2 must be given.
+    """
+    if "beta2" not in c:
+        raise ValueError("data_bound needs beta2 (the trace does not record it)")
+    vals = {
+        "T": trace.T,
+        "d": trace.d,
+        "alpha": float(trace.alpha[0]),
+        "beta1": float(trace.beta1[0]),
+        "G_inf": trace.G_inf(),
+        "S_vhat": trace.sum_sqrt_vhat_T(),
+        "S_g": trace.sum_grad_norms(),
+        "S_mom": trace.momentum_sum(),
+    }
+    if trace.x_star is not None:
+        vals["D_inf"] = trace.D_inf("x_star")
+    if trace.T >= 2 and trace.beta1[0] > 0:
+        vals["lam"] = float(trace.beta1[1] / trace.beta1[0])
+    vals.update(c)
+    return vals
+
+
+def regret(trace, c):
+    return trace.regret
+
+
+REGRET = "the regret R_T = sum_t f_t(x_t) - min_x sum_t f_t(x) (Trace.regret)"
+
+
+def lemma43_t0(trace, rtol=1e-12):
+    r"""Smallest :math:`t_0 \ge 1` with Tran & Phong's Lemma 4.3 inequality for every
+    :math:`t_0 < t \le T` on this run:
+    :math:`\sqrt{(t-1)\hat v_{t-1,i}}/(1-\beta_{1,t-1}) \le \sqrt{t\,\hat v_{t,i}}/(1-\beta_{1,t})`.
+    """
+    t = np.arange(1, trace.T + 1, dtype=np.float64)[:, None]
+    side = np.sqrt(t * trace.v_hat) / (1.0 - trace.beta1[:, None])
+    fails = np.any(side[:-1] > side[1:] * (1 + rtol), axis=1)  # row k: t = k + 2
+    bad = np.nonzero(fails)[0]
+    return 1 if bad.size == 0 else int(bad[-1] + 2)
+
+
+__all__ = [
+    "AMSGRAD",
+    "AMSGRAD_CONSTRAINTS",
+    "REGRET",
+    "D_inf",
+    "G_inf",
+    "gamma",
+    "lemma43_t0",
+    "online_run_values",
+    "regret",
+    "third_coefficient",
+]  # fmt: skip
