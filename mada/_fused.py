@@ -25,14 +25,17 @@ SCALARS = ("lr", "wd", "eps", "beta1", "beta2", "beta3", "rho", "c", "gamma", "l
            "dbc1", "dbc2")  # fmt: skip
 
 
-# Below this many elements a tensor takes the foreach path even with fused=True: one compiled
-# call costs ~0.1 ms of Python dispatch on CPU, more than a batched op on a small tensor.
+# Below these sizes a tensor takes the foreach path even with fused=True: a compiled call
+# costs ~0.1 ms of Python dispatch on CPU. Learned mode replaces ~70 eager ops per step and
+# pays off from 32k elements; with nothing learned the eager step is Adam's ~7 ops, and the
+# crossover measured on the transformer case of benchmarks/optimizer_step.py is near 1M.
 MIN_NUMEL = 1 << 15
+MIN_NUMEL_DIRECT = 1 << 20
 
 
-def fits(x):
-    """Whether the fused kernels take ``x``: contiguous and at least MIN_NUMEL elements."""
-    return x.is_contiguous() and x.numel() >= MIN_NUMEL
+def fits(x, learned):
+    """Whether the fused kernels take ``x``: contiguous and large enough to pay off."""
+    return x.is_contiguous() and x.numel() >= (MIN_NUMEL if learned else MIN_NUMEL_DIRECT)
 
 
 class Structure(NamedTuple):

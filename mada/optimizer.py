@@ -193,12 +193,14 @@ class MADA(Optimizer):
     def _buckets(self, group, items):
         """(kernel, items) pairs: per param (for-loop, fused) or per like bucket (foreach).
 
-        With ``fused``, tensors below ``_fused.MIN_NUMEL`` elements (or non-contiguous) take
-        the foreach path: one compiled call costs more than a batched op on a small tensor.
+        With ``fused``, tensors below ``_fused.MIN_NUMEL`` (learned) or ``MIN_NUMEL_DIRECT``
+        elements, or non-contiguous ones, take the foreach path: there one compiled call
+        costs more than the batched eager ops.
         """
         if group["fused"]:
-            big = [it for it in items if _fused.fits(it[2])]
-            rest = [it for it in items if not _fused.fits(it[2])]
+            learned = bool(group["learn"])
+            big = [it for it in items if _fused.fits(it[2], learned)]
+            rest = [it for it in items if not _fused.fits(it[2], learned)]
             return [(FUSED, [it]) for it in big] + self._foreach_buckets(rest)
         foreach = group["foreach"]
         if foreach is None:

@@ -14,6 +14,7 @@ FUSED_RTOL, FUSED_ATOL = 1e-11, 1e-13
 def _fuse_small_tensors(monkeypatch):
     """These tests use small tensors; send them through the compiled kernels too."""
     monkeypatch.setattr(_fused, "MIN_NUMEL", 1)
+    monkeypatch.setattr(_fused, "MIN_NUMEL_DIRECT", 1)
 
 
 POINTS = {
