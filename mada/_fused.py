@@ -17,6 +17,7 @@ import types
 from typing import NamedTuple
 
 import torch
+from torch.utils.weak import WeakIdKeyDictionary
 
 # Layout of the scalar tensor ``s``: the coefficients and every per-step factor, computed
 # once in float64 so that the kernels multiply where the equations divide by a scalar.
@@ -218,10 +219,18 @@ def sums_kernel(k):
 
 
 # ---------------------------------------------------------------- optimizer glue
+_ALIASES = WeakIdKeyDictionary()  # tensor -> its flat alias; an entry dies with its tensor
+
+
 def _flat(x):
     """A 1-D alias of contiguous ``x``'s storage: with ``dynamic=True`` one compilation
-    serves every size and rank (a ``view`` would carry its base's shape into the guards)."""
-    return x.new_empty(0).set_(x.untyped_storage(), x.storage_offset(), (x.numel(),), (1,))
+    serves every size and rank (a ``view`` would carry its base's shape into the guards).
+    Cached per tensor, and rebuilt if the tensor's memory moved."""
+    alias = _ALIASES.get(x)
+    if alias is None or alias.data_ptr() != x.data_ptr() or alias.numel() != x.numel():
+        alias = x.new_empty(0).set_(x.untyped_storage(), x.storage_offset(), (x.numel(),), (1,))
+        _ALIASES[x] = alias
+    return alias
 
 
 def _flat_state(state):
