@@ -11,9 +11,9 @@ mada_adam            ``MADA.preset("adam", fused=True)``: nothing learned
 mada_full            ``MADA.preset("mada", fused=True)``: all six coefficients learned,
                      hypergradients computed analytically
                      (``--mada-path foreach`` measures both with ``foreach=True`` instead)
-autograd_reference   :class:`AutogradMADA` (autograd_mada.py): the same update and hypergradients the way
-                     the paper's code gets them, by back-propagating through a graph of the
-                     step that is held from one step to the next
+autograd_reference   :class:`AutogradMADA` (``autograd_mada.py``): the same update and
+                     hypergradients the way the paper's code gets them, by back-propagating
+                     through a graph of the step that is held from one step to the next
 ==================== =====================================================================
 
 Parameter sets: one 1M-parameter tensor, one 10M-parameter tensor, and the parameters of a
