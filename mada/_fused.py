@@ -7,7 +7,9 @@ the same; the arithmetic is regrouped, so results agree with the eager paths to 
 not bit for bit (as torch's fused Adam). Coefficients, the learning rate and the step enter
 as one float64 tensor, so learned coefficients never trigger a recompilation; structure
 (which buffers exist, what is learned) is static, one compilation per combination and
-dtype. Parameters are passed as flat views, so one compilation serves all sizes.
+dtype. Tensors are passed as 1-D aliases of their storage, so one compilation serves all
+sizes and ranks. Tensors too small to repay a compiled call (``MIN_NUMEL``,
+``MIN_NUMEL_DIRECT``) or non-contiguous ones take the foreach path instead.
 """
 
 from __future__ import annotations

@@ -18,7 +18,8 @@ key                   quantity                                         needed wh
 ====================  ===============================================  ==================
 
 In learned mode the moments are stored one step behind (:math:`S_{t-1}`, :math:`g_{t-1}`,
-plus the pending :math:`g_t`). The next step replays step t bit for bit while contracting
+plus the pending :math:`g_t`). The next step replays step t (bit for bit on the eager
+paths; inside the step kernel with ``fused=True``) while contracting
 :math:`\partial d_t/\partial q` with :math:`g_{t+1}`, so no per-coefficient buffer is kept.
 """
 
@@ -198,10 +199,10 @@ class MADA(Optimizer):
         costs more than the batched eager ops.
         """
         if group["fused"]:
-            learned = bool(group["learn"])
-            big = [it for it in items if _fused.fits(it[2], learned)]
-            rest = [it for it in items if not _fused.fits(it[2], learned)]
-            return [(FUSED, [it]) for it in big] + self._foreach_buckets(rest)
+            learned, fused, rest = bool(group["learn"]), [], []
+            for it in items:
+                (fused if _fused.fits(it[2], learned) else rest).append(it)
+            return [(FUSED, [it]) for it in fused] + self._foreach_buckets(rest)
         foreach = group["foreach"]
         if foreach is None:
             foreach = bool(items) and all(p.is_cuda for _, p, _, _ in items)
