@@ -1,5 +1,55 @@
 """Machine-checked derivations of the theorems this package states itself.
 
-The proof-step framework and the proofs arrive with the proofs issue; until then this
-package holds no proof, and ``analysis`` states no theorem of its own.
+A proof is a chain of steps ``lhs (relation) rhs``; each step cites facts (hypotheses, lemma
+instances, standard inequalities, bookkeeping rules) and is certified ``symbolic``,
+``interval`` or ``random`` (see :mod:`proofs._core`, :mod:`proofs._algebra`). One proof per
+module: ``proofs/<theorem id>.py`` for the theorems of :data:`analysis.THEOREMS` that this
+package states, ``proofs/lemma_<name>.py`` for the lemmas they use; each defines ``PROOF``.
+
+* :data:`PROOFS`: theorem id -> Proof; :data:`LEMMAS`: lemma id -> Proof.
+* ``python -m proofs check``: check every proof (exit status 1 if any step fails).
+* ``python -m proofs render``: write ``proofs/rendered/<id>.md`` (Markdown with LaTeX).
+* :func:`mutants`: deliberately broken variants of real proofs; the checker rejects each.
+
+Example:
+    >>> from proofs import LEMMAS
+    >>> LEMMAS["lemma_sqrt_sum"].check().ok
+    True
 """
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from ._core import Proof
+
+
+def _discover():
+    theorems, lemmas = {}, {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        proof = importlib.import_module(f"{__name__}.{info.name}").PROOF
+        if proof.id != info.name:
+            raise ImportError(f"module {info.name} defines proof id {proof.id!r}")
+        (lemmas if info.name.startswith("lemma_") else theorems)[proof.id] = proof
+    return theorems, lemmas
+
+
+PROOFS, LEMMAS = _discover()
+
+
+def all_proofs() -> dict[str, Proof]:
+    """Lemmas first (they are cited), then theorems."""
+    return {**LEMMAS, **PROOFS}
+
+
+def mutants():
+    """Broken variants of real proofs: ``[(description, Proof)]``; see :mod:`proofs._mutants`."""
+    from ._mutants import mutants as _m
+
+    return _m()
+
+
+__all__ = ["LEMMAS", "PROOFS", "Proof", "all_proofs", "mutants"]

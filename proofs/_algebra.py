@@ -1,0 +1,191 @@
+"""Normal forms and sign certificates for the expressions proofs are written in.
+
+Expressions are sympy, with nested single-index ``Sum`` objects over undefined functions
+(the run's data). :func:`normalize` distributes sums over additions and pulls index-free
+factors out, so that two ways of writing the same linear combination of sums compare equal
+term by term. :func:`nonnegative` returns how ``expr >= 0`` was certified, or None:
+
+* ``"symbolic"``: zero after normalisation, or every term of the normal form is a
+  non-negative scalar times a product of non-negative sums and data (sympy's assumptions,
+  a factorisation, or a polynomial with non-negative coefficients after the substitution
+  of every bounded variable ``x = lo + (hi - lo) u/(1 + u)``, ``u >= 0``);
+* ``"interval"``: a scalar remainder, proved on the whole (closed) box of its variables by
+  interval branch and bound (:mod:`proofs._interval`);
+* ``"random"``: only seeded random sampling of a scalar remainder found no violation.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import sympy as sp
+
+
+def normalize(expr):
+    """Distribute sums over additions, pull index-free factors out of sums, expand."""
+    expr = sp.expand(sp.sympify(expr))
+    return sp.Add(*[_term(a) for a in sp.Add.make_args(expr)])
+
+
+def _term(term):
+    out = [_sum(f) if isinstance(f, sp.Sum) else f for f in sp.Mul.make_args(term)]
+    return sp.expand(sp.Mul(*out))
+
+
+def _sum(s):
+    if len(s.limits) != 1:  # nested limits: rewrite as nested single-index sums
+        inner = s.function
+        for lim in s.limits:
+            inner = sp.Sum(inner, lim)
+        return _sum(inner)
+    k, lo, hi = s.limits[0]
+    result = sp.S.Zero
+    for term in sp.Add.make_args(normalize(s.function)):
+        indep, dep = term.as_independent(k, as_Add=False)
+        if dep == 1:
+            result += indep * (hi - lo + 1)
+        else:
+            result += indep * sp.Sum(dep, (k, lo, hi))
+    return sp.expand(result)
+
+
+def _is_scalar(e, data):
+    return not e.has(sp.Sum) and not any(e.has(f) for f in data)
+
+
+def split(expr, data):
+    """Normal form as {structural part: scalar coefficient}; key 1 holds the scalar part."""
+    groups = defaultdict(lambda: sp.S.Zero)
+    for term in sp.Add.make_args(normalize(expr)):
+        scalar, struct = [], []
+        for f in sp.Mul.make_args(term):
+            (scalar if _is_scalar(f, data) else struct).append(f)
+        groups[sp.Mul(*struct)] += sp.Mul(*scalar)
+    return dict(groups)
+
+
+def is_zero(expr, data=()):
+    """True when ``expr`` normalises to zero (coefficients simplified per structure)."""
+    return all(_scalar_zero(c) for c in split(expr, data).values())
+
+
+def _scalar_zero(c):
+    if c == 0:
+        return True
+    c = sp.cancel(sp.together(c))
+    if c == 0:
+        return True
+    return sp.simplify(c) == 0
+
+
+class Domain:
+    """Ranges of the scalar symbols: ``{symbol: (lo, hi)}``, ``None`` for an open side.
+
+    The bounds are closed; a strict assumption (``beta1 < 1``) is written with the closed
+    bound and the certificates below never use the endpoint's value as a witness.
+    """
+
+    def __init__(self, ranges=None):
+        self.ranges = dict(ranges or {})
+
+    def box(self, symbols):
+        return {s: self.ranges.get(s, (None, None)) for s in symbols}
+
+
+def nonnegative(expr, data=(), domain=None, *, allow_random=True):
+    """How ``expr >= 0`` is certified ("symbolic" | "interval" | "random"), or None."""
+    domain = domain or Domain()
+    groups = split(expr, data)
+    methods = []
+    for struct, coef in groups.items():
+        if _scalar_zero(coef):
+            continue
+        if struct != 1 and not _struct_nonneg(struct, data, domain):
+            return None
+        how = scalar_nonnegative(coef, domain, allow_random=allow_random)
+        if how is None:
+            return None
+        methods.append(how)
+    for worst in ("random", "interval"):
+        if worst in methods:
+            return worst
+    return "symbolic"
+
+
+def _struct_nonneg(struct, data, domain):
+    for f in sp.Mul.make_args(struct):
+        if isinstance(f, sp.Pow) and f.exp.is_even:
+            continue
+        if isinstance(f, sp.Pow) and isinstance(f.base, sp.Sum) and f.exp.is_real:
+            f = f.base  # sqrt or 1/x of a non-negative sum (x > 0 where it is defined)
+        if isinstance(f, sp.Sum):
+            if nonnegative(f.function, data, domain, allow_random=False) != "symbolic":
+                return False
+            continue
+        if f.is_nonnegative:
+            continue
+        if scalar_nonnegative(f, domain, allow_random=False) == "symbolic":
+            continue
+        return False
+    return True
+
+
+def scalar_nonnegative(c, domain, *, allow_random=True):
+    """Certify a scalar ``c >= 0`` on the domain; the weakest method that was needed."""
+    if _symbolic_nonneg(c, domain):
+        return "symbolic"
+    from ._interval import interval_nonnegative, random_nonnegative
+
+    if interval_nonnegative(c, domain):
+        return "interval"
+    if allow_random and random_nonnegative(c, domain):
+        return "random"
+    return None
+
+
+def _symbolic_nonneg(c, domain):
+    if c.is_nonnegative:
+        return True
+    c = sp.factor(sp.cancel(sp.together(c)))
+    if c.is_nonnegative:
+        return True
+    num, den = sp.fraction(c)
+    return _factors_sign_ok(num, domain) and _factors_sign_ok(den, domain, strict=True)
+
+
+def _factors_sign_ok(e, domain, strict=False):
+    for f in sp.Mul.make_args(e):
+        base, exp = f.as_base_exp()
+        if exp.is_even and not strict:
+            continue
+        if (f.is_positive if strict else f.is_nonnegative) or base.is_positive:
+            continue
+        if not _polya(base, domain, strict):
+            return False
+    return True
+
+
+def _polya(p, domain, strict):
+    """p >= 0 (> 0) when, after mapping every bounded variable onto u >= 0, the numerator has
+    only non-negative coefficients (and a positive one where strict)."""
+    if p.is_number:
+        return bool(p > 0) if strict else bool(p >= 0)
+    if not p.free_symbols or (p.has(sp.Function) and not p.free_symbols):
+        return False
+    subs, us = {}, []
+    for s in p.free_symbols:
+        lo, hi = domain.ranges.get(s, (0 if s.is_nonnegative else None, None))
+        if lo is None:
+            return False
+        u = sp.Symbol(f"_u_{s.name}", nonnegative=True)
+        us.append(u)
+        subs[s] = lo + u if hi is None else lo + (hi - lo) * u / (1 + u)
+    num, den = sp.fraction(sp.together(p.xreplace(subs)))
+    try:
+        pn, pd = sp.Poly(sp.expand(num), *us), sp.Poly(sp.expand(den), *us)
+    except (sp.PolynomialError, sp.polys.polyerrors.GeneratorsNeeded):
+        return False
+    coeffs = pn.coeffs() + pd.coeffs()
+    if not all(c.is_number for c in coeffs) or any(c < 0 for c in coeffs):
+        return False
+    return not (strict and pn.is_zero)  # a non-zero such polynomial is > 0 for u > 0

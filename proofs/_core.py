@@ -1,0 +1,191 @@
+r"""Proofs as chains of certified steps.
+
+A :class:`Proof` states ``lhs <= rhs`` (or ``=``) under hypotheses and proves it by a chain
+of :class:`Step`\ s: step k goes from the previous right side (or from an explicitly stated
+left side) to a new right side. A step cites :class:`Fact`\ s -- hypotheses, lemma instances,
+standard inequalities, rules (telescoping, peeling a sum, a termwise sum) -- and the checker
+verifies that
+
+.. math:: (r - l) - \sum_k c_k\,(r_k - l_k) \ge 0
+
+(:math:`l, r`: the step's sides; :math:`l_k, r_k`: the sides of cited fact :math:`k`)
+
+with every coefficient :math:`c_k \ge 0` on an inequality fact (any sign on an identity).
+The remainder's sign is certified symbolically, by interval arithmetic, or (rarely) by
+random sampling only; :mod:`proofs._algebra` says how. The chain's ends must equal the
+statement, and a theorem's statement must equal its bound in :data:`analysis.THEOREMS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from ._algebra import Domain, is_zero, nonnegative
+
+LE, EQ = "<=", "="
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A known ``lhs <= rhs`` or ``lhs = rhs``; ``why`` says where it comes from."""
+
+    lhs: sp.Expr
+    rel: str
+    rhs: sp.Expr
+    why: str
+    #: hypotheses of a cited lemma, instantiated, with the facts offered to discharge them;
+    #: the citing proof's checker discharges them under its own data and domain.
+    obligations: tuple = ()
+    #: "stated" (must be a hypothesis of the proof citing it), "rule" (a standard
+    #: inequality or bookkeeping identity from proofs._rules), "lemma" (a lemma instance),
+    #: or "derived" (from ``base`` by summing, scaling or applying a function)
+    origin: str = "stated"
+    base: object = None
+
+    def __post_init__(self):
+        if self.rel not in (LE, EQ):
+            raise ValueError(f"rel must be {LE!r} or {EQ!r}, got {self.rel!r}")
+
+    @property
+    def gap(self):
+        return self.rhs - self.lhs
+
+    def scaled(self, c):
+        return (c, self)
+
+
+def le(lhs, rhs, why):
+    return Fact(sp.sympify(lhs), LE, sp.sympify(rhs), why)
+
+
+def eq(lhs, rhs, why):
+    return Fact(sp.sympify(lhs), EQ, sp.sympify(rhs), why)
+
+
+def _uses(by):
+    """Normalise ``by``: a Fact, (coef, Fact) pairs, or a list of either."""
+    if isinstance(by, Fact):
+        return ((sp.S.One, by),)
+    out = []
+    for u in by:
+        out.append((sp.S.One, u) if isinstance(u, Fact) else (sp.sympify(u[0]), u[1]))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Step:
+    """``[lhs] rel rhs``, justified by ``why`` and the cited facts ``by``."""
+
+    rel: str
+    rhs: sp.Expr
+    why: str
+    by: tuple = ()
+    lhs: sp.Expr | None = None  # stated only where the chain is recombined explicitly
+
+    def __post_init__(self):
+        object.__setattr__(self, "by", _uses(self.by))
+        object.__setattr__(self, "rhs", sp.sympify(self.rhs))
+
+
+@dataclass
+class StepResult:
+    index: int
+    ok: bool
+    method: str | None  # "symbolic" | "interval" | "random" | None when it failed
+    message: str = ""
+
+
+@dataclass
+class Report:
+    proof_id: str
+    steps: list[StepResult] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and all(s.ok for s in self.steps)
+
+    def counts(self):
+        c = {"symbolic": 0, "interval": 0, "random": 0}
+        for s in self.steps:
+            if s.ok:
+                c[s.method] += 1
+        return c
+
+    def summary(self) -> str:
+        c = self.counts()
+        state = "ok" if self.ok else "FAILED"
+        line = (f"{self.proof_id}: {state} ({len(self.steps)} steps: {c['symbolic']} symbolic, "
+                f"{c['interval']} interval, {c['random']} random)")  # fmt: skip
+        bad = [f"step {s.index}: {s.message}" for s in self.steps if not s.ok] + self.problems
+        return line + "".join(f"\n    {b}" for b in bad)
+
+
+@dataclass(frozen=True)
+class Proof:
+    """``statement`` proved from ``hypotheses`` by ``steps``.
+
+    ``data``: the undefined functions standing for run data (treated as opaque, with the
+    signs their sympy assumptions declare). ``domain``: ranges of the scalar symbols.
+    ``target``: a callable returning the expression the statement's right side must equal
+    (e.g. a registry theorem's bound), checked by sympy; ``lemmas``: ids of proofs used.
+    """
+
+    id: str
+    title: str
+    statement: Fact
+    hypotheses: tuple[Fact, ...]
+    steps: tuple[Step, ...]
+    data: tuple = ()
+    domain: Domain = field(default_factory=Domain)
+    target: object = None
+    target_name: str = ""
+    lemmas: tuple[str, ...] = ()
+    notes: str = ""
+    #: (step number k >= 1, callable, name): step k's right side must equal callable()
+    #: (e.g. a theorem's data-dependent form, on the way to its worst case)
+    milestones: tuple = ()
+
+    def instance(self, subs=None, why=None, given=()):
+        """The statement with ``subs`` applied (symbols, or functions replaced by callables).
+
+        Each hypothesis, instantiated, becomes an obligation of the returned Fact: the proof
+        that cites it must derive it from ``given`` or certify it on its own; otherwise the
+        lemma is used outside its assumptions and the citing step fails.
+        """
+        subs = dict(subs or {})
+        st = _subs_fact(self.statement, subs)
+        obligations = tuple((_subs_fact(h, subs), tuple(given)) for h in self.hypotheses)
+        return Fact(st.lhs, st.rel, st.rhs, why or f"lemma {self.id}", obligations, "lemma")
+
+    def check(self) -> Report:
+        from ._check import check_proof
+
+        return check_proof(self)
+
+
+def _subs_fact(f, subs):
+    def sub(e):
+        for k, v in subs.items():
+            e = e.replace(k, v) if isinstance(k, sp.FunctionClass) else e.xreplace({k: v})
+        return e
+
+    return Fact(sub(f.lhs), f.rel, sub(f.rhs), f.why, f.obligations)
+
+
+def discharged(h, given, data, domain):
+    """Whether hypothesis instance ``h`` follows from one of ``given`` (or from nothing)."""
+    gap = h.rhs - h.lhs
+    if h.rel == EQ:
+        return is_zero(gap, data) or any(
+            g.rel == EQ and is_zero(gap - g.gap, data) for g in given
+        )
+    if nonnegative(gap, data, domain, allow_random=False) == "symbolic":
+        return True
+    return any(nonnegative(gap - g.gap, data, domain, allow_random=False) == "symbolic"
+               for g in given)  # fmt: skip
+
+
+__all__ = ["EQ", "LE", "Domain", "Fact", "Proof", "Report", "Step", "eq", "le"]

@@ -1,0 +1,77 @@
+"""Render a proof as Markdown with LaTeX (``$$ ... $$`` blocks, readable on GitHub)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import sympy as sp
+
+from analysis.theorems._core import LATEX_NAMES
+
+RENDERED = Path(__file__).parent / "rendered"
+_REL = {"<=": r"\le", "=": "="}
+
+
+def _tex(e):
+    return sp.latex(e, symbol_names=LATEX_NAMES)
+
+
+def render(proof) -> str:
+    report = proof.check()
+    st = proof.statement
+    lines = [f"# {proof.title}", "", f"`{proof.id}` — checked by `python -m proofs check`: "
+             f"**{'ok' if report.ok else 'FAILED'}**.", ""]  # fmt: skip
+    doc = (proof.notes or "").strip()
+    if doc:
+        lines += [doc, ""]
+    lines += ["## Claim", "", "$$", f"{_tex(st.lhs)} {_REL[st.rel]} {_tex(st.rhs)}", "$$", ""]
+    if proof.hypotheses:
+        lines += ["## Hypotheses", ""]
+        for h in proof.hypotheses:
+            lines.append(f"- {h.why}: ${_tex(h.lhs)} {_REL[h.rel]} {_tex(h.rhs)}$")
+        lines.append("")
+    if proof.lemmas:
+        lines += ["Lemmas used: " + ", ".join(f"[`{n}`]({n}.md)" for n in proof.lemmas), ""]
+    lines += ["## Steps", ""]
+    random_steps = []
+    for k, (step, res) in enumerate(zip(proof.steps, report.steps, strict=True), start=1):
+        lhs = "" if k > 1 and step.lhs is None else _tex(step.lhs if step.lhs is not None
+                                                         else st.lhs)  # fmt: skip
+        cites = "; ".join(f.why for _, f in step.by)
+        lines += [f"**Step {k}** ({res.method or 'FAILED'}). {step.why}"
+                  + (f" — cites: {cites}" if cites else ""), "",
+                  "$$", f"{lhs} {_REL[step.rel]} {_tex(step.rhs)}", "$$", ""]  # fmt: skip
+        if res.method == "random":
+            random_steps.append(k)
+    c = report.counts()
+    lines.append(f"Certification: {c['symbolic']} symbolic, {c['interval']} interval, "
+                 f"{c['random']} random.")  # fmt: skip
+    lines.append("Steps resting on random sampling only: "
+                 + (", ".join(map(str, random_steps)) if random_steps else "none") + ".")
+    return "\n".join(lines) + "\n"
+
+
+def _atomic_write(path: Path, text: str):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def write_all(out=None):
+    from . import all_proofs
+
+    out = Path(out) if out else RENDERED
+    paths = []
+    for pid, proof in all_proofs().items():
+        path = out / f"{pid}.md"
+        _atomic_write(path, render(proof))
+        paths.append(path)
+    return paths

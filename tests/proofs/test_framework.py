@@ -1,0 +1,120 @@
+"""The proof checker: every proof passes, every mutant fails, rendered proofs are current."""
+
+import subprocess
+import sys
+
+import pytest
+import sympy as sp
+
+from proofs import LEMMAS, PROOFS, all_proofs, mutants
+from proofs._algebra import Domain, is_zero, nonnegative, normalize
+from proofs._core import LE, Fact, Proof, Step, le
+from proofs._interval import interval_nonnegative, random_nonnegative
+from proofs._render import RENDERED, render
+from proofs._rules import telescope, young
+
+ALL = all_proofs()
+x, y, lam = sp.symbols("x y lam", positive=True)
+t = sp.Symbol("t", positive=True, integer=True)
+T = sp.Symbol("T", positive=True, integer=True)
+f = sp.Function("f", nonnegative=True)
+
+
+@pytest.mark.parametrize("pid", sorted(ALL))
+def test_every_proof_checks(pid):
+    report = ALL[pid].check()
+    assert report.ok, report.summary()
+
+
+def test_random_steps_at_most_ten_percent():
+    counts = [p.check().counts() for p in ALL.values()]
+    total = sum(sum(c.values()) for c in counts)
+    assert sum(c["random"] for c in counts) <= 0.10 * total
+
+
+MUTANTS = mutants()
+
+
+@pytest.mark.parametrize("desc,k,proof", MUTANTS, ids=[m[0] for m in MUTANTS])
+def test_every_mutant_is_rejected(desc, k, proof):
+    report = proof.check()
+    assert not report.ok
+    # the rejection comes from the mutated step itself, not only from the chain's ends
+    assert not report.steps[k - 1].ok, report.summary()
+
+
+def test_mutants_cover_every_kind():
+    kinds = {m[0].split(": ", 1)[1].split(" (")[0] for m in MUTANTS}
+    assert {"flipped inequality", "dropped term", "wrong constant",
+            "lemma outside its assumptions"} <= kinds  # fmt: skip
+    assert {m[2].id for m in MUTANTS} >= set(PROOFS)  # every theorem proof is mutated
+
+
+@pytest.mark.parametrize("pid", sorted(ALL))
+def test_rendered_proofs_are_current(pid):
+    path = RENDERED / f"{pid}.md"
+    assert path.exists(), "run: python -m proofs render"
+    assert path.read_text(encoding="utf-8") == render(ALL[pid]), "run: python -m proofs render"
+
+
+def test_no_stale_rendered_files():
+    assert {p.stem for p in RENDERED.glob("*.md")} == set(ALL)
+
+
+def test_cli_check_prints_counts_and_exit_status():
+    out = subprocess.run([sys.executable, "-m", "proofs", "check"], capture_output=True,
+                         text=True, check=False)  # fmt: skip
+    assert out.returncode == 0, out.stdout + out.stderr
+    lines = out.stdout.strip().splitlines()
+    assert len(lines) == len(ALL) + 1
+    assert "symbolic," in lines[-1] and "interval," in lines[-1] and "random" in lines[-1]
+
+
+def test_registry_keys_are_theorem_ids():
+    from analysis import THEOREMS
+
+    assert set(PROOFS) <= set(THEOREMS)
+    assert all(k.startswith("lemma_") for k in LEMMAS)
+
+
+# ---- the machinery on small cases ------------------------------------------------------
+def test_normalize_distributes_sums():
+    a = sp.Sum(2 * f(t) + x * f(t) ** 2, (t, 1, T))
+    b = 2 * sp.Sum(f(t), (t, 1, T)) + x * sp.Sum(f(t) ** 2, (t, 1, T))
+    assert is_zero(a - b, (f,))
+    assert normalize(sp.Sum(x, (t, 1, T))) == T * x
+
+
+def test_sign_certificates():
+    dom = Domain({lam: (0, 1)})
+    assert nonnegative((x - y) ** 2 / x) == "symbolic"
+    assert nonnegative(1 - lam, (), dom) == "symbolic"
+    assert nonnegative(x - y) is None
+    assert nonnegative(sp.Sum(f(t) ** 2, (t, 1, T)), (f,)) == "symbolic"
+
+
+def test_interval_proves_and_refuses():
+    s = sp.Symbol("s")
+    dom = Domain({s: (0, 1)})
+    assert interval_nonnegative(s**2 - s + sp.Rational(1, 4) + sp.Rational(1, 100), dom)
+    assert not interval_nonnegative(s**2 - s + sp.Rational(1, 5), dom)
+    assert random_nonnegative((s - sp.Rational(1, 2)) ** 2, dom)
+    assert not random_nonnegative(s - sp.Rational(1, 2), dom)
+
+
+def _tiny(step, hyps=()):
+    return Proof("tiny", "tiny", le(x * y, lam * x**2 / 2 + y**2 / (2 * lam), "claim"),
+                 hyps, (step,))  # fmt: skip
+
+
+def test_young_step_and_unsupported_fact():
+    good = Step(LE, lam * x**2 / 2 + y**2 / (2 * lam), "Young", by=[young(x, y, lam)])
+    assert _tiny(good).check().ok
+    bogus = Fact(x * y, LE, lam * x**2 / 2 + y**2 / (2 * lam), "I say so")
+    assert not _tiny(Step(LE, good.rhs, "stated", by=[bogus])).check().ok
+    assert _tiny(Step(LE, good.rhs, "stated", by=[bogus]), (bogus,)).check().ok
+
+
+def test_telescope_rule():
+    fact = telescope(lambda k: f(k), t, 1, T)
+    assert fact.rhs == f(T) - f(0)
