@@ -9,7 +9,13 @@ from ._core import EQ, LE, Report, StepResult, discharged
 
 
 def _obligations_ok(fact, proof):
+    """Each instantiated hypothesis of a cited lemma or rule must follow from a ``given``
+    fact (itself of sound provenance) or hold on its own."""
     for h, given in fact.obligations:
+        for g in given:
+            problem = _root_ok(g, proof) or _obligations_ok(g, proof)
+            if problem:
+                return f"{fact.why}: {problem}"
         if not discharged(h, given, proof.data, proof.domain):
             return f"{fact.why}: hypothesis {h.lhs} {h.rel} {h.rhs} not established"
     return ""

@@ -18,8 +18,9 @@ def _tex(e):
     return sp.latex(e, symbol_names=LATEX_NAMES)
 
 
-def render(proof) -> str:
-    report = proof.check()
+def render(proof, report=None) -> str:
+    """Markdown of ``proof``; ``report`` (its check) is computed when not given."""
+    report = report or proof.check()
     st = proof.statement
     lines = [f"# {proof.title}", "", f"`{proof.id}` — checked by `python -m proofs check`: "
              f"**{'ok' if report.ok else 'FAILED'}**.", ""]  # fmt: skip

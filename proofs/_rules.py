@@ -120,6 +120,7 @@ __all__ = [
     "apply",
     "cauchy_schwarz",
     "geometric",
+    "given",
     "log_ratio",
     "nonneg",
     "peel_first",
@@ -139,3 +140,9 @@ def sqrt_monotone(x, y):
     r""":math:`\sqrt x \le \sqrt y` for :math:`0 \le x \le y`."""
     return _fact(sp.sqrt(x), LE, sp.sqrt(y), "the square root is increasing", _nonneg(x),
                  Fact(sp.sympify(x), LE, sp.sympify(y), "condition"))  # fmt: skip
+
+
+def given(fact, *facts):
+    """``fact`` with ``facts`` offered to establish each of its conditions (obligations)."""
+    obligations = tuple((h, tuple(g) + facts) for h, g in fact.obligations)
+    return Fact(fact.lhs, fact.rel, fact.rhs, fact.why, obligations, fact.origin, fact.base)

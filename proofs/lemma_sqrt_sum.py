@@ -11,7 +11,7 @@ import sympy as sp
 
 from . import lemma_sqrt_step
 from ._core import LE, Domain, Proof, Step, eq, le
-from ._rules import apply, scale, sqrt_monotone, telescope, termwise
+from ._rules import apply, given, scale, sqrt_monotone, telescope, termwise
 
 t = sp.Symbol("t", positive=True, integer=True)
 T = sp.Symbol("T", positive=True, integer=True)
@@ -24,7 +24,7 @@ MONOTONE = le(A(t - 1), A(t), "A_{t-1} <= A_t (a_t >= 0)")
 
 _STEP = lemma_sqrt_step.PROOF.instance(
     {lemma_sqrt_step.p: sp.sqrt(A(t - 1)), lemma_sqrt_step.q: sp.sqrt(A(t))},
-    given=[sqrt_monotone(A(t - 1), A(t))],
+    given=[given(sqrt_monotone(A(t - 1), A(t)), MONOTONE)],
 )
 
 PROOF = Proof(
