@@ -84,9 +84,9 @@ def build_parser():
 
 def bounds_rows(theorem_ids, values, latex=False):
     """Rows (id, setting, rate in T, bound) at ``values``; a bound that is a number is shown
-    as its value, else as the expression. A theorem that cannot take the values gets
-    "n/a: <why>". Raises ValueError if a name is unknown to every listed theorem or if
-    no listed theorem accepts the values."""
+    as its value, else as the expression; a bound without T has rate "-". A theorem that
+    cannot take the values gets "n/a: <why>". Raises ValueError if a name is unknown to every
+    listed theorem or if no listed theorem accepts the values."""
     import sympy as sp
 
     from .theorems import THEOREMS
@@ -101,11 +101,14 @@ def bounds_rows(theorem_ids, values, latex=False):
         mine = {k: v for k, v in values.items() if k in set(th.symbols) | th.assumptions.names}
         try:
             expr = th.bound(**mine)
-            rate = th.rate(**{k: v for k, v in mine.items() if k != "T"})
         except ValueError as err:
             errors.append(f"{th.id}: {err}")
             rows.append((th.id, th.setting, "", f"n/a: {err}"))
             continue
+        try:
+            rate = th.rate(**{k: v for k, v in mine.items() if k != "T"})
+        except ValueError:  # a fixed-horizon bound (no T): no rate
+            rate = "-"
         if not expr.free_symbols:  # a number: its value (sympy's simplify can stall here)
             show = f"{float(expr.evalf(30)):.6g}"
         elif latex:

@@ -1,7 +1,8 @@
 """Time every registered theorem's NumPy twin (``Theorem.numeric``) on 10^6 parameter points.
 
 Points are drawn inside each theorem's assumptions (beta1 < sqrt(beta2) for AMSGrad,
-beta1 < beta2 for Adam, R >= sqrt(eps), ...), T between 10^3 and 10^7. Each theorem is
+beta1 < beta2 for Adam, R >= sqrt(eps), rho <= beta2/((T-1)(1-beta2)) for the Adam/AVGrad
+mix, ...), T between 10^3 and 10^7 (where the theorem has a T). Each theorem is
 compiled once (``sympy.lambdify``, cached), then timed over a few repeats; the median is
 reported. The target is < 1 s per theorem per 10^6 points.
 
@@ -38,9 +39,14 @@ def sample(theorem, n, rng):
         "L": rng.uniform(0, 10, n),
         "Delta": rng.uniform(0, 10, n),
     }
+    pts["delta"] = rng.uniform(0, 1, n) * np.sqrt(1 - b2)  # delta^2 <= 1 - beta2 (witness)
+    pts["rho"] = rng.uniform(0, 1, n)
     if theorem.id == "adam_nonconvex_defossez2022":  # 0 <= beta1 < beta2 < 1
         pts["beta2"] = rng.uniform(0.5, 0.9999, n)
         pts["beta1"] = rng.uniform(0, 0.99, n) * pts["beta2"]
+    if theorem.id == "adam_avgrad_interpolation_regret":  # rho <= beta2/((T-1)(1-beta2)), < 1
+        rho_max = b2 / ((pts["T"] - 1) * (1 - b2))
+        pts["rho"] = rng.uniform(0, 1, n) * np.minimum(rho_max, 0.999)
     missing = set(theorem.symbols) - set(pts)
     if missing:
         raise KeyError(f"{theorem.id}: no sampler for {sorted(missing)}")

@@ -17,13 +17,19 @@ term by term. :func:`nonnegative` returns how ``expr >= 0`` was certified, or No
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 
 import sympy as sp
 
 
 def normalize(expr):
     """Distribute sums over additions, pull index-free factors out of sums, expand."""
-    expr = sp.expand(sp.sympify(expr))
+    return _normalize(sp.sympify(expr))
+
+
+@lru_cache(maxsize=65536)  # proofs and their mutants share most expressions
+def _normalize(expr):
+    expr = sp.expand(expr)
     return sp.Add(*[_term(a) for a in sp.Add.make_args(expr)])
 
 
@@ -33,19 +39,18 @@ def _term(term):
 
 
 def _sum(s):
-    if len(s.limits) != 1:  # nested limits: rewrite as nested single-index sums
-        inner = s.function
-        for lim in s.limits:
-            inner = sp.Sum(inner, lim)
-        return _sum(inner)
-    k, lo, hi = s.limits[0]
+    """Each limit in turn, innermost first (sympy flattens nested sums into one object)."""
+    result = s.function
+    for k, lo, hi in s.limits:
+        result = _single(result, k, lo, hi)
+    return result
+
+
+def _single(f, k, lo, hi):
     result = sp.S.Zero
-    for term in sp.Add.make_args(normalize(s.function)):
+    for term in sp.Add.make_args(normalize(f)):
         indep, dep = term.as_independent(k, as_Add=False)
-        if dep == 1:
-            result += indep * (hi - lo + 1)
-        else:
-            result += indep * sp.Sum(dep, (k, lo, hi))
+        result += indep * (hi - lo + 1) if dep == 1 else indep * sp.Sum(dep, (k, lo, hi))
     return sp.expand(result)
 
 
@@ -66,6 +71,11 @@ def split(expr, data):
 
 def is_zero(expr, data=()):
     """True when ``expr`` normalises to zero (coefficients simplified per structure)."""
+    return _is_zero(sp.sympify(expr), tuple(data))
+
+
+@lru_cache(maxsize=65536)
+def _is_zero(expr, data):
     return all(_scalar_zero(c) for c in split(expr, data).values())
 
 
@@ -87,6 +97,13 @@ class Domain:
 
     def __init__(self, ranges=None):
         self.ranges = dict(ranges or {})
+        self._key = frozenset(self.ranges.items())
+
+    def __eq__(self, other):
+        return isinstance(other, Domain) and self._key == other._key
+
+    def __hash__(self):
+        return hash(self._key)
 
     def box(self, symbols):
         return {s: self.ranges.get(s, (None, None)) for s in symbols}
@@ -94,7 +111,11 @@ class Domain:
 
 def nonnegative(expr, data=(), domain=None, *, allow_random=True):
     """How ``expr >= 0`` is certified ("symbolic" | "interval" | "random"), or None."""
-    domain = domain or Domain()
+    return _nonnegative(sp.sympify(expr), tuple(data), domain or Domain(), allow_random)
+
+
+@lru_cache(maxsize=65536)
+def _nonnegative(expr, data, domain, allow_random):
     groups = split(expr, data)
     methods = []
     for struct, coef in groups.items():
@@ -116,8 +137,10 @@ def _struct_nonneg(struct, data, domain):
     for f in sp.Mul.make_args(struct):
         if isinstance(f, sp.Pow) and f.exp.is_even:
             continue
-        if isinstance(f, sp.Pow) and isinstance(f.base, sp.Sum) and f.exp.is_real:
-            f = f.base  # sqrt or 1/x of a non-negative sum (x > 0 where it is defined)
+        if isinstance(f, sp.Pow) and f.exp.is_real and (
+            isinstance(f.base, sp.Sum) or f.base.is_nonnegative
+        ):
+            f = f.base  # a power of a non-negative base (positive where it is defined)
         if isinstance(f, sp.Sum):
             if nonnegative(f.function, data, domain, allow_random=False) != "symbolic":
                 return False
@@ -132,6 +155,11 @@ def _struct_nonneg(struct, data, domain):
 
 def scalar_nonnegative(c, domain, *, allow_random=True):
     """Certify a scalar ``c >= 0`` on the domain; the weakest method that was needed."""
+    return _scalar_nonnegative(sp.sympify(c), domain, allow_random)
+
+
+@lru_cache(maxsize=65536)
+def _scalar_nonnegative(c, domain, allow_random):
     if _symbolic_nonneg(c, domain):
         return "symbolic"
     from ._interval import interval_nonnegative, random_nonnegative
@@ -150,7 +178,11 @@ def _symbolic_nonneg(c, domain):
     if c.is_nonnegative:
         return True
     num, den = sp.fraction(c)
-    return _factors_sign_ok(num, domain) and _factors_sign_ok(den, domain, strict=True)
+    if _factors_sign_ok(num, domain) and _factors_sign_ok(den, domain, strict=True):
+        return True
+    num, den = sp.fraction(sp.together(c))
+    return any(_polya(s * num, domain, False) and _polya(s * den, domain, True)
+               for s in (1, -1))  # fmt: skip
 
 
 def _factors_sign_ok(e, domain, strict=False):

@@ -75,10 +75,13 @@ def random_nonnegative(expr, domain, n=4000, seed=0) -> bool:
     rng = np.random.default_rng(seed)
     cols = [_sample(*domain.ranges.get(s, (0 if s.is_nonnegative else None, None)), rng, n)
             for s in syms]  # fmt: skip
-    fn = sp.lambdify(syms, expr, "numpy")
+    terms = sp.Add.make_args(sp.expand(expr))
     with np.errstate(all="ignore"):
-        vals = np.asarray(fn(*cols), dtype=np.float64) * np.ones(n)
-    ok = np.isfinite(vals)
+        parts = [np.asarray(sp.lambdify(syms, a, "numpy")(*cols), dtype=np.float64) * np.ones(n)
+                 for a in terms]  # fmt: skip
+    vals = np.sum(parts, axis=0)
+    scale = np.sum(np.abs(parts), axis=0)  # rounding is relative to the terms, point by point
+    ok = np.isfinite(vals) & np.isfinite(scale)
     if ok.sum() < n // 2:
         return False
-    return bool(np.all(vals[ok] >= -1e-9 * (1 + np.abs(vals[ok]).max())))
+    return bool(np.all(vals[ok] >= -1e-9 * (1.0 + scale[ok])))

@@ -6,8 +6,8 @@ Four kinds, each changing one thing and leaving the rest of the proof as it was:
   the sign flipped), i.e. the inequality the other way round;
 * ``dropped``: a step's right side loses one of its positive terms;
 * ``constant``: a step's right side (or the statement's bound) loses half its size;
-* ``outside``: a lemma is cited with its hypotheses not established (its ``given`` facts
-  removed, so the instantiated assumptions must stand on their own).
+* ``outside``: a lemma is cited with a hypothesis that does not hold on its own and whose
+  supporting ``given`` facts are removed: the lemma is applied outside its assumptions.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import replace
 
 import sympy as sp
 
-from ._core import LE, Fact, Step
+from ._core import LE, Fact, Step, discharged
 
 
 def _with_step(proof, k, step, kind):
@@ -65,7 +65,8 @@ def _constant(proof):
 def _outside(proof):
     for k, s in enumerate(proof.steps):
         for n, (coef, fact) in enumerate(s.by):
-            if any(given for _, given in fact.obligations):
+            if any(given and not discharged(h, (), proof.data, proof.domain)
+                   for h, given in fact.obligations):  # a hypothesis that needs its support
                 naked = replace(fact, obligations=tuple((h, ()) for h, _ in fact.obligations))
                 by = list(s.by)
                 by[n] = (coef, naked)

@@ -17,6 +17,24 @@ adam_nonconvex_defossez2022          Défossez, Bottou, Bach & Usunier, TMLR 202
 adagrad_nonconvex_defossez2022       same paper, Theorem 1 (Adagrad, beta1 = 0)
 ==================================== ===================================================
 
+This package's own theorems (statements in ``_own.py``, proofs in ``proofs/<id>.py``):
+
+==================================== ===================================================
+id                                   what, rate
+==================================== ===================================================
+avgrad_regret                        AVGrad regret, beta_1t <= beta1 (geometric for the
+                                     closed form), no gamma < 1; sqrt(T)
+avgrad_regret_constant_beta1         AVGrad regret, constant beta1; sqrt(T)
+amsgrad_avgrad_interpolation_regret  vhat = rho max + (1 - rho) average; AMSGrad at
+                                     rho = 1 without log T; sqrt(T)
+adam_avgrad_interpolation_regret     vhat = rho v + (1 - rho) average (MADA's rho),
+                                     rho <= beta2/((T-1)(1-beta2)); sqrt(T)
+avgrad_nonconvex                     AVGrad, beta1 = 0, stochastic nonconvex
+                                     (Défossez-style); log(T)/sqrt(T)
+interpolation_improvement            when an interior rho gives a smaller data bound
+                                     than both ends; exact T = 2 witness, no rate
+==================================== ===================================================
+
 Left out because their exact statements could not be verified (no constant is invented):
 
 * Défossez et al., Theorem 3 (Adagrad with heavy-ball momentum): display formula not found.
@@ -29,7 +47,7 @@ Left out because their exact statements could not be verified (no constant is in
 
 Example:
     >>> sorted(THEOREMS)[:2]
-    ['adagrad_nonconvex_defossez2022', 'adam_nonconvex_defossez2022']
+    ['adagrad_nonconvex_defossez2022', 'adam_avgrad_interpolation_regret']
     >>> THEOREMS["amsgrad_regret_reddi2018_cor1"].setting
     'online-convex'
 """

@@ -5,6 +5,10 @@ paper's constants and, for data-dependent bounds, in symbols standing for the ru
 aggregates (:data:`S_vhat`, :data:`S_g`, :data:`S_mom`). ``Theorem.bound`` replaces those
 aggregates by their worst case under the theorem's own assumptions; ``Theorem.data_bound``
 replaces them by their values on a recorded :class:`~analysis.trace.Trace`.
+
+This package's own theorems print their data-dependent forms as sums over the run's data
+(:mod:`._own`); ``data_bound`` evaluates those with :func:`._evaluate.evaluate` on the data
+``Theorem.run_data`` recomputes from the trace.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import numpy as np
 import sympy as sp
 
 from ._asymptotics import leading_order, sqrt_sum, sqrt_sum_numpy
+from ._evaluate import evaluate
 
 # ---- symbols: one table, named as in the papers (Défossez et al.'s N is T here) ----------
 T = sp.Symbol("T", positive=True, integer=True)  # horizon: rounds / iterations
@@ -35,9 +40,12 @@ t0 = sp.Symbol("t0", positive=True, integer=True)  # Tran & Phong's index of Lem
 S_vhat = sp.Symbol("S_vhat", nonnegative=True)  # sum_i vhat_{T,i}^{1/2}
 S_g = sp.Symbol("S_g", nonnegative=True)  # sum_i ||g_{1:T,i}||_2
 S_mom = sp.Symbol("S_mom", nonnegative=True)  # sum_t sum_i beta_1t vhat_{t,i}^{1/2} / alpha_t
+# this package's own theorems (the same objects as in _own: sympy caches symbols by name)
+rho = sp.Symbol("rho", nonnegative=True)  # MADA's interpolation coefficient
+delta = sp.Symbol("delta", nonnegative=True)  # a witness's gradient ratio g_2 / g_1
 
 SYMBOLS = {s.name: s for s in (T, d, D_inf, G_inf, alpha, beta1, beta2, eps, L, R, Delta,
-                               lam, t0, S_vhat, S_g, S_mom)}  # fmt: skip
+                               lam, t0, S_vhat, S_g, S_mom, rho, delta)}  # fmt: skip
 LATEX_NAMES = {
     D_inf: r"D_{\infty}",
     G_inf: r"G_{\infty}",
@@ -141,7 +149,7 @@ _NUMERIC_CACHE: dict[str, tuple[tuple[str, ...], Callable]] = {}
 
 @dataclass(frozen=True, eq=False)
 class Theorem:
-    """A published (or, later, our own) bound; see :mod:`analysis.theorems`."""
+    """A published bound or one of this package's own; see :mod:`analysis.theorems`."""
 
     id: str
     title: str
@@ -156,6 +164,11 @@ class Theorem:
     measure: Callable  # (trace, constants) -> the measured quantity
     measured_quantity: str
     kind: str = "upper"
+    # optional: a closed form not obtained from printed_form by worst_case (a witness family)
+    closed_form: sp.Expr | None = None
+    # optional: (trace, constants) -> {run-data function name: array} for printed forms that
+    # sum over run data (this package's own theorems; see _evaluate.evaluate)
+    run_data: Callable | None = None
 
     def _subs(self, expr, values, allowed):
         unknown = set(values) - allowed
@@ -172,6 +185,8 @@ class Theorem:
         return tuple(sorted(s.name for s in self._closed().free_symbols))
 
     def _closed(self):
+        if self.closed_form is not None:
+            return self.closed_form
         return self.printed_form.xreplace(dict(self.worst_case))
 
     def printed(self, **values):
@@ -200,7 +215,13 @@ class Theorem:
         return np.asarray(fn(*args), dtype=np.float64) * np.ones(np.broadcast(*args).shape)
 
     def rate(self, var="T", **values):
-        """Leading order of :meth:`bound` in ``var`` (see :func:`leading_order`)."""
+        """Leading order of :meth:`bound` in ``var`` (see :func:`leading_order`).
+
+        Raises ValueError if the closed form does not depend on ``var`` (a fixed-horizon
+        witness has no rate).
+        """
+        if SYMBOLS[var] not in self._closed().free_symbols:
+            raise ValueError(f"{self.id}: the bound does not depend on {var}; it has no rate")
         return leading_order(self.bound(**values), SYMBOLS[var])
 
     def latex(self, form="bound", **values):
@@ -217,6 +238,8 @@ class Theorem:
             raise ValueError(
                 f"{self.id}.data_bound: give {sorted(s.name for s in expr.free_symbols)}"
             )
+        if self.run_data is not None:
+            return evaluate(expr, self.run_data(trace, vals))
         return float(expr.evalf(30))
 
     def measured(self, trace, **constants) -> float:

@@ -1,0 +1,160 @@
+r"""Evaluate a data-dependent bound of :mod:`._own` on a run: its sums become NumPy sums.
+
+A printed form of this package's own theorems is a sympy expression with ``Sum`` over the step
+index ``t`` (rows, axis 0) and the coordinate ``i`` (columns, axis 1) of undefined functions of
+the run (``g``, ``m``, ``v``, ``Sv``, ``vmax`` of shape ``(T, d)``, ``beta1t`` of shape
+``(T,)``). :func:`evaluate` walks the expression bottom-up: an index bound by a ``Sum`` is an
+``arange`` along its axis, a run function applied at ``(t, i)``, ``(T, i)`` or ``(t,)`` is the
+matching slice of its array, and a ``Sum`` sums its summand along its axis. No Python loop
+runs over ``t``. Products read ``0/0`` as 0 (a step with :math:`W_{t,i} = 0` has
+:math:`g_{s,i} = 0` for all :math:`s \le t`, so :math:`m_{t,i} = 0`: the term is absent).
+
+:func:`run_data` recomputes those arrays from the gradients, with the recurrences run by
+:func:`linear_scan` (a log-depth scan, also free of a Python loop over ``t``).
+
+Example:
+    >>> import sympy as sp
+    >>> from ._own import Sv, g, i, t
+    >>> data = run_data(np.array([[1.0, 2.0], [3.0, 0.0]]), beta2=0.5, beta1t=np.zeros(2))
+    >>> data["v"].tolist(), data["Sv"].tolist()
+    ([[0.5, 2.0], [4.75, 1.0]], [[0.5, 2.0], [5.25, 3.0]])
+    >>> e = sp.Sum(sp.Sum(g(t, i) ** 2 / sp.sqrt(Sv(t, i)), (i, 1, 2)), (t, 1, 2))
+    >>> round(evaluate(e, data), 6) == round(1 / 0.5**0.5 + 4 / 2**0.5 + 9 / 5.25**0.5, 6)
+    True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+AXES = {"t": 0, "i": 1}  # summation index name -> array axis
+_FUNCS = {sp.Abs: np.abs, sp.log: np.log, sp.exp: np.exp}
+
+
+def linear_scan(a, b):
+    r""":math:`x_t = a_t x_{t-1} + b_t` along axis 0 with :math:`x_0 = 0`, for all t at once.
+
+    Hillis-Steele doubling: :math:`\lceil \log_2 T \rceil` vectorised passes, only products
+    and sums of the inputs (stable for coefficients in [0, 1], no division).
+
+    >>> linear_scan(np.full(4, 0.5), np.array([1.0, 0.0, 2.0, 0.0])).tolist()
+    [1.0, 0.5, 2.25, 1.125]
+    """
+    x = np.array(b, dtype=np.float64)
+    coef = np.array(np.broadcast_to(a, x.shape), dtype=np.float64)
+    k = 1
+    while k < x.shape[0]:
+        x[k:] = coef[k:] * x[:-k] + x[k:]
+        coef[k:] = coef[k:] * coef[:-k]
+        k *= 2
+    return x
+
+
+def run_data(grads, beta2, beta1t):
+    r"""The run data of :mod:`._own` from the gradients ``(T, d)``, :math:`\beta_2` and the
+    momentum coefficients ``beta1t`` ``(T,)``: :math:`v_t = \beta_2 v_{t-1} + (1-\beta_2)
+    g_t^2`, :math:`Sv_t = \sum_{s \le t} v_s`, :math:`vmax_t = \max_{s \le t} v_s`,
+    :math:`m_t = \beta_{1t} m_{t-1} + (1-\beta_{1t}) g_t`, all from 0."""
+    g = np.asarray(grads, dtype=np.float64)
+    b1 = np.asarray(beta1t, dtype=np.float64)
+    if g.ndim != 2 or b1.shape != g.shape[:1]:
+        raise ValueError(f"grads must be (T, d) and beta1t (T,), got {g.shape}, {b1.shape}")
+    v = linear_scan(float(beta2), (1.0 - float(beta2)) * g * g)
+    m = linear_scan(b1[:, None], (1.0 - b1[:, None]) * g)
+    return {"g": g, "m": m, "v": v, "Sv": np.cumsum(v, axis=0),
+            "vmax": np.maximum.accumulate(v, axis=0), "beta1t": b1}  # fmt: skip
+
+
+def evaluate(expr, data: Mapping[str, np.ndarray]) -> float:
+    """The value of ``expr`` (no free symbols left) with run functions read from ``data``."""
+    out = np.asarray(_eval(sp.sympify(expr), data, {}), dtype=np.float64)
+    if out.size != 1:
+        raise ValueError(f"the expression does not sum to a number (shape {out.shape})")
+    return float(out.reshape(()))
+
+
+def _eval(e, data, env):
+    if e in env:
+        return env[e]
+    if e.is_Number or e.is_NumberSymbol:
+        return float(e)
+    if e.is_Symbol:
+        raise ValueError(f"free symbol {e} left in the expression: give its value")
+    if isinstance(e, sp.Sum):
+        return _sum(e, data, env)
+    if isinstance(e, AppliedUndef):
+        return _lookup(e, data, env)
+    if e.is_Add:
+        return sum(_eval(a, data, env) for a in e.args)
+    if e.is_Mul:
+        return _mul(e, data, env)
+    if e.is_Pow:
+        with np.errstate(divide="ignore"):
+            return np.power(_eval(e.base, data, env), _eval(e.exp, data, env))
+    if e.func in _FUNCS:
+        return _FUNCS[e.func](_eval(e.args[0], data, env))
+    raise NotImplementedError(f"cannot evaluate {e.func.__name__} on run data")
+
+
+def _sum(e, data, env):
+    val = e.function
+    inner = dict(env)
+    for var, lo, hi in e.limits:  # innermost first
+        if var.name not in AXES:
+            raise NotImplementedError(f"no axis for the summation index {var}")
+        lo_v, hi_v = (_integer(_eval(x, data, inner), var) for x in (lo, hi))
+        axis = AXES[var.name]
+        shape = [1, 1]
+        shape[axis] = max(hi_v - lo_v + 1, 0)
+        inner[var] = np.arange(lo_v, hi_v + 1, dtype=np.float64).reshape(shape)
+    summand = np.asarray(_eval(val, data, inner), dtype=np.float64)
+    for var, _, _ in e.limits:
+        axis = AXES[var.name]
+        full = np.broadcast_shapes(np.shape(summand), inner[var].shape)
+        summand = np.broadcast_to(summand, full).sum(axis=axis, keepdims=True)
+    return summand
+
+
+def _lookup(e, data, env):
+    name = e.func.__name__
+    if name not in data:
+        raise ValueError(f"no run data for {name} (known: {sorted(data)})")
+    arr = np.asarray(data[name])
+    if arr.ndim != len(e.args):
+        raise ValueError(f"{name} takes {arr.ndim} indices, got {len(e.args)}")
+    idx = []
+    for k, a in enumerate(e.args):
+        pos = np.asarray(_eval(a, data, env))
+        ints = np.rint(pos).astype(np.int64)
+        if np.any(ints != pos) or np.any(ints < 1) or np.any(ints > arr.shape[k]):
+            raise ValueError(f"{name}: index {a} outside 1..{arr.shape[k]}")
+        idx.append(ints - 1)
+    return arr[tuple(np.broadcast_arrays(*idx))]  # beta1t(t): a (T, 1) column, as t is
+
+
+def _mul(e, data, env):
+    """A product; its factors with negative exponents form the denominator, and 0/0 := 0."""
+    num, den = 1.0, 1.0
+    for f in e.args:
+        if f.is_Pow and f.exp.is_number and f.exp.is_negative:
+            den = den * np.power(_eval(f.base, data, env), -float(f.exp))
+        else:
+            num = num * _eval(f, data, env)
+    if np.ndim(den) == 0 and den != 0:
+        return num / den
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.divide(num, den)
+    return np.where((np.asarray(den) == 0) & (np.asarray(num) == 0), 0.0, out)
+
+
+def _integer(x, var):
+    if np.ndim(x) != 0 and np.size(x) != 1:
+        raise NotImplementedError(f"the limits of {var} must be numbers")
+    value = float(np.reshape(x, ()))
+    if value != round(value):
+        raise ValueError(f"the limits of {var} must be whole numbers, got {value}")
+    return round(value)

@@ -1,0 +1,108 @@
+r"""Regret of the AMSGrad/AVGrad interpolation, online convex (this package's own theorem).
+
+**Setting** (online convex optimisation, as ``avgrad_regret``):
+:math:`\|x - x^\star\|_\infty \le D_\infty`, :math:`\|\nabla f_t(x)\|_\infty \le G_\infty`.
+
+**Algorithm** (as ``avgrad_regret``, no bias correction, :math:`\epsilon = 0`,
+:math:`\alpha_t = \alpha/\sqrt t`, :math:`0 \le \beta_{1t} \le \beta_1 < 1`,
+:math:`0 < \beta_2 < 1`), with the long memory a fixed mix of AMSGrad's maximum and
+AVGrad's average, :math:`\rho \in [0, 1]`:
+
+.. math::
+    \hat v_t = \rho \max_{s \le t} v_s + (1-\rho)\,\frac1t\sum_{s=1}^t v_s,\qquad
+    x_{t+1} = \Pi_{\mathcal F, \sqrt{\hat V_t}}\big(x_t - \alpha_t m_t / \sqrt{\hat v_t}\big).
+
+:math:`\rho = 0` is AVGrad, :math:`\rho = 1` is AMSGrad. (MADA itself mixes :math:`v_t`, not
+the maximum, with the average: ``adam_avgrad_interpolation_regret``.)
+
+**Bound** (an **upper** bound). With :math:`W_{t,i} = t\hat v_{t,i} = \rho\, t\, vmax_{t,i} +
+(1-\rho) Sv_{t,i}` (data-dependent form, :data:`._own.MAX_AVG_FORM`):
+
+.. math::
+    R_T \le \frac{D_\infty^2}{2\alpha}\sum_{i=1}^d \sqrt{W_{T,i}}
+    + \frac{D_\infty^2}{\alpha(1-\beta_1)} \sum_{t=1}^T \beta_{1t}\sum_{i=1}^d \sqrt{W_{t,i}}
+    + \frac{\alpha(1+\beta_1)}{2(1-\beta_1)} \sum_{t=1}^T\sum_{i=1}^d
+      \frac{m_{t,i}^2}{\sqrt{W_{t,i}}},
+
+and with :math:`\beta_{1t} = \beta_1\lambda^{t-1}` the worst case of ``avgrad_regret``
+(:data:`._own.MAX_AVG_BOUND`, equal to :data:`._own.AVGRAD_BOUND`):
+
+.. math::
+    R_T \le \frac{d D_\infty^2 G_\infty \sqrt T}{2\alpha}
+    + \frac{\beta_1 d D_\infty^2 G_\infty}{\alpha(1-\beta_1)(1-\lambda)^2}
+    + \frac{\alpha(1+\beta_1)}{(1-\beta_1)^2\sqrt{1-\beta_2}}\, d G_\infty \sqrt T .
+
+Why it holds: both :math:`t\,vmax_t` and :math:`Sv_t` are non-decreasing, so :math:`W_t` is,
+and :math:`t\,vmax_t \ge Sv_t \ge (1-\beta_2)\sum_{j\le t} g_j^2`, so the proof of
+``avgrad_regret`` goes through word for word; :math:`W_{t,i} \le tG_\infty^2` for every
+:math:`\rho`. **The worst case cannot see** :math:`\rho`: the closed form is the same for all
+:math:`\rho \in [0, 1]`, and any advantage of an interior :math:`\rho` lives in the data
+form only (``interpolation_improvement``). At :math:`\rho = 1` the data form is
+:data:`._own.AMSGRAD_FORM`: a regret bound for AMSGrad with no :math:`\log T` and no
+condition :math:`\beta_1 < \sqrt{\beta_2}`, unlike ``amsgrad_regret_corrected_tran2019``.
+
+**Status.** Proved in this package (source:
+``proofs/amsgrad_avgrad_interpolation_regret.py``).
+
+References:
+    [1] S. J. Reddi, S. Kale, S. Kumar. On the Convergence of Adam and Beyond. ICLR 2018.
+    [2] K. Ozkara et al. MADA: Meta-Adaptive Optimizers through hyper-gradient Descent.
+    ICML 2024 (arXiv:2401.08893).
+
+Example:
+    >>> from analysis.theorems import THEOREMS
+    >>> from analysis.theorems import _own
+    >>> th = THEOREMS["amsgrad_avgrad_interpolation_regret"]
+    >>> th.printed(rho=1) == _own.AMSGRAD_FORM, th.printed(rho=0) == _own.AVGRAD_FORM
+    (True, True)
+    >>> th.rate(), "rho" in th.symbols
+    (sqrt(T), False)
+    >>> th.bound(rho=2)
+    Traceback (most recent call last):
+    ...
+    ValueError: rho: assumption 0 <= rho <= 1 is violated (rho=2)
+"""
+
+from __future__ import annotations
+
+from . import _own
+from ._core import Assumptions, Theorem, in_range
+from ._online import REGRET, regret
+from ._own_online import (
+    AVGRAD,
+    OWN_ONLINE_CONSTRAINTS,
+    STATUS,
+    own_online_values,
+    own_run_data,
+    source,
+)
+
+THEOREM = Theorem(
+    id="amsgrad_avgrad_interpolation_regret",
+    title="Regret of vhat = rho * max + (1 - rho) * average (AMSGrad to AVGrad)",
+    setting="online-convex",
+    source=source("amsgrad_avgrad_interpolation_regret"),
+    status=STATUS,
+    assumptions=Assumptions(
+        (
+            *OWN_ONLINE_CONSTRAINTS,
+            in_range("lam", 0, 1, hi_open=True),
+            in_range("rho", 0, 1),
+        )
+    ),
+    algorithm={
+        **AVGRAD,
+        "name": "AMSGrad/AVGrad interpolation, no bias correction",
+        "long_memory": "max+average",
+        "rho": None,  # the theorem's constant rho, in [0, 1]
+        "v_hat": "vhat_t = rho max_{s<=t} v_s + (1 - rho) (1/t) sum_{s<=t} v_s",
+        "momentum_schedule": "geometric",
+    },
+    printed_form=_own.MAX_AVG_FORM,
+    worst_case={},
+    closed_form=_own.MAX_AVG_BOUND,
+    run_values=lambda trace, c: own_online_values(trace, c, needs=("rho",)),
+    measure=regret,
+    measured_quantity=REGRET,
+    run_data=own_run_data,
+)

@@ -1,0 +1,70 @@
+r"""Theorem (regret of the max/average interpolation, decaying momentum). With
+:math:`\hat v_t = \rho\,v^{\max}_t + (1-\rho)\bar v_t`, :math:`0 \le \rho \le 1`,
+(:math:`W_{t,i} = \rho\,t\,v^{\max}_{t,i} + (1-\rho) Sv_{t,i}`), the data-dependent regret bound
+``_own.MAX_AVG_FORM`` holds, and its worst case is AVGrad's (``_own.MAX_AVG_BOUND``):
+
+.. math::
+    R_T \le \frac{d D_\infty^2 G_\infty\sqrt T}{2\alpha}
+    + \frac{\beta_1 d D_\infty^2 G_\infty}{\alpha(1-\beta_1)(1-\lambda)^2}
+    + \frac{\alpha(1+\beta_1) d G_\infty\sqrt T}{(1-\beta_1)^2\sqrt{1-\beta_2}} .
+
+Monotonicity: :mod:`proofs.lemma_interpolation_monotone`; upper: :math:`v^{\max} \le G_\infty^2`,
+:math:`Sv_t \le tG_\infty^2`; lower: :math:`t\,v^{\max}_t \ge Sv_t` (the max dominates the
+mean: lemma_avgrad_accumulator with :math:`R^2 = v^{\max}_t`), so
+:math:`W_t \ge Sv_t \ge (1-\beta_2)\sum_{s \le t} g_s^2`.
+"""
+
+import sympy as sp
+
+from analysis.theorems._core import G_inf, R, T, beta2
+from analysis.theorems._own import (
+    MAX_AVG_BOUND,
+    MAX_AVG_FORM,
+    Sv,
+    W_max_avg,
+    g,
+    i,
+    rho,
+    t,
+    v,
+    vmax,  # fmt: skip
+)
+
+from . import lemma_avgrad_accumulator as acc
+from . import lemma_interpolation_monotone as mono
+from ._core import le
+from ._regret_chain import SV0, SV_LOWER, SV_REC, SV_UPPER, domain, regret_proof, s
+from ._rules import scale, substitute
+from ._rules_regret import scale_given, trans
+
+VMAX_MONO = mono.VMAX_MONO
+VMAX_GE = le(v(s, i), vmax(t, i), "vmax_t = max_{s<=t} v_s >= v_s for 1 <= s <= t")
+VMAX_BOUND = le(vmax(t, i), G_inf**2, "vmax_t is one of v_1..v_t, each <= G_inf^2")
+RHO1 = le(rho, 1, "rho <= 1")
+
+#: Sv_t <= t vmax_t (the accumulator lemma with R^2 = vmax_t)
+_SV_LE_TVMAX = acc.PROOF.instance({acc.R: sp.sqrt(vmax(t, i)), acc.n: t}, given=[
+    substitute(SV_REC, {t: s}), SV0, VMAX_GE])
+
+
+def _upper(k):
+    sub = {t: k}
+    return trans(W_max_avg(k, i), rho * k * G_inf**2 + (1 - rho) * Sv(k, i), k * G_inf**2,
+                 given=[scale(substitute(VMAX_BOUND, sub), rho * k),
+                        scale_given(substitute(SV_UPPER, sub), 1 - rho, given=[RHO1])])
+
+
+PROOF = regret_proof(
+    "amsgrad_avgrad_interpolation_regret", W_max_avg,
+    title="Regret of the max/average interpolation with decaying momentum",
+    hypotheses=(VMAX_MONO, VMAX_GE, VMAX_BOUND, RHO1),
+    mono=mono.PROOF.instance({}, given=[VMAX_MONO, SV_REC]),
+    upper=_upper,
+    lower=trans((1 - beta2) * sp.Sum(g(s, i) ** 2, (s, 1, t)), Sv(t, i), W_max_avg(t, i),
+                given=[SV_LOWER, scale(_SV_LE_TVMAX, rho)]),
+    c=sp.sqrt(1 - beta2),
+    form=MAX_AVG_FORM, bound=MAX_AVG_BOUND, domain=domain({rho: (0, 1)}),
+    lemmas=("lemma_interpolation_monotone",),
+    notes="v_t <= G_inf^2 and vmax_t <= G_inf^2 are hypotheses (inductions on t).",
+)  # fmt: skip
+_ = (R, T)
