@@ -116,6 +116,8 @@ def nonnegative(expr, data=(), domain=None, *, allow_random=True):
 
 @lru_cache(maxsize=65536)
 def _nonnegative(expr, data, domain, allow_random):
+    if expr.is_nonnegative:  # sympy's assumptions, before expanding squares away
+        return "symbolic"
     groups = split(expr, data)
     methods = []
     for struct, coef in groups.items():
@@ -142,6 +144,8 @@ def _struct_nonneg(struct, data, domain):
         ):
             f = f.base  # a power of a non-negative base (positive where it is defined)
         if isinstance(f, sp.Sum):
+            if f.function.is_nonnegative:
+                continue
             if nonnegative(f.function, data, domain, allow_random=False) != "symbolic":
                 return False
             continue

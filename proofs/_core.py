@@ -157,7 +157,8 @@ class Proof:
         """
         subs = dict(subs or {})
         st = _subs_fact(self.statement, subs)
-        obligations = tuple((_subs_fact(h, subs), tuple(given)) for h in self.hypotheses)
+        hyps = tuple(self.hypotheses) + _sign_conditions(self, subs)
+        obligations = tuple((_subs_fact(h, subs), tuple(given)) for h in hyps)
         return Fact(st.lhs, st.rel, st.rhs, why or f"lemma {self.id}", obligations, "lemma")
 
     def check(self) -> Report:
@@ -166,10 +167,28 @@ class Proof:
         return check_proof(self)
 
 
+def _sign_conditions(proof, subs):
+    """A replaced symbol or function declared non-negative in the lemma must be replaced by
+    something non-negative: each becomes a hypothesis of the instance."""
+    exprs = [proof.statement.lhs, proof.statement.rhs]
+    exprs += [e for h in proof.hypotheses for e in (h.lhs, h.rhs)]
+    out = []
+    for key in subs:
+        if isinstance(key, sp.FunctionClass):
+            apps = {a for e in exprs for a in e.atoms(sp.Function) if a.func == key}
+            out += [Fact(sp.S.Zero, LE, a, f"{key} >= 0 in {proof.id}") for a in
+                    sorted(apps, key=str) if a.is_nonnegative]  # fmt: skip
+        elif key.is_nonnegative:
+            out.append(Fact(sp.S.Zero, LE, key, f"{key} >= 0 in {proof.id}"))
+    return tuple(out)
+
+
 def _subs_fact(f, subs):
     def sub(e):
+        e = sp.sympify(e)
         for k, v in subs.items():
-            e = e.replace(k, v) if isinstance(k, sp.FunctionClass) else e.xreplace({k: v})
+            e = sp.sympify(e.replace(k, v) if isinstance(k, sp.FunctionClass)
+                           else e.xreplace({k: v}))  # fmt: skip
         return e
 
     return Fact(sub(f.lhs), f.rel, sub(f.rhs), f.why, f.obligations)

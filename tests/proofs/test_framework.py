@@ -140,3 +140,16 @@ def test_given_facts_need_provenance():
     proof = Proof("g", "g", le(claim, 2 * (b - a), "claim"), (), (step,))
     assert not proof.check().ok
     assert replace(proof, hypotheses=(trusted,)).check().ok
+
+
+def test_instance_must_respect_declared_signs():
+    a = sp.Symbol("a", nonnegative=True)
+    lemma = Proof("lemma_tiny", "tiny", le(0, a, "claim"), (), (Step(LE, a, "a >= 0"),))
+    assert lemma.check().ok
+
+    def citing(value):
+        fact = lemma.instance({a: value})
+        return Proof("c", "c", le(0, value, "claim"), (), (Step(LE, value, "lemma", by=[fact]),))
+
+    assert citing(x**2).check().ok
+    assert not citing(x - y).check().ok  # a non-negative symbol replaced by a signed one
