@@ -1,0 +1,34 @@
+"""Test problems for the simulator (:mod:`analysis.simulate`), batched over B instances.
+
+Online convex (regret): :class:`OnlineLinear`, :func:`reddi3`, :func:`reddi3_stochastic`,
+:func:`reddi1010`, :class:`RandomQuadratics`, :class:`OnlineLogistic` and
+:func:`breast_cancer_logistic` (needs scikit-learn). Stochastic nonconvex:
+:class:`NoisyRosenbrock`, :class:`SigmoidRegression`. The protocol is :class:`Problem`.
+"""
+
+from ._base import SETTINGS, BoxProblem, Problem
+from .nonconvex import NoisyRosenbrock, SigmoidRegression
+from .online import (
+    OnlineLinear,
+    OnlineLogistic,
+    RandomQuadratics,
+    breast_cancer_logistic,
+    reddi3,
+    reddi3_stochastic,
+    reddi1010,
+)
+
+__all__ = [
+    "SETTINGS",
+    "BoxProblem",
+    "NoisyRosenbrock",
+    "OnlineLinear",
+    "OnlineLogistic",
+    "Problem",
+    "RandomQuadratics",
+    "SigmoidRegression",
+    "breast_cancer_logistic",
+    "reddi3",
+    "reddi3_stochastic",
+    "reddi1010",
+]  # fmt: skip
