@@ -1,8 +1,9 @@
 """The ``mada-analysis`` command line (``python -m analysis``).
 
-Subcommands: ``demo`` (the default) and ``bounds`` (the published bounds of
-:mod:`analysis.theorems` as a table). Bad input ends with a one-line error on stderr and exit
-status 2, never a traceback.
+Subcommands: ``demo`` (the default), ``bounds`` (the published bounds of
+:mod:`analysis.theorems` as a table) and ``verify`` (adversarial search for violations of the
+online regret bounds, :mod:`analysis.verify`; exit status 1 if a bound fails). Bad input ends
+with a one-line error on stderr and exit status 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -22,6 +23,16 @@ def _positive_int(text):
         raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return value
+
+
+def _nonnegative_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {text!r}")
     return value
 
 
@@ -79,6 +90,12 @@ def build_parser():
     )
     b.add_argument("--latex", action="store_true", help="print the bounds as LaTeX")
     b.set_defaults(error=b.error)
+    v = sub.add_parser("verify", help="adversarial search for violations of the regret bounds")
+    v.add_argument("--theorem", help="only this online-convex theorem (default: all)")
+    v.add_argument("--budget", type=_positive_int, default=2000,
+                   help="objective evaluations per theorem (default 2000)")  # fmt: skip
+    v.add_argument("--seed", type=_nonnegative_int, default=0, help="random seed (default 0)")
+    v.set_defaults(error=v.error)
     return parser
 
 
@@ -134,10 +151,54 @@ def _run_bounds(args):
     return 0
 
 
+def _progress_bar(total):
+    """(update(n), close()) of a progress bar on stderr: tqdm if importable, else text."""
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        done = [0, -1]
+
+        def update(n):
+            done[0] += n
+            pct = 100 * done[0] // total
+            if pct != done[1]:
+                done[1] = pct
+                bar = "#" * (pct // 4)
+                sys.stderr.write(f"\rverify [{bar:<25}] {done[0]}/{total}")
+                sys.stderr.flush()
+
+        return update, lambda: sys.stderr.write("\n")
+    bar = tqdm(total=total, desc="verify", file=sys.stderr)
+    return bar.update, bar.close
+
+
+def _run_verify(args):
+    try:
+        import scipy  # noqa: F401
+    except ImportError:
+        args.error("verify needs scipy (pip install scipy, or the 'test' extra)")
+    from . import verify
+
+    ids = verify.online_theorems()
+    if args.theorem is not None and args.theorem not in ids:
+        args.error(f"--theorem: unknown online theorem {args.theorem!r}; choose from "
+                   f"{', '.join(ids)}")  # fmt: skip
+    chosen = [args.theorem] if args.theorem else ids
+    update, close = _progress_bar(args.budget * len(chosen))
+    try:
+        report = verify.verify(chosen, budget=args.budget, seed=args.seed, progress=update)
+    finally:
+        close()
+    print(report.table())
+    return 1 if report.violations else 0
+
+
 def main(argv=None):
     args = build_parser().parse_args(argv)
     if args.command == "bounds":
         return _run_bounds(args)
+    if args.command == "verify":
+        return _run_verify(args)
     print(demo.format_rows(demo.run(steps=args.steps, C=args.C), args.steps, args.C))
     return 0
 

@@ -144,7 +144,7 @@ def _value(name, v):
 
 
 # ---- the theorem object -------------------------------------------------------------------
-_NUMERIC_CACHE: dict[str, tuple[tuple[str, ...], Callable]] = {}
+_NUMERIC_CACHE: dict[tuple, tuple[tuple[str, ...], Callable]] = {}
 
 
 @dataclass(frozen=True, eq=False)
@@ -200,12 +200,13 @@ class Theorem:
 
     def numeric(self, **arrays):
         """Vectorised NumPy twin of :meth:`bound` over broadcastable arrays (no checks)."""
-        if self.id not in _NUMERIC_CACHE:
+        key = (self.id, self._closed())  # a modified copy with the same id compiles anew
+        if key not in _NUMERIC_CACHE:
             names = self.symbols
-            fn = sp.lambdify([SYMBOLS[n] for n in names], self._closed(),
+            fn = sp.lambdify([SYMBOLS[n] for n in names], key[1],
                              modules=[{"sqrt_sum": sqrt_sum_numpy}, "numpy"])  # fmt: skip
-            _NUMERIC_CACHE[self.id] = (names, fn)
-        names, fn = _NUMERIC_CACHE[self.id]
+            _NUMERIC_CACHE[key] = (names, fn)
+        names, fn = _NUMERIC_CACHE[key]
         missing = set(names) - set(arrays)
         if missing or set(arrays) - set(names):
             extra = sorted(set(arrays) - set(names))

@@ -1,0 +1,256 @@
+r"""Adversarial search for violations of the online-convex regret bounds.
+
+For each theorem of :data:`analysis.theorems.THEOREMS` with setting ``"online-convex"``,
+:func:`verify` searches over online linear losses :math:`f_t(x) = \langle c_t, x\rangle` on
+:math:`[-1, 1]^d` (:class:`~analysis.problems.OnlineLinear`, small :math:`d` and :math:`T`),
+over the start point :math:`x_1` and over the algorithm's constants inside the theorem's
+assumptions (``alpha``, ``beta1``, ``beta2``, ``lam``, ``rho``), and maximises
+
+* the **data ratio** ``measured(trace) / data_bound(trace)`` (the printed form on the run),
+* the **closed ratio** ``measured(trace) / bound`` (the closed form at the run's observed
+  :math:`D_\infty`, :math:`G_\infty`, :math:`T`, :math:`d` and the constants; evaluated with
+  ``Theorem.numeric``, confirmed with the exact ``Theorem.bound`` at the worst point).
+
+A sequence is parametrised with few numbers (:math:`c_t = \tanh z_k`, :math:`z` of shape
+(K, d), repeated with period K or held on K equal blocks of the horizon), so that
+Nelder-Mead (scipy, an optional dependency: the ``test`` extra) can move it; random
+restarts share the budget (the total number of objective evaluations per theorem). Any ratio
+above 1 is a bound that fails on a concrete run: a bug in the bound, its proof or its
+encoding (or, for ``amsgrad_regret_reddi2018*``, the known flaw of the published proof).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy as sp
+
+from .problems import OnlineLinear
+from .simulate import run
+
+T_CHOICES = (3, 10, 20, 50, 100, 200)
+D_CHOICES = (1, 2, 3)
+K_CHOICES = (1, 2, 3, 4, 6, 8)
+SEARCHED = ("alpha", "beta1", "beta2", "lam", "rho")
+
+
+class _BudgetSpent(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Point:
+    """One evaluated run: its arguments and both ratios."""
+
+    T: int
+    d: int
+    costs: np.ndarray  # (T, d)
+    x0: np.ndarray  # (d,)
+    constants: dict
+    measured: float
+    data_bound: float
+    closed_bound: float
+
+    @property
+    def data_ratio(self):
+        return _ratio(self.measured, self.data_bound)
+
+    @property
+    def closed_ratio(self):
+        return _ratio(self.measured, self.closed_bound)
+
+    def describe(self):
+        cons = ", ".join(f"{k}={v:.6g}" for k, v in sorted(self.constants.items()))
+        return (f"T={self.T}, d={self.d}, {cons}; regret={self.measured:.6g}, "
+                f"data_bound={self.data_bound:.6g}, bound={self.closed_bound:.6g}")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Result:
+    """Worst case found for one theorem."""
+
+    theorem: str
+    worst_data: Point | None
+    worst_closed: Point | None
+    evaluations: int
+    rejected: int  # evaluations whose constants the theorem refused (should be 0)
+    start_data_ratio: float  # data ratio at the first random start point
+
+    @property
+    def data_ratio(self):
+        return -np.inf if self.worst_data is None else self.worst_data.data_ratio
+
+    @property
+    def closed_ratio(self):
+        return -np.inf if self.worst_closed is None else self.worst_closed.closed_ratio
+
+    @property
+    def violated(self):
+        return self.data_ratio > 1 or self.closed_ratio > 1
+
+
+@dataclass(frozen=True)
+class Report:
+    budget: int
+    seed: int
+    results: tuple[Result, ...] = field(default_factory=tuple)
+
+    @property
+    def violations(self):
+        return tuple(r for r in self.results if r.violated)
+
+    def table(self):
+        rows = [("theorem", "worst data ratio", "worst closed ratio", "evaluations")]
+        for r in self.results:
+            flag = "  VIOLATED" if r.violated else ""
+            rows.append((r.theorem, f"{r.data_ratio:.6g}", f"{r.closed_ratio:.6g}",
+                         f"{r.evaluations}{flag}"))  # fmt: skip
+        widths = [max(len(row[k]) for row in rows) for k in range(4)]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+        for r in self.violations:
+            for label, p in (("data", r.worst_data), ("closed", r.worst_closed)):
+                ratio = getattr(p, f"{label}_ratio")
+                if ratio > 1:
+                    lines.append(f"VIOLATION {r.theorem} ({label} ratio {ratio:.6g}): "
+                                 f"{p.describe()}")  # fmt: skip
+        return "\n".join(lines)
+
+
+def _ratio(measured, bound):
+    if bound > 0:
+        return measured / bound
+    return np.inf if measured > 1e-12 else 0.0
+
+
+def online_theorems():
+    """Ids of the online-convex theorems, sorted."""
+    from .theorems import THEOREMS
+
+    return sorted(k for k, th in THEOREMS.items() if th.setting == "online-convex")
+
+
+def _unit(u, lo, hi):
+    return lo + (hi - lo) * 0.5 * (1.0 + np.tanh(u))
+
+
+def constants_for(theorem, u, T):
+    """Map 5 free numbers ``u`` to constants inside ``theorem``'s assumptions (those of
+    :data:`SEARCHED` it names): alpha log-uniform in [1e-2, 10], beta2 in [1e-3, 0.999],
+    beta1 in [0, 0.99] (below sqrt(beta2) under a gamma < 1 assumption), lam in
+    [1e-3, 0.999], rho in [0, 1] (rho < 1 and rho <= beta2/((T-1)(1-beta2)) if assumed)."""
+    names = theorem.assumptions.names
+    params = {(c.name, c.params): c.params for c in theorem.assumptions.constraints}
+    c = {"alpha": float(10.0 ** _unit(u[0], -2.0, 1.0)), "beta2": float(_unit(u[1], 1e-3, 0.999))}
+    hi = 0.99 * np.sqrt(c["beta2"]) if any(n == "gamma" for n, _ in params) else 0.99
+    c["beta1"] = float(_unit(u[2], 0.0, hi))
+    c["lam"] = float(_unit(u[3], 1e-3, 0.999))
+    rho_hi = 1.0
+    if ("rho", "beta2", "T") in params.values():  # adam_avgrad's rho <= RHO_MAX
+        rho_hi = 0.999 if T <= 1 else min(0.999, c["beta2"] / ((T - 1) * (1 - c["beta2"])))
+    c["rho"] = float(_unit(u[4], 0.0, rho_hi))
+    return {k: v for k, v in c.items() if k in names}
+
+
+def _costs(z, T, periodic):
+    K = z.shape[0]
+    idx = np.arange(T) % K if periodic else (np.arange(T) * K) // T
+    return np.tanh(z[idx])
+
+
+class _Search:
+    def __init__(self, theorem, budget, progress):
+        self.th, self.budget, self.progress = theorem, budget, progress
+        self.evals = self.rejected = 0
+        self.worst_data = self.worst_closed = None
+        self.start = None
+
+    def evaluate(self, T, d, costs, x0, constants):
+        if self.evals >= self.budget:
+            raise _BudgetSpent
+        self.evals += 1
+        if self.progress is not None:
+            self.progress(1)
+        th = self.th
+        try:
+            trace = run(OnlineLinear(costs[None], 1.0, x0=x0), {**th.algorithm, **constants},
+                        T).trace(0)  # fmt: skip
+            measured = th.measured(trace, **constants)
+            data = th.data_bound(trace, **constants)
+            vals = th.run_values(trace, dict(constants))
+            closed = float(th.numeric(**{n: vals[n] for n in th.symbols}))
+        except ValueError:
+            self.rejected += 1
+            return None
+        p = Point(T, d, costs, np.array(x0), dict(constants), measured, data, closed)
+        if self.start is None:
+            self.start = p.data_ratio
+        if self.worst_data is None or p.data_ratio > self.worst_data.data_ratio:
+            self.worst_data = p
+        if self.worst_closed is None or p.closed_ratio > self.worst_closed.closed_ratio:
+            self.worst_closed = p
+        return p
+
+
+def search(theorem, budget, rng, *, T_choices=T_CHOICES, d_choices=D_CHOICES,
+           restart_evals=None, progress: Callable[[int], None] | None = None):  # fmt: skip
+    """Nelder-Mead with random restarts on ``theorem``; ``budget`` evaluations in all.
+    Returns a :class:`Result`."""
+    from scipy.optimize import minimize
+
+    s = _Search(theorem, budget, progress)
+    per = restart_evals or max(30, budget // 8)
+    n_restart = 0
+    while s.evals < budget:
+        T, d = int(rng.choice(T_choices)), int(rng.choice(d_choices))
+        K, periodic = int(rng.choice(K_CHOICES)), bool(rng.integers(2))
+        target = "data_ratio" if n_restart % 2 == 0 else "closed_ratio"
+        n_restart += 1
+
+        def objective(w, T=T, d=d, K=K, periodic=periodic, target=target):
+            z, x0 = w[: K * d].reshape(K, d), np.tanh(w[K * d : K * d + d])
+            p = s.evaluate(T, d, _costs(z, T, periodic), x0, constants_for(theorem, w[-5:], T))
+            r = -1e300 if p is None else getattr(p, target)
+            return -r if np.isfinite(r) else (-1e300 if r > 0 else 1e300)
+
+        w0 = np.concatenate([rng.normal(0, 1.5, K * d), rng.normal(0, 1, d), rng.normal(0, 1, 5)])
+        try:
+            minimize(objective, w0, method="Nelder-Mead",
+                     options={"maxfev": min(per, budget - s.evals), "xatol": 1e-6,
+                              "fatol": 1e-10, "adaptive": True})  # fmt: skip
+        except _BudgetSpent:
+            break
+    return Result(theorem.id, s.worst_data, s.worst_closed, s.evals, s.rejected,
+                  np.nan if s.start is None else s.start)  # fmt: skip
+
+
+def confirm_closed(theorem, point):
+    """The exact closed-form bound (``Theorem.bound``, sympy) at ``point``'s run."""
+    trace = run(OnlineLinear(point.costs[None], 1.0, x0=point.x0),
+                {**theorem.algorithm, **point.constants}, point.T).trace(0)  # fmt: skip
+    vals = theorem.run_values(trace, dict(point.constants))
+    expr = theorem.bound(**{n: vals[n] for n in theorem.symbols})
+    return float(sp.N(expr, 30))
+
+
+def verify(theorems=None, budget=2000, seed=0, *, progress=None, **kwargs) -> Report:
+    """Search every theorem in ``theorems`` (ids or Theorem objects; default: all online
+    ones) with ``budget`` evaluations each; see :func:`search` for ``kwargs``."""
+    from .theorems import THEOREMS
+
+    ids = online_theorems()
+    chosen = ids if theorems is None else theorems
+    results = []
+    for i, th in enumerate(chosen):
+        if isinstance(th, str):
+            if th not in ids:
+                raise ValueError(f"unknown online theorem {th!r}; choose from {', '.join(ids)}")
+            th = THEOREMS[th]
+        rng = np.random.default_rng([seed, i])
+        results.append(search(th, budget, rng, progress=progress, **kwargs))
+    return Report(budget, seed, tuple(results))
+
+
+__all__ = ["Point", "Report", "Result", "confirm_closed", "constants_for", "online_theorems",
+           "search", "verify"]  # fmt: skip
