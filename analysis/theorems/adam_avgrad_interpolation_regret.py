@@ -50,6 +50,12 @@ outside it, as it must be (Reddi et al.'s counterexample).
 
 **Status.** Proved in this package (source: ``proofs/adam_avgrad_interpolation_regret.py``).
 
+**Measured tightness** (no run exceeded the bound): largest regret / closed bound
+0.314 over 1536 random instances on six online problems
+(``analysis.tightness.tightest(calls=4, B=64, seed=0)``) and 0.307 from the adversarial
+search (``mada-analysis verify --budget 2000 --seed 0``); largest regret /
+data-dependent bound 0.779 and 0.443.
+
 References:
     [1] K. Ozkara et al. MADA: Meta-Adaptive Optimizers through hyper-gradient Descent.
     ICML 2024 (arXiv:2401.08893).

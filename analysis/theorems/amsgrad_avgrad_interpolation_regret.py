@@ -44,6 +44,12 @@ condition :math:`\beta_1 < \sqrt{\beta_2}`, unlike ``amsgrad_regret_corrected_tr
 **Status.** Proved in this package (source:
 ``proofs/amsgrad_avgrad_interpolation_regret.py``).
 
+**Measured tightness** (no run exceeded the bound): largest regret / closed bound
+0.269 over 1536 random instances on six online problems
+(``analysis.tightness.tightest(calls=4, B=64, seed=0)``) and 0.286 from the adversarial
+search (``mada-analysis verify --budget 2000 --seed 0``); largest regret /
+data-dependent bound 0.665 and 0.398.
+
 References:
     [1] S. J. Reddi, S. Kale, S. Kumar. On the Convergence of Adam and Beyond. ICLR 2018.
     [2] K. Ozkara et al. MADA: Meta-Adaptive Optimizers through hyper-gradient Descent.

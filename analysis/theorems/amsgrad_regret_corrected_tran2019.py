@@ -38,6 +38,12 @@ transcription that proves it (public repository, ``Transformer/AMSGrad/Section4_
 :math:`1-\gamma`, as here. The :math:`\beta_{1t} = \beta_1/t` case of Theorem 4.1 and the
 paper's AdamX variant (its Theorem 5.1) are not encoded.
 
+**Measured tightness** (no run exceeded the bound): largest regret / closed bound
+0.179 over 1536 random instances on six online problems
+(``analysis.tightness.tightest(calls=4, B=64, seed=0)``) and 0.318 from the adversarial
+search (``mada-analysis verify --budget 2000 --seed 0``); largest regret /
+data-dependent bound 0.183 and 0.318.
+
 References:
     [1] T. T. Phuong, L. T. Phong. On the Convergence Proof of AMSGrad and a New Version.
     IEEE Access 7:61706-61716, 2019. arXiv:1904.03590.

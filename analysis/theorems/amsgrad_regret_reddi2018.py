@@ -39,6 +39,12 @@ the camera-ready, as quoted in [2], has :math:`\alpha`, as here. The authors' 20
 revision (1904.09237) changes the second term's factor to :math:`D_\infty^2/(1-\beta_1)^2`
 (reported by a Lean transcription; not encoded). See ``amsgrad_regret_corrected_tran2019``.
 
+**Measured tightness** (no run exceeded the bound): largest regret / closed bound
+0.076 over 1536 random instances on six online problems
+(``analysis.tightness.tightest(calls=4, B=64, seed=0)``) and 0.203 from the adversarial
+search (``mada-analysis verify --budget 2000 --seed 0``); largest regret /
+data-dependent bound 0.108 and 0.203.
+
 References:
     [1] S. J. Reddi, S. Kale, S. Kumar. On the Convergence of Adam and Beyond. ICLR 2018.
     https://openreview.net/forum?id=ryQu7f-RZ

@@ -31,6 +31,12 @@ be read, so the first term follows the camera-ready Theorem 4. It inherits Theor
 flawed proof [2]; the corrected statement for this schedule is
 ``amsgrad_regret_corrected_tran2019``.
 
+**Measured tightness** (no run exceeded the bound): largest regret / closed bound
+0.197 over 1536 random instances on six online problems
+(``analysis.tightness.tightest(calls=4, B=64, seed=0)``) and 0.121 from the adversarial
+search (``mada-analysis verify --budget 2000 --seed 0``); largest regret /
+data-dependent bound 0.216 and 0.148.
+
 References:
     [1] S. J. Reddi, S. Kale, S. Kumar. On the Convergence of Adam and Beyond. ICLR 2018.
     [2] T. T. Phuong, L. T. Phong. On the Convergence Proof of AMSGrad and a New Version.

@@ -65,6 +65,12 @@ al.'s rests on the flawed telescoping step). Third term
 covers AMSGrad (:math:`t\max_{s\le t} v_s \ge Sv_t`): see
 ``amsgrad_avgrad_interpolation_regret`` at :math:`\rho = 1`.
 
+**Measured tightness** (no run exceeded the bound): largest regret / closed bound
+0.187 over 1536 random instances on six online problems
+(``analysis.tightness.tightest(calls=4, B=64, seed=0)``) and 0.473 from the adversarial
+search (``mada-analysis verify --budget 2000 --seed 0``); largest regret /
+data-dependent bound 0.632 and 0.631.
+
 References:
     [1] S. J. Reddi, S. Kale, S. Kumar. On the Convergence of Adam and Beyond. ICLR 2018.
     [2] T. T. Phuong, L. T. Phong. On the Convergence Proof of AMSGrad and a New Version.

@@ -46,6 +46,12 @@ projection is non-expansive). With constant :math:`\beta_1` the weights of :math
 
 **Status.** Proved in this package (source: ``proofs/avgrad_regret_constant_beta1.py``).
 
+**Measured tightness** (no run exceeded the bound): largest regret / closed bound
+0.399 over 1536 random instances on six online problems
+(``analysis.tightness.tightest(calls=4, B=64, seed=0)``) and 0.265 from the adversarial
+search (``mada-analysis verify --budget 2000 --seed 0``); largest regret /
+data-dependent bound 0.845 and 0.604.
+
 References:
     [1] S. J. Reddi, S. Kale, S. Kumar. On the Convergence of Adam and Beyond. ICLR 2018.
     [2] A. Alacaoglu, Y. Malitsky, P. Mertikopoulos, V. Cevher. A New Regret Analysis for
