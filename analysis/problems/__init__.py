@@ -3,10 +3,12 @@
 Online convex (regret): :class:`OnlineLinear`, :func:`reddi3`, :func:`reddi3_stochastic`,
 :func:`reddi1010`, :class:`RandomQuadratics`, :class:`OnlineLogistic` and
 :func:`breast_cancer_logistic` (needs scikit-learn). Stochastic nonconvex:
-:class:`NoisyRosenbrock`, :class:`SigmoidRegression`. The protocol is :class:`Problem`.
+:class:`NoisyRosenbrock`, :class:`SigmoidRegression`, :class:`DigitsMLP` (needs
+scikit-learn). The protocol is :class:`Problem`.
 """
 
 from ._base import SETTINGS, BoxProblem, Problem
+from .digits import DigitsMLP
 from .nonconvex import NoisyRosenbrock, SigmoidRegression
 from .online import (
     OnlineLinear,
@@ -21,6 +23,7 @@ from .online import (
 __all__ = [
     "SETTINGS",
     "BoxProblem",
+    "DigitsMLP",
     "NoisyRosenbrock",
     "OnlineLinear",
     "OnlineLogistic",
