@@ -22,27 +22,13 @@ from __future__ import annotations
 import sympy as sp
 
 from ._core import EQ, LE, Fact
+from ._rules import given as _given
+from ._rules import sqrt_monotone
+from ._rules_constant import exchange, inv_sqrt_monotone, square_nonneg
 
 
 def _cond(lhs, rhs, given):
     return (Fact(sp.sympify(lhs), LE, sp.sympify(rhs), "condition"), tuple(given))
-
-
-def sqrt_le(x, y, given=()):
-    r""":math:`\sqrt x \le \sqrt y` for :math:`0 \le x \le y` (the square root is increasing)."""
-    return Fact(sp.sqrt(x), LE, sp.sqrt(y), "the square root is increasing",
-                (_cond(0, x, given), _cond(x, y, given)), "rule")  # fmt: skip
-
-
-def inv_sqrt_le(x, y, given=()):
-    r""":math:`1/\sqrt y \le 1/\sqrt x` for :math:`0 < x \le y`."""
-    return Fact(1 / sp.sqrt(y), LE, 1 / sp.sqrt(x), "1/sqrt is decreasing",
-                (_cond(0, x, given), _cond(x, y, given)), "rule")  # fmt: skip
-
-
-def square_nonneg(y):
-    r""":math:`0 \le y^2` for real :math:`y` (kept unexpanded, unlike a remainder)."""
-    return Fact(sp.S.Zero, LE, sp.sympify(y) ** 2, "a square is non-negative", (), "rule")
 
 
 def trans(x, y, z, given=()):
@@ -56,13 +42,6 @@ def scale_given(fact, c, given=(), why=None):
     extra = () if fact.rel == EQ else (_cond(0, c, given),)
     return Fact(c * fact.lhs, fact.rel, c * fact.rhs, why or fact.why, fact.obligations + extra,
                 "derived", fact)  # fmt: skip
-
-
-def swap_rect(f, i, ilo, ihi, t, tlo, thi):
-    r"""Fubini: :math:`\sum_{t}\sum_{i} f(t, i) = \sum_{i}\sum_{t} f(t, i)` (finite sums)."""
-    lhs = sp.Sum(sp.Sum(f(t, i), (i, ilo, ihi)), (t, tlo, thi))
-    rhs = sp.Sum(sp.Sum(f(t, i), (t, tlo, thi)), (i, ilo, ihi))
-    return Fact(lhs, EQ, rhs, "exchanging the order of a rectangular double sum", (), "rule")
 
 
 def rename(f, k, j, lo, hi):
@@ -92,6 +71,23 @@ def pow_peel(x, e, given=()):
     :math:`x` may be 0)."""
     return Fact(x ** (e + 1), EQ, x * x**e, "x^(e+1) = x x^e for integer e >= 0",
                 (_cond(0, e, given),), "rule")  # fmt: skip
+
+
+# Shared rules under the names the regret proofs use (one implementation each).
+def sqrt_le(x, y, given=()):
+    r""":math:`\sqrt x \le \sqrt y` for :math:`0 \le x \le y` (:func:`._rules.sqrt_monotone`)."""
+    return _given(sqrt_monotone(x, y), *given)
+
+
+def inv_sqrt_le(x, y, given=()):
+    r""":math:`1/\sqrt y \le 1/\sqrt x` for :math:`0 < x \le y`
+    (:func:`._rules_constant.inv_sqrt_monotone` with :math:`c = 1`)."""
+    return inv_sqrt_monotone(x, y, 1, given)
+
+
+def swap_rect(f, i, ilo, ihi, t, tlo, thi):
+    r""":math:`\sum_t\sum_i f(t, i) = \sum_i\sum_t f(t, i)` (:func:`._rules_constant.exchange`)."""
+    return exchange(f, t, tlo, thi, i, ilo, ihi)
 
 
 __all__ = ["inv_sqrt_le", "pow_peel", "pull_out", "rename", "scale_given", "split_sum", "sqrt_le",
