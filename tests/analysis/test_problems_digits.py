@@ -10,16 +10,14 @@ import pytest
 from analysis.problems import DigitsMLP, Problem
 from analysis.simulate import run
 
+from .test_problems import assert_gradients_match_finite_differences, box_points
+
 pytest.importorskip("sklearn")
 
 
 def small(**kw):
     return DigitsMLP(**{"B": 3, "hidden": 3, "n": 60, "batch": 5, "radius": 1.5, "seed": 1,
                         **kw})  # fmt: skip
-
-
-def box_points(p, rng, k=1):
-    return rng.uniform(p.lo, p.hi, size=(k, p.B, p.d))
 
 
 def corners(p, rng):
@@ -60,18 +58,7 @@ def test_full_loss_is_mean_over_training_subset():
 
 
 def test_gradients_match_finite_differences():
-    p, h = small(), 1e-6
-    rng = np.random.default_rng(1)
-    pairs = [(p.loss, p.grad, t) for t in (1, 2, 4)]
-    pairs.append((lambda t, x: p.full_loss(x), lambda t, x: p.full_grad(x), 0))
-    for loss, grad, t in pairs:
-        x = box_points(p, rng)[0] * 0.9
-        fd = np.empty_like(x)
-        for i in range(p.d):
-            e = np.zeros(p.d)
-            e[i] = h
-            fd[:, i] = (loss(t, x + e) - loss(t, x - e)) / (2 * h)
-        np.testing.assert_allclose(grad(t, x), fd, rtol=1e-6, atol=1e-7)
+    assert_gradients_match_finite_differences(small(), atol=1e-7)
 
 
 @pytest.mark.parametrize("radius", [0.3, 1.0, 4.0])
