@@ -28,6 +28,14 @@ updates use torch's ``lerp`` arithmetic, so the iterates equal :class:`mada.MADA
 rounding. A ``config`` may be a ``Theorem.algorithm`` dict plus the constants: its
 descriptive string keys (``name``, ``projection``, ...) are ignored.
 
+The nonconvex theorems' iterations (``eps_placement`` ``"inside_sqrt"``: Défossez et al.'s
+Adam/Adagrad with unnormalised moments and step :math:`\alpha_n`; ``"inside_sqrt, eps/t"``:
+avgrad_nonconvex's :math:`x_t = x_{t-1} - \alpha g_t/\sqrt{\epsilon + Sv_t}`) run unprojected
+in :mod:`analysis._simulate_nonconvex`; their results carry ``inside``, whether each instance's
+iterates stayed in the problem's box. Every full record has ``v``, the second moment
+:math:`v_t` (for the online iterations the :math:`v_t` above, before long memory and bias
+correction).
+
 Example (AVGrad on Reddi et al.'s counterexample: it finds :math:`x^\star = -1`):
 
     >>> from analysis.problems import reddi3
@@ -47,9 +55,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import _simulate_nonconvex as _nc
 from .trace import Trace
 
-_DESCRIPTIVE = frozenset({"name", "projection", "first_moment", "second_moment", "v_hat"})
+_DESCRIPTIVE = frozenset({"name", "projection", "first_moment", "second_moment", "v_hat",
+                          "update", "step_size"})  # fmt: skip
 _DEFAULTS = {"alpha": None, "beta1": 0.0, "beta2": None, "eps": 0.0, "eps_placement": "outside",
              "lr_schedule": "constant", "momentum_schedule": "constant", "lam": 1.0,
              "bias_correction": False, "long_memory": "none", "rho": None, "mix": None}  # fmt: skip
@@ -66,7 +76,9 @@ def normalise(config):
     for k in ("alpha", "beta2"):
         if c[k] is None:
             raise ValueError(f"config needs {k}")
-    lm, rho = c["long_memory"], c["rho"]
+    if c["eps_placement"] in _nc.FAMILIES:
+        return _nc.normalise(c)
+    lm, rho = c["long_memory"] or "none", c["rho"]
     if lm == "mix":
         if c["mix"] not in ("max_avg", "adam_avg"):
             raise ValueError(f"mix must be 'max_avg' or 'adam_avg', got {c['mix']!r}")
@@ -112,7 +124,8 @@ def _lerp(a, b, w):
 @dataclass(frozen=True)
 class BatchTrace:
     """:class:`~analysis.trace.Trace`'s fields with a leading B axis (``alpha``, ``beta1``
-    are shared: (T,)); ``trace(b)`` is instance b's Trace."""
+    are shared: (T,)); ``trace(b)`` is instance b's Trace. ``inside`` (B,), nonconvex
+    iterations only: whether every iterate (the final one included) stayed in the box."""
 
     x: np.ndarray
     grads: np.ndarray
@@ -123,6 +136,8 @@ class BatchTrace:
     comparator_losses: np.ndarray | None = None
     full_grad_sq_norms: np.ndarray | None = None
     x_star: np.ndarray | None = None
+    v: np.ndarray | None = None
+    inside: np.ndarray | None = None
 
     @property
     def B(self):
@@ -141,7 +156,7 @@ class BatchTrace:
                      beta1=self.beta1, losses=self.losses[b],
                      comparator_losses=pick(self.comparator_losses),
                      full_grad_sq_norms=pick(self.full_grad_sq_norms),
-                     x_star=pick(self.x_star))  # fmt: skip
+                     x_star=pick(self.x_star), v=pick(self.v))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -151,7 +166,8 @@ class Final:
     ``x``: :math:`x_{T+1}`; ``v_hat``: :math:`\\hat v_T`; ``loss_sum``: :math:`\\sum_t f_t(x_t)`;
     ``G_inf``: observed :math:`\\max_{t,i}|g_{t,i}|`; ``D_inf``: observed
     :math:`\\max_t\\|x_t - x^\\star\\|_\\infty` (online); ``regret`` (online);
-    ``mean_full_grad_sq``: :math:`\\frac1T\\sum_t\\|\\nabla F(x_t)\\|^2` (nonconvex).
+    ``mean_full_grad_sq``: :math:`\\frac1T\\sum_t\\|\\nabla F(x_t)\\|^2` (nonconvex);
+    ``inside``: as :class:`BatchTrace`'s (nonconvex iterations).
     """
 
     x: np.ndarray
@@ -162,6 +178,7 @@ class Final:
     x_star: np.ndarray | None = None
     D_inf: np.ndarray | None = None
     mean_full_grad_sq: np.ndarray | None = None
+    inside: np.ndarray | None = None
 
     @property
     def regret(self):
@@ -171,7 +188,7 @@ class Final:
 def run(problem, config, T, record="full"):
     """Run ``config`` for ``T`` steps on every instance of ``problem``.
 
-    ``record="full"``: a :class:`BatchTrace` (memory B*T*d*3 floats); ``"final"``: a
+    ``record="full"``: a :class:`BatchTrace` (memory B*T*d*4 floats); ``"final"``: a
     :class:`Final` with the aggregates only.
     """
     if record not in ("full", "final"):
@@ -179,6 +196,11 @@ def run(problem, config, T, record="full"):
     c = normalise(config)
     T, B, d = int(T), problem.B, problem.d
     alphas, betas = schedules(c, T)
+    if c["kind"] in ("defossez", "avgrad_eps_t"):
+        r = _nc.iterate(problem, c, T, betas, record == "full")
+        if record == "full":
+            return BatchTrace(beta1=betas, **r)
+        return Final(**{k: val for k, val in r.items() if k != "alpha"})
     kind, w, b2 = c["kind"], c["w"], float(c["beta2"])
     eps, inside, bc = float(c["eps"]), c["eps_placement"] == "inside", c["bias_correction"]
     online = problem.setting == "online-convex"
@@ -192,7 +214,7 @@ def run(problem, config, T, record="full"):
         else:
             x_star, comp_sum = problem.comparator(T, aggregate=True)
     if full:
-        xs, gs, vs = (np.empty((B, T, d)) for _ in range(3))
+        xs, gs, vs, v2 = (np.empty((B, T, d)) for _ in range(4))
         losses = np.empty((B, T))
         fg = np.empty((B, T)) if full_grad is not None else None
     else:
@@ -238,10 +260,11 @@ def run(problem, config, T, record="full"):
         step = m / np.maximum(den, _TINY)  # 0/0 := 0 (m = 0 wherever vhat = 0)
         x = problem.project(x - (alphas[i] / bc1) * step, root)
         if full:
-            vs[:, i] = vh / bc2 if bc else vh
+            vs[:, i], v2[:, i] = (vh / bc2 if bc else vh), v
     if full:
         return BatchTrace(x=xs, grads=gs, v_hat=vs, alpha=alphas, beta1=betas, losses=losses,
-                          comparator_losses=comp, full_grad_sq_norms=fg, x_star=x_star)  # fmt: skip
+                          comparator_losses=comp, full_grad_sq_norms=fg, x_star=x_star,
+                          v=v2)  # fmt: skip
     return Final(x=x, v_hat=vh / bc2 if bc else vh, loss_sum=loss_sum, G_inf=g_inf,
                  comparator_sum=comp_sum, x_star=x_star, D_inf=d_inf,
                  mean_full_grad_sq=None if fg_sum is None else fg_sum / T)  # fmt: skip

@@ -29,7 +29,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-_MATRICES = ("x", "grads", "v_hat")
+_MATRICES = ("x", "grads", "v_hat", "v")
 _VECTORS = ("alpha", "beta1", "losses", "comparator_losses", "full_grad_sq_norms")
 
 
@@ -47,6 +47,8 @@ class Trace:
     hindsight (needed for the regret).
     ``full_grad_sq_norms`` (T,), optional: :math:`\\|\\nabla F(x_t)\\|_2^2` (nonconvex theorems).
     ``x_star`` (d,), optional: :math:`x^\\star`.
+    ``v`` (T, d), optional: the second moment :math:`v_t` itself (before any long memory,
+    eps or bias correction), where the algorithm has one.
     """
 
     x: np.ndarray
@@ -58,6 +60,7 @@ class Trace:
     comparator_losses: np.ndarray | None = None
     full_grad_sq_norms: np.ndarray | None = None
     x_star: np.ndarray | None = None
+    v: np.ndarray | None = None
 
     def __post_init__(self):
         for f in fields(self):
@@ -70,7 +73,7 @@ class Trace:
             raise ValueError(f"x must be a (T, d) array, got shape {self.x.shape}")
         shape = self.x.shape
         for name in _MATRICES:
-            if getattr(self, name).shape != shape:
+            if getattr(self, name) is not None and getattr(self, name).shape != shape:
                 raise ValueError(f"{name} must have shape {shape}, got {getattr(self, name).shape}")
         for name in _VECTORS:
             arr = getattr(self, name)

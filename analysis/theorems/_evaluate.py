@@ -12,6 +12,11 @@ runs over ``t``. Products read ``0/0`` as 0 (a step with :math:`W_{t,i} = 0` has
 :func:`run_data` recomputes those arrays from the gradients, with the recurrences run by
 :func:`linear_scan` (a log-depth scan, also free of a Python loop over ``t``).
 
+Batches: :func:`evaluate_batch` takes run data with a leading batch axis (``(B, T, d)``,
+``(B, T)``; shared arrays may keep their unbatched shape) and per-instance values of the
+symbols left in the expression, and returns the B values at once; :func:`data_bounds` is
+``Theorem.data_bound`` on a list of traces with it (one sympy substitution, not B).
+
 Example:
     >>> import sympy as sp
     >>> from ._own import Sv, g, i, t
@@ -31,8 +36,11 @@ import numpy as np
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-AXES = {"t": 0, "i": 1}  # summation index name -> array axis
-_FUNCS = {sp.Abs: np.abs, sp.log: np.log, sp.exp: np.exp}
+from ._asymptotics import sqrt_sum, sqrt_sum_numpy
+
+AXES = {"t": -2, "i": -1}  # summation index name -> array axis (a batch axis may lead)
+_BATCH = object()  # the key in _eval's env that allows run data with a leading batch axis
+_FUNCS = {sp.Abs: np.abs, sp.log: np.log, sp.exp: np.exp, sqrt_sum: sqrt_sum_numpy}
 
 
 def linear_scan(a, b):
@@ -61,12 +69,15 @@ def run_data(grads, beta2, beta1t):
     :math:`m_t = \beta_{1t} m_{t-1} + (1-\beta_{1t}) g_t`, all from 0."""
     g = np.asarray(grads, dtype=np.float64)
     b1 = np.asarray(beta1t, dtype=np.float64)
-    if g.ndim != 2 or b1.shape != g.shape[:1]:
-        raise ValueError(f"grads must be (T, d) and beta1t (T,), got {g.shape}, {b1.shape}")
-    v = linear_scan(float(beta2), (1.0 - float(beta2)) * g * g)
-    m = linear_scan(b1[:, None], (1.0 - b1[:, None]) * g)
-    return {"g": g, "m": m, "v": v, "Sv": np.cumsum(v, axis=0),
-            "vmax": np.maximum.accumulate(v, axis=0), "beta1t": b1}  # fmt: skip
+    if g.ndim not in (2, 3) or b1.shape != g.shape[-2:-1]:
+        raise ValueError(f"grads must be (T, d) or (B, T, d) and beta1t (T,), got {g.shape}, "
+                         f"{b1.shape}")  # fmt: skip
+    gt = np.moveaxis(g, -2, 0)  # the scans run along axis 0
+    col = b1.reshape((-1,) + (1,) * (gt.ndim - 1))
+    v = np.moveaxis(linear_scan(float(beta2), (1.0 - float(beta2)) * gt * gt), 0, -2)
+    m = np.moveaxis(linear_scan(col, (1.0 - col) * gt), 0, -2)
+    return {"g": g, "m": m, "v": v, "Sv": np.cumsum(v, axis=-2),
+            "vmax": np.maximum.accumulate(v, axis=-2), "beta1t": b1}  # fmt: skip
 
 
 def evaluate(expr, data: Mapping[str, np.ndarray]) -> float:
@@ -75,6 +86,76 @@ def evaluate(expr, data: Mapping[str, np.ndarray]) -> float:
     if out.size != 1:
         raise ValueError(f"the expression does not sum to a number (shape {out.shape})")
     return float(out.reshape(()))
+
+
+def evaluate_batch(expr, data: Mapping[str, np.ndarray], values=None) -> np.ndarray:
+    """:func:`evaluate` over a batch: ``data`` arrays may have a leading batch axis,
+    ``values`` maps the names of symbols left in ``expr`` to (B,) arrays. Returns (B,).
+
+    >>> from ._own import Sv, i, t
+    >>> G = np.array([[[1.0, 2.0], [3.0, 0.0]], [[0.0, 1.0], [1.0, 1.0]]])
+    >>> data = run_data(G, beta2=0.5, beta1t=np.zeros(2))
+    >>> e = sp.Symbol("D") * sp.Sum(sp.sqrt(Sv(2, i)), (i, 1, 2))
+    >>> out = evaluate_batch(e, data, {"D": np.array([1.0, 2.0])})
+    >>> [round(x, 12) for x in out] == [round(evaluate(e.subs("D", D), {k: a[b] for k, a in
+    ...     data.items() if k != "beta1t"} | {"beta1t": data["beta1t"]}), 12)
+    ...     for b, D in ((0, 1.0), (1, 2.0))]
+    True
+    """
+    values = dict(values or {})
+    env = {_BATCH: True}
+    for s in sp.sympify(expr).free_symbols:
+        if s.name not in values:
+            raise ValueError(f"free symbol {s} left in the expression: give its value")
+        env[s] = np.asarray(values[s.name], dtype=np.float64).reshape(-1, 1, 1)
+    B = {np.size(v) for v in values.values()} | {np.shape(a)[0] for k, a in data.items()
+                                                 if np.ndim(a) == 3}  # fmt: skip
+    if len(B) != 1:
+        raise ValueError(f"the batch sizes disagree: {sorted(B)}")
+    (B,) = B
+    out = np.asarray(_eval(sp.sympify(expr), data, env), dtype=np.float64)
+    return np.broadcast_to(out, (B, 1, 1) if out.ndim <= 3 else out.shape).reshape(B).copy()
+
+
+def data_bounds(theorem, traces, **constants) -> np.ndarray:
+    """``[theorem.data_bound(tr, **constants) for tr in traces]`` at once, as a (B,) array.
+
+    ``run_values`` runs per trace (cheap NumPy); the constants that differ between traces
+    (observed D_inf, G_inf, aggregates, t0, ...) stay symbols, the printed form is
+    substituted once with the shared ones, and :func:`evaluate_batch` evaluates it on all
+    traces (``run_data`` batched when it is :mod:`._own_online`'s). The assumptions are
+    checked for every trace, as ``data_bound`` does; float64 throughout (``data_bound``
+    evaluates the published forms with 30 digits: they agree to rounding).
+    """
+    from ._own_online import own_run_data
+
+    traces = list(traces)
+    names = {s.name for s in theorem.printed_form.free_symbols} | theorem.assumptions.names
+    rows = [{k: v for k, v in theorem.run_values(tr, dict(constants)).items() if k in names}
+            for tr in traces]  # fmt: skip
+    keys = set(rows[0])
+    if any(set(r) != keys for r in rows):
+        raise ValueError("run_values gave different constants for different traces")
+    cols = {k: np.array([float(r[k]) for r in rows]) for k in keys}
+    shared = {k: rows[0][k] for k, c in cols.items() if np.all(c == c[0])}
+    per = {k: c for k, c in cols.items() if k not in shared}
+    for b in range(len(rows)) if per else ():
+        theorem.assumptions.check(**shared, **{k: c[b] for k, c in per.items()})
+    expr = theorem.printed(**shared)
+    left = {s.name for s in expr.free_symbols} - set(per)
+    if left:
+        raise ValueError(f"{theorem.id}.data_bounds: give {sorted(left)}")
+    data = {}
+    same_beta1 = all(np.array_equal(tr.beta1, traces[0].beta1) for tr in traces)
+    if theorem.run_data is own_run_data and "beta2" in shared and same_beta1:
+        data = run_data(np.stack([tr.grads for tr in traces]), float(shared["beta2"]),
+                        traces[0].beta1)  # fmt: skip
+    elif theorem.run_data is not None:
+        dicts = [theorem.run_data(tr, row) for tr, row in zip(traces, rows, strict=True)]
+        data = {k: np.stack([dd[k] for dd in dicts]) for k in dicts[0]}
+    if not data:
+        data = {"_batch": np.zeros((len(traces), 1, 1))}
+    return evaluate_batch(expr, data, per)
 
 
 def _eval(e, data, env):
@@ -124,16 +205,22 @@ def _lookup(e, data, env):
     if name not in data:
         raise ValueError(f"no run data for {name} (known: {sorted(data)})")
     arr = np.asarray(data[name])
-    if arr.ndim != len(e.args):
-        raise ValueError(f"{name} takes {arr.ndim} indices, got {len(e.args)}")
+    lead = arr.ndim - len(e.args)  # 1: a leading batch axis (evaluate_batch only)
+    if lead not in ((0, 1) if _BATCH in env else (0,)):
+        raise ValueError(f"{name} takes {arr.ndim - (_BATCH in env)} indices, got {len(e.args)}")
     idx = []
     for k, a in enumerate(e.args):
         pos = np.asarray(_eval(a, data, env))
         ints = np.rint(pos).astype(np.int64)
-        if np.any(ints != pos) or np.any(ints < 1) or np.any(ints > arr.shape[k]):
-            raise ValueError(f"{name}: index {a} outside 1..{arr.shape[k]}")
+        n = arr.shape[lead + k]
+        if np.any(ints != pos) or np.any(ints < 1) or np.any(ints > n):
+            raise ValueError(f"{name}: index {a} outside 1..{n}")
         idx.append(ints - 1)
-    return arr[tuple(np.broadcast_arrays(*idx))]  # beta1t(t): a (T, 1) column, as t is
+    idx = np.broadcast_arrays(*idx)
+    if not lead:
+        return arr[tuple(idx)]  # beta1t(t): a (T, 1) column, as t is
+    shape = idx[0].shape  # () or 2-D; the result is (B, 1, 1) or (B, *shape)
+    return arr[(slice(None), *idx)].reshape((arr.shape[0],) + (1,) * (2 - len(shape)) + shape)
 
 
 def _mul(e, data, env):

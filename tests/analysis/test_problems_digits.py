@@ -116,3 +116,16 @@ def test_without_sklearn_says_so(monkeypatch):
         monkeypatch.setitem(sys.modules, name, None)
     with pytest.raises(ImportError, match="needs scikit-learn"):
         DigitsMLP()
+
+
+def test_defossez_adam_runs_unprojected_and_records_the_box():
+    from analysis.theorems import THEOREMS
+
+    th = THEOREMS["adam_nonconvex_defossez2022"]
+    p = small(B=2, radius=1.0)
+    cfg = {**th.algorithm, "alpha": 1e-3, "beta1": 0.5, "beta2": 0.9, "eps": 1e-8}
+    bt = run(p, cfg, T=20)
+    assert bt.inside.all() and bt.v.shape == (2, 20, p.d)
+    assert th.measured(bt.trace(0)) > 0
+    far = run(p, {**cfg, "alpha": 0.5}, T=20, record="final")
+    assert not far.inside.all() and np.max(np.abs(far.x)) > 1.0  # no projection

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from analysis.problems import RandomQuadratics, reddi3, reddi3_stochastic
+from analysis.problems import RandomQuadratics, SigmoidRegression, reddi3, reddi3_stochastic
 from analysis.simulate import BatchTrace, Final, normalise, run
 from analysis.theorems import THEOREMS
 from mada import MADA
@@ -107,11 +107,12 @@ ONLINE = {
 }
 
 
+INTERP = "amsgrad_avgrad_interpolation_regret"
+
+
 @pytest.mark.parametrize("problem", list(ONLINE))
-@pytest.mark.parametrize("theorem_id, rho", [("avgrad_regret", None),
-                                             ("amsgrad_avgrad_interpolation_regret", 0.0),
-                                             ("amsgrad_avgrad_interpolation_regret", 0.6),
-                                             ("amsgrad_avgrad_interpolation_regret", 1.0)])
+@pytest.mark.parametrize("theorem_id, rho", [("avgrad_regret", None), (INTERP, 0.0),
+                                             (INTERP, 0.6), (INTERP, 1.0)])  # fmt: skip
 def test_regret_within_data_bound_within_bound(problem, theorem_id, rho):
     th, p, T = THEOREMS[theorem_id], ONLINE[problem](), 400
     beta1, beta2, lam, alpha = 0.8, 0.3, 0.95, 0.4
@@ -139,3 +140,87 @@ def test_speed_benchmark_smoke(capsys):
     spec.loader.exec_module(module)
     med = module.main(["--instances", "50", "--steps", "2000", "--repeats", "1"])
     assert 0 < med < 5 and "target < 60 s" in capsys.readouterr().out
+
+
+def written_nonconvex(problem, th_id, T, alpha, beta1, beta2, eps):
+    """The nonconvex theorems' iterations as written in their docstrings (x, v, alpha_n)."""
+    x = problem.x0.copy()
+    m, v, Sv = (np.zeros_like(x) for _ in range(3))
+    xs, vs, steps = [], [], []
+    for n in range(1, T + 1):
+        g = problem.grad(n, x)
+        xs.append(x)
+        if th_id == "avgrad_nonconvex":
+            v = beta2 * v + (1 - beta2) * g * g
+            Sv = Sv + v
+            x = x - alpha * g / np.sqrt(eps + Sv)
+            steps.append(alpha / np.sqrt(n))
+        else:
+            m, v = beta1 * m + g, beta2 * v + g * g
+            an = alpha
+            if th_id == "adam_nonconvex_defossez2022":
+                an = alpha * (1 - beta1) * np.sqrt((1 - beta2**n) / (1 - beta2))
+            x = x - an * m / np.sqrt(eps + v)
+            steps.append(an)
+        vs.append(v)
+    return np.stack(xs, 1), np.stack(vs, 1), np.array(steps), x
+
+
+@pytest.mark.parametrize("th_id, beta1, beta2", [("adam_nonconvex_defossez2022", 0.6, 0.9),
+                                                 ("adam_nonconvex_defossez2022", 0.0, 0.5),
+                                                 ("adagrad_nonconvex_defossez2022", 0.0, 1.0),
+                                                 ("avgrad_nonconvex", 0.0, 0.8)])  # fmt: skip
+def test_nonconvex_iterations_equal_the_written_equations(th_id, beta1, beta2):
+    p = SigmoidRegression(B=3, d=3, n=40, radius=3.0, seed=4)
+    p.x0 = np.random.default_rng(0).uniform(-1, 1, (3, 3))
+    T, alpha, eps = 150, 0.05, 1e-6
+    cfg = {**THEOREMS[th_id].algorithm, "alpha": alpha, "beta1": beta1, "beta2": beta2,
+           "eps": eps}  # fmt: skip
+    bt, fin = run(p, cfg, T), run(p, cfg, T, record="final")
+    xs, vs, steps, last = written_nonconvex(p, th_id, T, alpha, beta1, beta2, eps)
+    np.testing.assert_allclose(bt.x, xs, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(bt.v, vs, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(bt.alpha, steps, rtol=1e-12)
+    np.testing.assert_allclose(fin.x, last, rtol=1e-12, atol=1e-12)
+    assert np.max(np.abs(last - p.x0)) > 0.05  # it moved
+    assert bt.inside.all() and fin.inside.all()
+    if th_id == "avgrad_nonconvex":
+        np.testing.assert_allclose(bt.v_hat, np.cumsum(vs, 1) / np.arange(1, T + 1)[:, None])
+    else:
+        np.testing.assert_array_equal(bt.v_hat, bt.v)
+    tr = bt.trace(0)
+    assert tr.v.shape == (T, 3) and np.all(tr.full_grad_sq_norms >= 0)
+
+
+def test_nonconvex_iterations_do_not_project_and_record_leaving_the_box():
+    p = SigmoidRegression(B=4, d=3, n=40, radius=0.2, seed=1)
+    cfg = {**THEOREMS["adagrad_nonconvex_defossez2022"].algorithm, "alpha": 0.5, "eps": 1e-8}
+    bt, fin = run(p, cfg, 50), run(p, cfg, 50, record="final")
+    left = np.any(np.abs(bt.x) > 0.2, axis=(1, 2)) | np.any(np.abs(fin.x) > 0.2, axis=1)
+    assert left.any()
+    np.testing.assert_array_equal(bt.inside, ~left)
+    np.testing.assert_array_equal(fin.inside, ~left)
+
+
+def test_online_traces_record_the_second_moment():
+    p = reddi3_stochastic(B=2, seed=1)
+    cfg = {"alpha": 0.3, "beta1": 0.5, "beta2": 0.7, "long_memory": "max", "rho": 0.0}
+    bt = run(p, cfg, 60)
+    v = np.zeros((2, 1))
+    for t in range(60):
+        v = 0.7 * v + 0.3 * bt.grads[:, t] ** 2
+        np.testing.assert_allclose(bt.v[:, t], v, rtol=1e-14)
+    np.testing.assert_array_equal(bt.v_hat, np.maximum.accumulate(bt.v, axis=1))
+    assert bt.inside is None and np.array_equal(bt.trace(1).v, bt.v[1])
+
+
+@pytest.mark.parametrize("bad", [{"eps_placement": "inside_sqrt", "long_memory": "max"},
+                                 {"eps_placement": "inside_sqrt", "lr_schedule": "defossez_adam",
+                                  "beta2": 1.0},
+                                 {"eps_placement": "inside_sqrt", "bias_correction": True},
+                                 {"eps_placement": "inside_sqrt, eps/t", "long_memory": "average",
+                                  "rho": 0.0, "lr_schedule": "constant"},
+                                 {"eps_placement": "inside_sqrt, eps/t"}])  # fmt: skip
+def test_bad_nonconvex_configs_raise(bad):
+    with pytest.raises(ValueError):
+        normalise({"alpha": 1.0, "beta2": 0.5, **bad})

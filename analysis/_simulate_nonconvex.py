@@ -1,0 +1,135 @@
+r"""The nonconvex theorems' iterations, for :func:`analysis.simulate.run`.
+
+Two families, chosen by ``eps_placement`` (the value the theorems' ``algorithm`` dicts give):
+
+``"inside_sqrt"``: Défossez, Bottou, Bach & Usunier's Adam/Adagrad, unnormalised moments,
+:math:`m_0 = v_0 = 0`:
+
+.. math::
+    m_n = \beta_1 m_{n-1} + g_n,\quad v_n = \beta_2 v_{n-1} + g_n^2,\quad
+    x_n = x_{n-1} - \alpha_n \frac{m_n}{\sqrt{\epsilon + v_n}},
+
+:math:`\alpha_n = \alpha(1-\beta_1)\sqrt{(1-\beta_2^n)/(1-\beta_2)}` (``lr_schedule``
+``"defossez_adam"``) or :math:`\alpha` (``"constant"``; Adagrad is :math:`\beta_1 = 0`,
+:math:`\beta_2 = 1`). The trace's ``v_hat`` and ``v`` are :math:`v_n`, ``alpha`` is
+:math:`\alpha_n`.
+
+``"inside_sqrt, eps/t"``: avgrad_nonconvex's AVGrad (``long_memory="average"``, ``rho`` 0,
+``lr_schedule="inv_sqrt"``), :math:`v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2`,
+:math:`Sv_t = \sum_{s\le t} v_s`, :math:`m_t = \beta_{1t} m_{t-1} + (1-\beta_{1t}) g_t`
+(:math:`m_t = g_t` at :math:`\beta_1 = 0`, the theorem's case) and
+:math:`x_t = x_{t-1} - \alpha m_t / \sqrt{\epsilon + Sv_t}`
+(:math:`= x_{t-1} - \frac{\alpha}{\sqrt t} m_t / \sqrt{\epsilon/t + Sv_t/t}`). The trace's
+``alpha`` is :math:`\alpha/\sqrt t`, ``v_hat`` is :math:`Sv_t/t`, ``v`` is :math:`v_t`.
+
+Neither theorem's iteration projects, so neither does this: the iterates are free, and
+``inside`` (B,) records whether every iterate, the final one included, stayed finite and in
+the problem's box, where its constants (``G_inf``, ``L``) hold.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+FAMILIES = ("inside_sqrt", "inside_sqrt, eps/t")
+_TINY = np.finfo(np.float64).smallest_subnormal
+
+
+def normalise(c):
+    """Check a nonconvex config (``c`` completed with the simulator's defaults); add kind."""
+    lm, rho = c["long_memory"] or "none", c["rho"]
+    if c["bias_correction"]:
+        raise ValueError(f"eps_placement {c['eps_placement']!r} has no bias correction")
+    if c["eps_placement"] == "inside_sqrt":
+        if lm != "none" or rho not in (None, 1, 1.0):
+            raise ValueError("Défossez et al.'s iteration has no long memory (rho 1 or None)")
+        if c["lr_schedule"] not in ("constant", "defossez_adam"):
+            raise ValueError("Défossez et al.'s lr_schedule is 'constant' or 'defossez_adam'")
+        if c["momentum_schedule"] != "constant":
+            raise ValueError("Défossez et al.'s iteration has a constant beta1")
+        if not (0 <= c["beta1"] < 1 and 0 < c["beta2"] <= 1):
+            raise ValueError("Défossez et al.'s iteration needs 0 <= beta1 < 1, 0 < beta2 <= 1")
+        if c["lr_schedule"] == "defossez_adam" and c["beta2"] == 1:
+            raise ValueError("lr_schedule 'defossez_adam' needs beta2 < 1")
+        kind = "defossez"
+    else:
+        if lm != "average" or rho not in (None, 0, 0.0) or c["lr_schedule"] != "inv_sqrt":
+            raise ValueError("eps/t inside the root is AVGrad's: long_memory 'average', "
+                             "rho 0, lr_schedule 'inv_sqrt'")  # fmt: skip
+        if not 0 <= c["beta2"] < 1:
+            raise ValueError("AVGrad's nonconvex iteration needs 0 <= beta2 < 1")
+        kind = "avgrad_eps_t"
+    return {**c, "kind": kind, "w": 0.0}
+
+
+def alphas(c, T):
+    """The step sizes recorded in the trace (alpha_n or alpha / sqrt(t)), t = 1..T."""
+    n = np.arange(1, T + 1, dtype=np.float64)
+    a, b1, b2 = float(c["alpha"]), float(c["beta1"]), float(c["beta2"])
+    if c["kind"] == "avgrad_eps_t":
+        return a / np.sqrt(n)
+    if c["lr_schedule"] == "defossez_adam":
+        return a * (1.0 - b1) * np.sqrt((1.0 - b2**n) / (1.0 - b2))
+    return np.full(T, a)
+
+
+def _in_box(problem, x):
+    ok = np.all(np.isfinite(x), axis=1)
+    if getattr(problem, "lo", None) is not None:
+        ok &= np.all((x >= problem.lo) & (x <= problem.hi), axis=1)
+    return ok
+
+
+def iterate(problem, c, T, betas, full):
+    """Run the family ``c["kind"]``; return a dict of arrays (per-step ones when ``full``,
+    else aggregates) for :func:`analysis.simulate.run` to wrap."""
+    B, d = problem.B, problem.d
+    steps = alphas(c, T)
+    b1, b2, eps, a = float(c["beta1"]), float(c["beta2"]), float(c["eps"]), float(c["alpha"])
+    defossez = c["kind"] == "defossez"
+    full_grad = getattr(problem, "full_grad", None)
+    x = np.array(problem.x0, dtype=np.float64)
+    m, v, Sv = (np.zeros((B, d)) for _ in range(3))
+    inside = _in_box(problem, x)
+    out = {"alpha": steps, "inside": inside}
+    if full:
+        xs, gs, vhs, vs = (np.empty((B, T, d)) for _ in range(4))
+        losses = np.empty((B, T))
+        fg = np.empty((B, T)) if full_grad is not None else None
+    else:
+        loss_sum, g_inf = np.zeros(B), np.zeros(B)
+        fg_sum = np.zeros(B) if full_grad is not None else None
+    for t in range(1, T + 1):
+        i = t - 1
+        g = problem.grad(t, x)
+        loss = problem.loss(t, x)
+        if full:
+            xs[:, i], gs[:, i], losses[:, i] = x, g, loss
+            if fg is not None:
+                fg[:, i] = np.sum(full_grad(x) ** 2, axis=1)
+        else:
+            loss_sum += loss
+            np.maximum(g_inf, np.max(np.abs(g), axis=1), out=g_inf)
+            if fg_sum is not None:
+                fg_sum += np.sum(full_grad(x) ** 2, axis=1)
+        if defossez:
+            m = b1 * m + g
+            v = b2 * v + g * g
+            x = x - steps[i] * m / np.maximum(np.sqrt(eps + v), _TINY)
+            vh = v
+        else:
+            bt = betas[i]
+            m = g if bt == 0 else bt * m + (1.0 - bt) * g
+            v = b2 * v + (1.0 - b2) * (g * g)
+            Sv = Sv + v
+            x = x - a * m / np.maximum(np.sqrt(eps + Sv), _TINY)
+            vh = Sv / t
+        inside &= _in_box(problem, x)
+        if full:
+            vhs[:, i], vs[:, i] = vh, v
+    if full:
+        out.update(x=xs, grads=gs, v_hat=vhs, v=vs, losses=losses, full_grad_sq_norms=fg)
+    else:
+        out.update(x=x, v_hat=vh, loss_sum=loss_sum, G_inf=g_inf,
+                   mean_full_grad_sq=None if fg_sum is None else fg_sum / T)  # fmt: skip
+    return out
