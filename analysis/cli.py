@@ -1,8 +1,9 @@
 """The ``mada-analysis`` command line (``python -m analysis``).
 
 Subcommands: ``demo`` (the default), ``bounds`` (the published bounds of
-:mod:`analysis.theorems` as a table) and ``verify`` (adversarial search for violations of the
-online regret bounds, :mod:`analysis.verify`; exit status 1 if a bound fails). Bad input ends
+:mod:`analysis.theorems` as a table), ``verify`` (adversarial search for violations of the
+online regret bounds, :mod:`analysis.verify`; exit status 1 if a bound fails), and
+``report``, ``train`` and ``grid`` (:mod:`analysis.cli_experiments`). Bad input ends
 with a one-line error on stderr and exit status 2, never a traceback.
 """
 
@@ -96,6 +97,9 @@ def build_parser():
                    help="objective evaluations per theorem (default 2000)")  # fmt: skip
     v.add_argument("--seed", type=_nonnegative_int, default=0, help="random seed (default 0)")
     v.set_defaults(error=v.error)
+    from .cli_experiments import add_parsers
+
+    add_parsers(sub)
     return parser
 
 
@@ -195,6 +199,11 @@ def _run_verify(args):
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    if hasattr(args, "run"):  # report, train, grid (cli_experiments)
+        try:
+            return args.run(args)
+        except ValueError as err:  # bad input found after parsing (e.g. a non-text file)
+            args.error(str(err))
     if args.command == "bounds":
         return _run_bounds(args)
     if args.command == "verify":

@@ -1,4 +1,5 @@
-"""Smoke test of ``benchmarks/optimizer_step.py``: its baseline is right and its output sane.
+"""Smoke tests of ``benchmarks/optimizer_step.py`` (its baseline is right and its output sane)
+and ``benchmarks/train_step.py`` (it runs and prints its table).
 
 No timing ratio is asserted; the timings of this tiny case mean nothing.
 """
@@ -64,3 +65,13 @@ def test_tiny_case_writes_the_documented_json(bench, tmp_path):
     table = bench.markdown_table(loaded)
     assert table.splitlines()[0].startswith("| params | impl | step ms (median) |")
     assert len(table.splitlines()) == 2 + len(bench.IMPLS)
+
+
+def test_train_step_quick_prints_the_table(capsys):
+    path = SCRIPT.with_name("train_step.py")
+    spec = importlib.util.spec_from_file_location("_bench_train_step", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--quick", "--threads", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "| adamw |" in out and "| mada_fused |" in out and "ratio to adamw" in out

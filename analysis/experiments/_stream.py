@@ -1,0 +1,319 @@
+r"""Streaming evaluation of the ``Sum`` forms of :mod:`analysis.theorems._own`, with no trace.
+
+:func:`analysis.theorems._evaluate.evaluate` sums a printed form over a stored run (arrays
+``(T, d)``). Here the same expression is *compiled* once into accumulators that one step at a
+time updates, so that at every step :math:`T` the value equals ``evaluate`` on the prefix
+:math:`1..T` (up to float64 rounding), in memory independent of :math:`T`:
+
+* ``Sum(f, (t, 1, T))`` whose summand has no free ``i`` -> a float64 scalar accumulator
+  :math:`A \mathrel{+}= f(t)` (e.g. :math:`\sum_t \beta_{1t}\sum_i\sqrt{Sv_{t,i}}`);
+* the same inside a ``Sum`` over ``i`` (free ``i`` in the summand) -> a per-coordinate
+  accumulator tensor (e.g. :math:`\sum_i \sqrt{\sum_t g_{t,i}^2}`);
+* a run function at ``(t, i)`` inside such a sum, or at ``(T, i)`` outside, -> the current
+  per-coordinate state of :class:`RunState`; ``beta1t(t)`` -> the current :math:`\beta_{1t}`;
+* ``Sum(f, (i, 1, d))`` -> a reduction over the flattened coordinates.
+
+The run state follows :func:`._evaluate.run_data`'s recurrences from 0 (:math:`v_t = \beta_2
+v_{t-1} + (1-\beta_2) g_t^2`, :math:`Sv_t = \sum_{s\le t} v_s`, :math:`vmax_t = \max_{s\le t}
+v_s`, :math:`m_t = \beta_{1t} m_{t-1} + (1-\beta_{1t}) g_t`) with a fixed :math:`\beta_2`.
+Products read 0/0 as 0, as ``evaluate`` does. Constants given to :class:`StreamingForm` are
+substituted at compile time; the *dynamic* symbols (:data:`DYNAMIC`: ``T`` and the observed
+plug-ins) are read at evaluation and may appear only outside the sums over ``t``; a form
+that puts them inside (or nests a sum over ``t`` in another, or indexes run data at
+anything but ``t``/``T`` and ``i``) raises NotImplementedError: it cannot be streamed.
+
+Example (:math:`\sum_i\sqrt{\sum_t g_{t,i}^2}` over two steps):
+
+    >>> from analysis.theorems._own import GRAD_NORMS
+    >>> sf = StreamingForm({"norms": GRAD_NORMS}, {}, d=2)
+    >>> sf.update(torch.tensor([3.0, 0.0]))
+    >>> sf.update(torch.tensor([4.0, 1.0]))
+    >>> float(sf.evaluate()["norms"])
+    6.0
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Mapping
+
+import sympy as sp
+import torch
+from sympy.core.function import AppliedUndef
+
+from analysis.theorems._core import SYMBOLS
+
+#: Symbols read at evaluation time (they change along a run), never inside a sum over t.
+DYNAMIC = ("T", "D_inf", "G_inf", "beta1")
+_PER_COORDINATE = ("g", "m", "v", "Sv", "vmax")
+_FUNCS = {sp.Abs: (torch.abs, abs), sp.log: (torch.log, math.log), sp.exp: (torch.exp, math.exp)}
+_t, _i = sp.Symbol("t", positive=True, integer=True), sp.Symbol("i", positive=True, integer=True)
+
+
+class RunState:
+    r"""The per-coordinate run data of :mod:`._own` at the current step, updated in place.
+
+    Only the arrays in ``needs`` (a subset of g, m, v, Sv, vmax) are kept; v is kept when
+    Sv or vmax is. Tensors are ``dtype`` on ``device``.
+    """
+
+    def __init__(self, d, needs, *, beta2=None, device=None, dtype=torch.float64):
+        self.needs = set(needs) | ({"v"} if {"Sv", "vmax"} & set(needs) else set())
+        if "v" in self.needs and beta2 is None:
+            raise ValueError("the forms read v, Sv or vmax: give beta2")
+        self.beta2, self.beta1t = None if beta2 is None else float(beta2), 0.0
+        keep = [k for k in _PER_COORDINATE if k == "g" or k in self.needs]
+        self.tensors = {k: torch.zeros(d, device=device, dtype=dtype) for k in keep}
+
+    def update(self, g, beta1t):
+        s = self.tensors
+        s["g"].copy_(g)
+        self.beta1t = float(beta1t)
+        if "m" in s:
+            s["m"].mul_(self.beta1t).add_(s["g"], alpha=1.0 - self.beta1t)
+        if "v" in s:
+            s["v"].mul_(self.beta2).add_((1.0 - self.beta2) * s["g"] * s["g"])
+        if "Sv" in s:
+            s["Sv"].add_(s["v"])
+        if "vmax" in s:
+            torch.maximum(s["vmax"], s["v"], out=s["vmax"])
+
+
+class _Ctx:
+    __slots__ = ("acc", "cache", "data", "dyn", "index", "step")
+
+
+class StreamingForm:
+    """Named sympy forms (sharing one :class:`RunState`), evaluated after each :meth:`update`.
+
+    ``constants``: values substituted now (e.g. alpha, beta2, rho; beta2 also drives v).
+    ``d``: the number of coordinates. Per-coordinate state and accumulators are ``dtype``
+    (float64 by default) on ``device``; scalar accumulators are float64 0-d tensors there,
+    so an update never synchronises with the device.
+    """
+
+    def __init__(self, forms: Mapping[Hashable, sp.Expr], constants, d, *, device=None,
+                 dtype=torch.float64):  # fmt: skip
+        self.d, self.device, self.dtype, self.step = int(d), device, dtype, 0
+        subs = {SYMBOLS[k]: sp.sympify(float(v)) for k, v in constants.items()}
+        subs[SYMBOLS["d"]] = sp.Integer(self.d)
+        self._nodes: dict = {}
+        self._accs: list = []  # (summand fn, per-coordinate)
+        self.needs: set[str] = set()
+        self.dynamic: set[str] = set()
+        self._uses_index = False
+        self._fns = {k: self._compile(sp.sympify(e).xreplace(subs), False, False)[0]
+                     for k, e in forms.items()}  # fmt: skip
+        self.state = RunState(self.d, self.needs - {"beta1t"}, beta2=constants.get("beta2"),
+                              device=device, dtype=dtype)  # fmt: skip
+        self.acc = [torch.zeros(self.d if per else (), device=device,
+                                dtype=dtype if per else torch.float64)
+                    for _, per in self._accs]  # fmt: skip
+
+    # ---------------------------------------------------------------- running
+    def update(self, g, beta1t=0.0):
+        """Step T+1 with the flat gradient ``g`` (d,) and the momentum coefficient beta1t."""
+        g = torch.as_tensor(g).reshape(-1)
+        if g.numel() != self.d:
+            raise ValueError(f"g must have {self.d} entries, got {g.numel()}")
+        self.step += 1
+        self.state.update(g, beta1t)
+        ctx = self._ctx({})
+        for acc, (fn, _) in zip(self.acc, self._accs):
+            acc.add_(fn(ctx))
+
+    def evaluate(self, keys=None, **dynamic):
+        """{key: 0-d tensor} at the current step; ``dynamic`` gives D_inf, G_inf, beta1
+        as used by the forms (T is the step count)."""
+        missing = self.dynamic - {"T"} - set(dynamic)
+        if missing:
+            raise ValueError(f"evaluate needs {sorted(missing)}")
+        if self.step == 0:
+            raise ValueError("evaluate needs at least one update")
+        ctx = self._ctx({**dynamic, "T": float(self.step)})
+        out = {}
+        for k in self._fns if keys is None else keys:
+            val = torch.as_tensor(self._fns[k](ctx), dtype=torch.float64, device=self.device)
+            if val.ndim != 0:
+                raise ValueError(f"form {k!r} does not sum to a number (shape {val.shape})")
+            out[k] = val.clone()  # never an alias of a live accumulator
+        return out
+
+    def _ctx(self, dyn):
+        ctx = _Ctx()
+        ctx.step, ctx.dyn, ctx.cache, ctx.acc = float(self.step), dyn, {}, self.acc
+        ctx.data = {**self.state.tensors, "beta1t": self.state.beta1t}
+        ctx.index = None
+        if self._uses_index:
+            ctx.index = torch.arange(1, self.d + 1, device=self.device, dtype=self.dtype)
+        return ctx
+
+    def state_dict(self):
+        return {"step": self.step, "beta1t": self.state.beta1t,
+                "run": {k: v.clone() for k, v in self.state.tensors.items()},
+                "acc": [a.clone() for a in self.acc]}  # fmt: skip
+
+    def load_state_dict(self, sd):
+        if set(sd["run"]) != set(self.state.tensors) or len(sd["acc"]) != len(self.acc):
+            raise ValueError("the saved streaming state belongs to other forms")
+        self.step, self.state.beta1t = int(sd["step"]), float(sd["beta1t"])
+        for k, v in sd["run"].items():
+            self.state.tensors[k].copy_(v)
+        for a, v in zip(self.acc, sd["acc"]):
+            a.copy_(v)
+
+    # ---------------------------------------------------------------- compiling
+    def _compile(self, e, inner, bound_i):
+        """(fn(ctx) -> float or tensor, has free i); ``inner``: inside a sum over t."""
+        key = (e, inner, bound_i)
+        if key not in self._nodes:
+            fn, has_i = self._build(e, inner, bound_i)
+            if not (e.is_Number or e.is_Symbol):
+                fn = _memo(key, fn)
+            self._nodes[key] = (fn, has_i)
+        return self._nodes[key]
+
+    def _build(self, e, inner, bound_i):
+        if e.is_Number or e.is_NumberSymbol:
+            value = float(e)
+            return (lambda ctx: value), False
+        if e.is_Symbol:
+            return self._symbol(e, inner, bound_i)
+        if isinstance(e, sp.Sum):
+            return self._sum(e, inner, bound_i)
+        if isinstance(e, AppliedUndef):
+            return self._lookup(e, inner, bound_i)
+        parts = [self._compile(a, inner, bound_i) for a in e.args]
+        has_i = any(h for _, h in parts)
+        fns = [f for f, _ in parts]
+        if e.is_Add:
+            return (lambda ctx: sum(f(ctx) for f in fns)), has_i
+        if e.is_Mul:
+            return _mul(e, self, inner, bound_i), has_i
+        if e.is_Pow:
+            base, ex = fns
+            return (lambda ctx: _pow(base(ctx), ex(ctx))), has_i
+        if e.func in _FUNCS and len(fns) == 1:
+            tfn, pfn = _FUNCS[e.func]
+            (arg,) = fns
+            return (lambda ctx: _apply(tfn, pfn, arg(ctx))), has_i
+        raise NotImplementedError(f"cannot stream {e.func.__name__}")
+
+    def _symbol(self, e, inner, bound_i):
+        if e == _t:
+            if not inner:
+                raise ValueError("t is free outside a sum over t")
+            return (lambda ctx: ctx.step), False
+        if e == _i:
+            if not bound_i:
+                raise ValueError("i is free outside a sum over i")
+            self._uses_index = True
+            return (lambda ctx: ctx.index), True
+        if e.name in DYNAMIC:
+            if inner:
+                raise NotImplementedError(f"{e.name} inside a sum over t cannot be streamed")
+            self.dynamic.add(e.name)
+            name = e.name
+            return (lambda ctx: ctx.dyn[name]), False
+        raise ValueError(f"free symbol {e} left in the form: give its value in constants")
+
+    def _sum(self, e, inner, bound_i):
+        return self._sum_over(e.function, tuple(e.limits), inner, bound_i)
+
+    def _sum_over(self, summand, limits, inner, bound_i):
+        """Sum of ``summand`` over ``limits`` (innermost first; sympy flattens nested Sums)."""
+        (var, lo, hi), rest = limits[-1], limits[:-1]
+
+        def body(inner_, bound_):
+            if not rest:
+                return self._compile(summand, inner_, bound_)
+            key = ("sum", summand, rest, inner_, bound_)
+            if key not in self._nodes:
+                fn, has_i = self._sum_over(summand, rest, inner_, bound_)
+                self._nodes[key] = (_memo(key, fn), has_i)
+            return self._nodes[key]
+
+        if var == _i and lo == 1 and hi == self.d:
+            fn, has_i = body(inner, True)
+            if has_i:
+                return (lambda ctx: fn(ctx).sum()), False
+            d = float(self.d)
+            return (lambda ctx: d * fn(ctx)), False
+        if var == _t and lo == 1 and hi == SYMBOLS["T"]:
+            if inner:
+                raise NotImplementedError("a sum over t inside a sum over t cannot be streamed")
+            fn, has_i = body(True, bound_i)
+            k = len(self._accs)
+            self._accs.append((fn, has_i))
+            return (lambda ctx: ctx.acc[k]), has_i
+        raise NotImplementedError(f"cannot stream the sum limits {(var, lo, hi)}: only "
+                                  f"(i, 1, d) and (t, 1, T)")  # fmt: skip
+
+    def _lookup(self, e, inner, bound_i):
+        name = e.func.__name__
+        when = _t if inner else SYMBOLS["T"]
+        if name == "beta1t" and e.args == (when,):
+            self.needs.add(name)
+            return (lambda ctx: ctx.data["beta1t"]), False
+        if name in _PER_COORDINATE and e.args == (when, _i) and bound_i:
+            self.needs.add(name)
+            return (lambda ctx: ctx.data[name]), True
+        raise NotImplementedError(f"cannot stream {e}: run data is read at ({when}, i) "
+                                  f"{'inside' if inner else 'outside'} a sum over t")  # fmt: skip
+
+
+def _memo(key, fn):
+    def cached(ctx):
+        c = ctx.cache
+        if key not in c:
+            c[key] = fn(ctx)
+        return c[key]
+
+    return cached
+
+
+def _mul(e, sf, inner, bound_i):
+    """A product; factors with negative exponents form the denominator, and 0/0 := 0."""
+    num, den = [], []
+    for f in e.args:
+        if f.is_Pow and f.exp.is_number and f.exp.is_negative:
+            den.append(sf._compile(sp.Pow(f.base, -f.exp), inner, bound_i)[0])
+        else:
+            num.append(sf._compile(f, inner, bound_i)[0])
+
+    def prod(fns, ctx):
+        out = 1.0
+        for f in fns:
+            out = out * f(ctx)
+        return out
+
+    def fn(ctx):
+        n = prod(num, ctx)
+        if not den:
+            return n
+        dv = prod(den, ctx)
+        if not torch.is_tensor(dv):
+            return n / dv if dv != 0 else _div_zero(n)
+        q = n / dv
+        return torch.where((dv == 0) & (torch.as_tensor(n) == 0), torch.zeros_like(q), q)
+
+    return fn
+
+
+def _div_zero(n):
+    if torch.is_tensor(n):
+        return torch.where(n == 0, torch.zeros_like(n), n / 0.0)
+    return 0.0 if n == 0 else math.copysign(math.inf, n)
+
+
+def _pow(a, b):
+    if torch.is_tensor(a) or torch.is_tensor(b):
+        return torch.pow(a, b)
+    return math.inf if a == 0 and b < 0 else math.pow(a, b)
+
+
+def _apply(tfn, pfn, x):
+    return tfn(x) if torch.is_tensor(x) else pfn(x)
+
+
+__all__ = ["DYNAMIC", "RunState", "StreamingForm"]

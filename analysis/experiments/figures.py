@@ -1,0 +1,144 @@
+"""Matplotlib figures of training runs, coefficients, the robustness grid and the bounds.
+
+Every function takes results (:class:`.train.RunResult`, :class:`.grid.GridResult`), draws
+with the non-interactive Agg canvas (no display needed) and writes a PNG atomically. Each
+returns the path written.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+
+from .results import write_text_atomic
+
+COEFFICIENTS = ("beta1", "beta2", "beta3", "rho", "c", "gamma")
+
+
+def _figure(ncols, nrows=1, width=4.2, height=3.2):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width * ncols, height * nrows), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    return fig, axes
+
+
+def _save(fig, path):
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    return write_text_atomic(buf.getvalue(), path, mode="wb")
+
+
+def _series(result, key):
+    steps = [r["step"] for r in result.history if r.get(key) is not None]
+    values = [r[key] for r in result.history if r.get(key) is not None]
+    return steps, values
+
+
+def loss_curves(results, path, title=None):
+    """Training and validation loss against the step, one line per run."""
+    fig, axes = _figure(2)
+    for ax, key, name in zip(axes[0], ("train_loss", "val_loss"), ("training", "validation")):
+        for res in results:
+            steps, values = _series(res, key)
+            ax.plot(steps, values, label=res.config["optimizer"])
+        ax.set_xlabel("step")
+        ax.set_ylabel(f"{name} loss")
+        ax.set_yscale("log")
+    axes[0][1].legend(fontsize=7, ncols=2)
+    if title:
+        fig.suptitle(title)
+    return _save(fig, path)
+
+
+def coefficient_trajectories(results, path):
+    """The six coefficients against the step for every run (as in the paper's figure of ρ,
+    the β's and c over training); fixed coefficients show as flat lines."""
+    fig, axes = _figure(3, 2, width=3.6, height=2.8)
+    for ax, name in zip(axes.flat, COEFFICIENTS):
+        for res in results:
+            steps = [r["step"] for r in res.history if name in r["coefficients"]]
+            values = [r["coefficients"][name] for r in res.history if name in r["coefficients"]]
+            if values:
+                ax.plot(steps, values, label=res.config["optimizer"])
+        ax.set_title(name)
+        ax.set_xlabel("step")
+    axes[0][0].legend(fontsize=7)
+    return _save(fig, path)
+
+
+def robustness_heatmaps(grid, path, key="train"):
+    """Final loss over the grid of initial (β1, β2), one panel per optimizer, one colour scale.
+
+    As in the paper's contour figure the colour scale is clipped (here at twice the median of
+    all finite entries), so that one bad corner does not flatten the rest; the number in
+    each cell is the unclipped loss, and diverged runs (inf) are marked "div"."""
+    table = getattr(grid, key)
+    finite = sorted(x for o in grid.optimizers for row in table[o] for x in row
+                    if math.isfinite(x))  # fmt: skip
+    lo, hi = (finite[0], min(finite[-1], 2 * finite[len(finite) // 2])) if finite else (0, 1)
+    fig, axes = _figure(len(grid.optimizers), width=3.6, height=3.2)
+    image = None
+    for ax, o in zip(axes[0], grid.optimizers):
+        data = [[min(x, hi) for x in row] for row in table[o]]
+        # rows: beta2 (y), columns: beta1 (x), as in the paper's contour plot
+        z = [[data[j][k] for j in range(len(grid.beta1s))] for k in range(len(grid.beta2s))]
+        image = ax.imshow(z, origin="lower", vmin=lo, vmax=hi, cmap="viridis", aspect="auto")
+        for k in range(len(grid.beta2s)):
+            for j in range(len(grid.beta1s)):
+                x = table[o][j][k]
+                ax.text(j, k, f"{x:.3g}" if math.isfinite(x) else "div", ha="center",
+                        va="center", fontsize=7, color="white")  # fmt: skip
+        ax.set_xticks(range(len(grid.beta1s)), [f"{b:g}" for b in grid.beta1s])
+        ax.set_yticks(range(len(grid.beta2s)), [f"{b:g}" for b in grid.beta2s])
+        ax.set_xlabel("initial β1")
+        ax.set_ylabel("initial β2")
+        ax.set_title(o)
+    if image is not None:
+        fig.colorbar(image, ax=list(axes[0]), label=f"final {key} loss (clipped at {hi:.3g})")
+    return _save(fig, path)
+
+
+def bound_vs_measured(result, path):
+    """Left: the loss. Right: each streamed data-dependent bound of the run's monitor, and the
+    measured regret against the final iterate (a lower estimate of the regret)."""
+    recs = [r for r in result.history if r.get("monitor")]
+    fig, axes = _figure(3)
+    steps, values = _series(result, "train_loss")
+    axes[0][0].plot(steps, values, label="training loss")
+    axes[0][0].set_yscale("log")
+    axes[0][0].set_xlabel("step")
+    axes[0][0].legend(fontsize=7)
+    ax = axes[0][1]
+    ids = sorted({i for r in recs for i in r["monitor"].get("bounds", {})})
+    for theorem in ids:
+        pts = [(r["step"], r["monitor"]["bounds"][theorem]["total"]) for r in recs
+               if theorem in r["monitor"].get("bounds", {})]  # fmt: skip
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], label=f"bound: {theorem}")
+    pts = [(r["step"], r["regret_vs_final"]) for r in result.history
+           if r.get("regret_vs_final") is not None]  # fmt: skip
+    if pts:
+        ax.plot([p[0] for p in pts], [max(p[1], 1e-12) for p in pts], "k--",
+                label="measured: regret vs final iterate")  # fmt: skip
+    ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.legend(fontsize=6)
+    _bound_terms(axes[0][2], recs)
+    fig.suptitle(f"{result.config['task']} / {result.config['optimizer']}: bounds beside the loss")
+    return _save(fig, path)
+
+
+def _bound_terms(ax, recs):
+    """The terms of the smallest final bound (the tightest the run admits), against t."""
+    final = recs[-1]["monitor"].get("bounds", {}) if recs else {}
+    if not final:
+        return
+    theorem = min(final, key=lambda k: final[k]["total"])
+    for term in final[theorem]["terms"]:
+        pts = [(r["step"], r["monitor"]["bounds"][theorem]["terms"][term]) for r in recs
+               if theorem in r["monitor"].get("bounds", {})]  # fmt: skip
+        ax.plot([p[0] for p in pts], [max(p[1], 1e-12) for p in pts], label=term)
+    ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_title(f"terms of {theorem}", fontsize=8)
+    ax.legend(fontsize=6)

@@ -1,0 +1,250 @@
+r"""One seeded training run: a task, an optimizer, an optional bound monitor, checkpoints.
+
+:func:`train` runs ``steps`` steps of ``optimizer`` on ``task`` (:mod:`.tasks`,
+:mod:`.optimizers`) with a constant learning rate. Every ``eval_every`` steps it appends a
+record to the history: the mean training loss since the last record, the validation loss,
+the optimizer's coefficients and, with ``monitor=True``, the :class:`.monitor.BoundMonitor`
+record (observed constants and the streamed data-dependent bounds). A monitored run also
+gets, at the end, the *measured* side: ``regret_vs_final`` of each record is
+:math:`\sum_{s \le t} f_s(x_s) - f_s(x_T)` with :math:`f_s` the loss on step s's batch and
+:math:`x_T` the final weights (each batch is evaluated again at :math:`x_T`). It is the
+online-learning regret against one fixed comparator, so a lower estimate of the regret
+against the best fixed point.
+
+**Determinism and exact resume.** The model's initial weights and the batch of every step are
+functions of ``seed`` (and ``step``) only, so a run needs no random state beyond its weights.
+With ``checkpoint=PATH`` the run writes, every ``checkpoint_every`` steps, the model, the
+optimizer's and the monitor's state dicts, the history and the partial loss sums to
+``PATH`` atomically (a temporary file in the same folder, then ``os.replace``). A later call
+with the same configuration resumes from that file; on the same device and threads the final
+result is bit for bit the one of an uninterrupted run (``tests/analysis/experiments``). A
+checkpoint holds tensors and plain Python values only and is read with
+``torch.load(weights_only=True)``, so loading one can never execute code; one written for a
+different configuration is refused.
+
+**Divergence.** A step whose loss is not finite ends the run early with ``diverged=True``
+and the final losses set to ``inf`` (the robustness grid maps such corners instead of
+failing). MADA's own check (``nonfinite="raise"``) ends the run the same way.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field, replace
+
+import torch
+
+from .optimizers import OPTIMIZERS, coefficients, make_optimizer
+from .tasks import SIZES, TASKS, make_task
+
+CHECKPOINT_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """What to train; ``None`` takes the task's default for its size."""
+
+    task: str = "digits"
+    optimizer: str = "mada"
+    steps: int | None = None
+    lr: float | None = None
+    betas: tuple[float, float] | None = None
+    seed: int = 0
+    size: str = "default"
+    text: str | None = None
+    device: str | None = None
+    eval_every: int | None = None  # default: steps // 10
+    monitor: bool = False
+    checkpoint: str | None = None
+    checkpoint_every: int | None = None  # default: eval_every
+    optimizer_options: dict = field(default_factory=dict)  # e.g. MADA's hyper_lr
+
+    def check(self):
+        """Raise ValueError naming the first argument out of its range."""
+        if self.task not in TASKS:
+            raise ValueError(f"task must be one of {', '.join(TASKS)}; got {self.task!r}")
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(
+                f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {self.optimizer!r}"
+            )
+        if self.size not in SIZES:
+            raise ValueError(f"size must be one of {', '.join(SIZES)}; got {self.size!r}")
+        for name in ("steps", "eval_every", "checkpoint_every"):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                      or value < 1):  # fmt: skip
+                raise ValueError(f"{name} must be an integer >= 1; got {value!r}")
+        if self.lr is not None and not (isinstance(self.lr, (int, float)) and self.lr > 0
+                                        and math.isfinite(self.lr)):  # fmt: skip
+            raise ValueError(f"lr must be a finite number > 0; got {self.lr!r}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
+            raise ValueError(f"seed must be an integer >= 0; got {self.seed!r}")
+        if self.monitor and self.optimizer == "lion":
+            raise ValueError("monitor: the bound monitor needs a second moment; lion has none")
+
+
+@dataclass
+class RunResult:
+    """The outcome of :func:`train`: ``history`` records and the ``final`` summary."""
+
+    config: dict
+    info: dict
+    history: list[dict]
+    final: dict
+
+    def to_dict(self):
+        return {"config": self.config, "info": self.info, "history": self.history,
+                "final": self.final}  # fmt: skip
+
+
+def _resolved(config, task):
+    steps = config.steps or task.steps
+    every = config.eval_every or max(1, steps // 10)
+    return replace(config, steps=steps, lr=config.lr or task.lr, eval_every=every,
+                   checkpoint_every=config.checkpoint_every or every)  # fmt: skip
+
+
+def _plain(config):
+    """The configuration as plain values (JSON and weights_only-safe), without file paths
+    that do not change the result."""
+    out = asdict(config)
+    out.pop("checkpoint")
+    out.pop("checkpoint_every")
+    out["betas"] = list(config.betas) if config.betas is not None else None
+    return out
+
+
+def save_atomic(obj, path):
+    """``torch.save`` to a temporary file beside ``path``, then rename: never half-written."""
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".ckpt-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            torch.save(obj, f)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _load_checkpoint(path, plain):
+    try:
+        ck = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as err:
+        raise ValueError(f"checkpoint {path!r} cannot be read safely: {err}") from None
+    if not isinstance(ck, dict) or ck.get("format") != CHECKPOINT_FORMAT:
+        raise ValueError(f"checkpoint {path!r} is not a mada-analysis run checkpoint")
+    if ck["config"] != plain:
+        diff = sorted(k for k in plain if ck["config"].get(k) != plain[k])
+        raise ValueError(f"checkpoint {path!r} was written for another run (differs in "
+                         f"{', '.join(diff)}); remove it or change --checkpoint")  # fmt: skip
+    return ck
+
+
+def train(config, *, progress=True, callback=None):
+    """Run ``config`` (a :class:`RunConfig`) and return a :class:`RunResult`.
+
+    ``callback(step, loss)`` is called after every step (tests use it to interrupt a run).
+    """
+    config.check()
+    task = make_task(config.task, seed=config.seed, size=config.size, device=config.device,
+                     text=config.text)  # fmt: skip
+    config = _resolved(config, task)
+    plain = _plain(config)
+    opt = make_optimizer(config.optimizer, task.model.parameters(), lr=config.lr,
+                         betas=config.betas, **config.optimizer_options)  # fmt: skip
+    monitor = None
+    if config.monitor:
+        from .monitor import BoundMonitor
+
+        monitor = BoundMonitor(opt)
+    history, sums, start, diverged = [], {"loss": 0.0, "n": 0}, 1, False
+    step_losses = []  # f_s(x_s), kept for the measured regret of a monitored run
+    if config.checkpoint and os.path.exists(config.checkpoint):
+        ck = _load_checkpoint(config.checkpoint, plain)
+        task.model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["optimizer"])
+        if monitor is not None:
+            monitor.load_state_dict(ck["monitor"])
+        history, sums, start = list(ck["history"]), dict(ck["sums"]), ck["step"] + 1
+        diverged, step_losses = ck["diverged"], list(ck["step_losses"])
+    t0 = time.perf_counter()
+    steps = range(start, config.steps + 1) if not diverged else range(0)
+    bar = _bar(steps, config, progress)
+    for step in bar:
+        loss = task.loss(task.batch(step))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        value = float(loss.detach())
+        try:
+            if not math.isfinite(value):
+                raise FloatingPointError(f"loss {value} at step {step}")
+            opt.step()
+        except FloatingPointError:
+            diverged = True
+            history.append(_record(step, math.inf, None, opt, None))
+            break
+        if monitor is not None:
+            monitor.observe(step)
+        sums["loss"] += value
+        if monitor is not None:
+            step_losses.append(value)
+        sums["n"] += 1
+        if step % config.eval_every == 0 or step == config.steps:
+            history.append(_record(step, sums["loss"] / sums["n"], task.evaluate(), opt,
+                                   monitor))  # fmt: skip
+            sums = {"loss": 0.0, "n": 0}
+            if progress:
+                bar.set_postfix(loss=f"{history[-1]['train_loss']:.4f}")
+        if config.checkpoint and (step % config.checkpoint_every == 0 or step == config.steps):
+            save_atomic({"format": CHECKPOINT_FORMAT, "config": plain, "step": step,
+                         "model": task.model.state_dict(), "optimizer": opt.state_dict(),
+                         "monitor": monitor.state_dict() if monitor is not None else None,
+                         "history": history, "sums": sums, "diverged": False,
+                         "step_losses": step_losses},
+                        config.checkpoint)  # fmt: skip
+        if callback is not None:
+            callback(step, value)
+    if monitor is not None and not diverged and step_losses:
+        _regret_vs_final(task, step_losses, history)
+    last = history[-1] if history else {}
+    final = {
+        "steps": last.get("step", 0), "diverged": diverged,
+        "train_loss": math.inf if diverged else last.get("train_loss"),
+        "val_loss": math.inf if diverged else last.get("val_loss"),
+        "coefficients": coefficients(opt), "seconds": time.perf_counter() - t0,
+    }  # fmt: skip
+    return RunResult(plain, dict(task.info), history, final)
+
+
+def _regret_vs_final(task, step_losses, history):
+    """Add ``regret_vs_final`` to every record: the cumulative f_s(x_s) - f_s(x_T)."""
+    with torch.no_grad():
+        at_final = [float(task.loss(task.batch(s))) for s in range(1, len(step_losses) + 1)]
+    total, cumulative = 0.0, []
+    for now, final in zip(step_losses, at_final):
+        total += now - final
+        cumulative.append(total)
+    for rec in history:
+        rec["regret_vs_final"] = cumulative[rec["step"] - 1]
+
+
+def _record(step, train_loss, val_loss, opt, monitor):
+    rec = {"step": step, "train_loss": train_loss, "val_loss": val_loss,
+           "coefficients": coefficients(opt)}  # fmt: skip
+    if monitor is not None:
+        rec["monitor"] = monitor.record()
+    return rec
+
+
+def _bar(steps, config, progress):
+    from tqdm.auto import tqdm
+
+    return tqdm(steps, total=config.steps, initial=steps.start - 1 if len(steps) else 0,
+                desc=f"{config.task}/{config.optimizer}", disable=not progress,
+                leave=False)  # fmt: skip
