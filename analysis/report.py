@@ -26,7 +26,7 @@ from .experiments.results import history_rows, write_csv, write_json, write_text
 
 PLANS = {
     "quick": {"tightness": {"calls": 1, "B": 8, "T": (20, 40), "nonconvex_calls": 1},
-              "verify_budget": 40, "tasks": ("digits",), "size": "quick",
+              "verify_budget": 40, "tasks": ("digits", "chargpt"), "size": "quick",
               "grid_task": "digits", "grid_size": "quick"},
     "default": {"tightness": {"calls": 2, "B": 32, "T": (20, 200), "nonconvex_calls": 2},
                 "verify_budget": 300, "tasks": ("digits", "chargpt"), "size": "default",
@@ -108,13 +108,14 @@ def training_section(plan, out, seed, text, device, progress):
 
     results, parts = [], ["## Training runs"]
     for task in plan["tasks"]:
+        corpus = text if task == "chargpt" else None  # --text is the char-GPT's corpus
         runs = []
         for name in OPTIMIZERS:
             cfg = RunConfig(task=task, optimizer=name, seed=seed, size=plan["size"],
-                            text=text, device=device)  # fmt: skip
+                            text=corpus, device=device)  # fmt: skip
             runs.append(train(cfg, progress=progress))
         monitored = [train(RunConfig(task=task, optimizer=name, seed=seed, size=plan["size"],
-                                     text=text, device=device, monitor=True),
+                                     text=corpus, device=device, monitor=True),
                            progress=progress) for name in MONITORED]  # fmt: skip
         results += runs + monitored
         info = runs[0].info
@@ -155,7 +156,8 @@ def _monitor_text(result, figure):
 def grid_section(plan, out, seed, text, device, progress):
     from .experiments.grid import robustness_grid
 
-    g = robustness_grid(plan["grid_task"], size=plan["grid_size"], seed=seed, text=text,
+    corpus = text if plan["grid_task"] == "chargpt" else None
+    g = robustness_grid(plan["grid_task"], size=plan["grid_size"], seed=seed, text=corpus,
                         device=device, progress=progress)  # fmt: skip
     figures.robustness_heatmaps(g, f"{out}/figures/grid.png")
     write_json(g.to_dict(), f"{out}/grid.json")

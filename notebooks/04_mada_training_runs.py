@@ -33,11 +33,12 @@ import math
 import os
 import tempfile
 
+import torch
 from IPython.display import Image, display
 
 from analysis.experiments import figures
 from analysis.experiments.grid import robustness_grid
-from analysis.experiments.optimizers import OPTIMIZERS
+from analysis.experiments.optimizers import OPTIMIZERS, coefficients, make_optimizer
 from analysis.experiments.train import RunConfig, train
 
 QUICK = os.environ.get("MADA_NOTEBOOK_QUICK") == "1"
@@ -69,8 +70,9 @@ display(Image(figures.loss_curves(runs, f"{OUT}/loss.png", title="digits")))
 # %%
 display(Image(figures.coefficient_trajectories(runs, f"{OUT}/coefficients.png")))
 mada_run = runs[OPTIMIZERS.index("mada")]
-start, end = mada_run.history[0]["coefficients"], mada_run.history[-1]["coefficients"]
-print({k: (round(start[k], 4), round(end[k], 4)) for k in start})
+start = coefficients(make_optimizer("mada", [torch.nn.Parameter(torch.zeros(1))], lr=1e-3))
+end = mada_run.history[-1]["coefficients"]
+print("initial -> final:", {k: (round(start[k], 4), round(end[k], 4)) for k in start})
 assert start != end  # the hypergradients moved the coefficients
 
 # %% [markdown]

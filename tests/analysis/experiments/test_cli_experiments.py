@@ -69,9 +69,12 @@ def test_grid_writes_json_and_heatmap(tmp_path):
 
 @pytest.mark.slow
 def test_quick_report_has_every_section_and_no_violation(tmp_path):
-    out = tmp_path / "report"
-    assert main(["report", "--quick", "--no-progress", "--out", str(out)]) == 0
+    out, corpus = tmp_path / "report", tmp_path / "corpus.txt"
+    corpus.write_text("the quick brown fox jumps over the lazy dog.\n" * 200, encoding="utf-8")
+    argv = ["report", "--quick", "--no-progress", "--out", str(out), "--text", str(corpus)]
+    assert main(argv) == 0
     text = (out / "index.md").read_text(encoding="utf-8")
+    assert "### digits" in text and "### chargpt" in text and "corpus.txt" in text
     for head in (
         "## Bounds",
         "## Numeric checks",
