@@ -22,7 +22,7 @@ import platform
 import time
 
 from .experiments import figures
-from .experiments.results import history_rows, write_csv, write_json, write_text_atomic
+from .experiments.results import history_rows, write_atomic, write_csv, write_json
 
 PLANS = {
     "quick": {"tightness": {"calls": 1, "B": 8, "T": (20, 40), "nonconvex_calls": 1},
@@ -206,6 +206,6 @@ def report(out="report", *, quick=False, seed=0, text=None, device=None, progres
         head += ["No measured run exceeded any bound.", ""]
     head.append("Raw results: [results.json](results.json), [history.csv](history.csv), "
                 "[grid.json](grid.json).")  # fmt: skip
-    path = write_text_atomic("\n".join(head) + "\n\n" + "\n\n".join(sections) + "\n",
+    path = write_atomic("\n".join(head) + "\n\n" + "\n\n".join(sections) + "\n",
                              f"{out}/index.md")  # fmt: skip
     return path, violations

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import math
 
-from .results import write_text_atomic
+from .results import write_atomic
 
 COEFFICIENTS = ("beta1", "beta2", "beta3", "rho", "c", "gamma")
 
@@ -26,7 +26,7 @@ def _figure(ncols, nrows=1, width=4.2, height=3.2):
 def _save(fig, path):
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
-    return write_text_atomic(buf.getvalue(), path, mode="wb")
+    return write_atomic(buf.getvalue(), path)
 
 
 def _series(result, key):

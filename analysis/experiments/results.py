@@ -27,14 +27,20 @@ import tempfile
 _NONFINITE = {"inf": math.inf, "-inf": -math.inf, "nan": math.nan}
 
 
-def write_text_atomic(text, path, mode="w"):
-    """Write ``text`` (str, or bytes with ``mode="wb"``) to ``path`` atomically."""
+def write_atomic(data, path):
+    """Write ``data`` (str as UTF-8, or bytes) to ``path`` atomically: a temporary file in
+    the same folder, flushed to disk, then renamed over ``path``. Returns ``path``."""
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=os.path.basename(path))
     try:
-        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as f:
-            f.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual mode
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -67,7 +73,7 @@ def _decode(obj):
 
 def write_json(obj, path):
     """``obj`` (dicts, lists, numbers, strings) as indented JSON; returns ``path``."""
-    return write_text_atomic(json.dumps(_encode(obj), indent=1, allow_nan=False) + "\n", path)
+    return write_atomic(json.dumps(_encode(obj), indent=1, allow_nan=False) + "\n", path)
 
 
 def read_json(path):
@@ -95,7 +101,7 @@ def write_csv(rows, path):
     writer = csv.DictWriter(buf, fieldnames=keys, lineterminator="\n")
     writer.writeheader()
     writer.writerows(flat)
-    return write_text_atomic(buf.getvalue(), path)
+    return write_atomic(buf.getvalue(), path)
 
 
 def history_rows(results):

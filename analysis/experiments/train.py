@@ -29,15 +29,16 @@ failing). MADA's own check (``nonfinite="raise"``) ends the run the same way.
 
 from __future__ import annotations
 
+import io
 import math
 import os
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field, replace
 
 import torch
 
 from .optimizers import OPTIMIZERS, coefficients, make_optimizer
+from .results import write_atomic
 from .tasks import SIZES, TASKS, make_task
 
 CHECKPOINT_FORMAT = 1
@@ -118,18 +119,10 @@ def _plain(config):
 
 
 def save_atomic(obj, path):
-    """``torch.save`` to a temporary file beside ``path``, then rename: never half-written."""
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".ckpt-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            torch.save(obj, f)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """``torch.save`` of ``obj`` to ``path`` through :func:`.results.write_atomic`."""
+    buf = io.BytesIO()
+    torch.save(obj, buf)
+    return write_atomic(buf.getvalue(), path)
 
 
 def _load_checkpoint(path, plain):

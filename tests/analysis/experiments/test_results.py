@@ -27,3 +27,10 @@ def test_csv_has_one_flat_row_per_record_with_the_union_of_keys(tmp_path):
                    {"step": "2", "coefficients.beta1": "", "val_loss": "0.5"}]  # fmt: skip
     assert flatten({"a": {"b": {"c": 1}}}) == {"a.b.c": 1}
     assert sorted(os.listdir(tmp_path)) == ["h.csv"]
+
+
+def test_files_get_the_usual_permissions_not_the_temporary_files_0600(tmp_path):
+    umask = os.umask(0)
+    os.umask(umask)
+    path = write_json({"a": 1}, str(tmp_path / "p.json"))
+    assert os.stat(path).st_mode & 0o777 == 0o666 & ~umask
