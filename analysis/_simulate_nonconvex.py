@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._recorder import Recorder
+
 FAMILIES = ("inside_sqrt", "inside_sqrt, eps/t")
 _TINY = np.finfo(np.float64).smallest_subnormal
 
@@ -87,31 +89,15 @@ def iterate(problem, c, T, betas, full):
     steps = alphas(c, T)
     b1, b2, eps, a = float(c["beta1"]), float(c["beta2"]), float(c["eps"]), float(c["alpha"])
     defossez = c["kind"] == "defossez"
-    full_grad = getattr(problem, "full_grad", None)
     x = np.array(problem.x0, dtype=np.float64)
     m, v, Sv = (np.zeros((B, d)) for _ in range(3))
     inside = _in_box(problem, x)
     out = {"alpha": steps, "inside": inside}
-    if full:
-        xs, gs, vhs, vs = (np.empty((B, T, d)) for _ in range(4))
-        losses = np.empty((B, T))
-        fg = np.empty((B, T)) if full_grad is not None else None
-    else:
-        loss_sum, g_inf = np.zeros(B), np.zeros(B)
-        fg_sum = np.zeros(B) if full_grad is not None else None
+    rec = Recorder(B, T, d, full, getattr(problem, "full_grad", None))
     for t in range(1, T + 1):
         i = t - 1
         g = problem.grad(t, x)
-        loss = problem.loss(t, x)
-        if full:
-            xs[:, i], gs[:, i], losses[:, i] = x, g, loss
-            if fg is not None:
-                fg[:, i] = np.sum(full_grad(x) ** 2, axis=1)
-        else:
-            loss_sum += loss
-            np.maximum(g_inf, np.max(np.abs(g), axis=1), out=g_inf)
-            if fg_sum is not None:
-                fg_sum += np.sum(full_grad(x) ** 2, axis=1)
+        rec.step(i, x, g, problem.loss(t, x))
         if defossez:
             m = b1 * m + g
             v = b2 * v + g * g
@@ -125,11 +111,6 @@ def iterate(problem, c, T, betas, full):
             x = x - a * m / np.maximum(np.sqrt(eps + Sv), _TINY)
             vh = Sv / t
         inside &= _in_box(problem, x)
-        if full:
-            vhs[:, i], vs[:, i] = vh, v
-    if full:
-        out.update(x=xs, grads=gs, v_hat=vhs, v=vs, losses=losses, full_grad_sq_norms=fg)
-    else:
-        out.update(x=x, v_hat=vh, loss_sum=loss_sum, G_inf=g_inf,
-                   mean_full_grad_sq=None if fg_sum is None else fg_sum / T)  # fmt: skip
+        rec.moments(i, vh, v)
+    out.update(rec.result(x, vh))
     return out

@@ -56,6 +56,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _simulate_nonconvex as _nc
+from ._recorder import Recorder
 from .trace import Trace
 
 _DESCRIPTIVE = frozenset({"name", "projection", "first_moment", "second_moment", "v_hat",
@@ -213,32 +214,13 @@ def run(problem, config, T, record="full"):
             x_star, comp = problem.comparator(T)
         else:
             x_star, comp_sum = problem.comparator(T, aggregate=True)
-    if full:
-        xs, gs, vs, v2 = (np.empty((B, T, d)) for _ in range(4))
-        losses = np.empty((B, T))
-        fg = np.empty((B, T)) if full_grad is not None else None
-    else:
-        loss_sum, g_inf = np.zeros(B), np.zeros(B)
-        d_inf = np.zeros(B) if x_star is not None else None
-        fg_sum = np.zeros(B) if full_grad is not None else None
-
+    rec = Recorder(B, T, d, full, full_grad, x_star)
     x = np.array(problem.x0, dtype=np.float64)
     m, v, vmax, vavg = (np.zeros((B, d)) for _ in range(4))
     for t in range(1, T + 1):
         i = t - 1
         g = problem.grad(t, x)
-        loss = problem.loss(t, x)
-        if full:
-            xs[:, i], gs[:, i], losses[:, i] = x, g, loss
-            if fg is not None:
-                fg[:, i] = np.sum(full_grad(x) ** 2, axis=1)
-        else:
-            loss_sum += loss
-            np.maximum(g_inf, np.max(np.abs(g), axis=1), out=g_inf)
-            if d_inf is not None:
-                np.maximum(d_inf, np.max(np.abs(x - x_star), axis=1), out=d_inf)
-            if fg_sum is not None:
-                fg_sum += np.sum(full_grad(x) ** 2, axis=1)
+        rec.step(i, x, g, problem.loss(t, x))
         m = _lerp(m, g, 1.0 - betas[i])
         v = v * b2 + (1.0 - b2) * (g * g)
         if kind in ("average", "adam_avg", "max_avg"):
@@ -260,11 +242,8 @@ def run(problem, config, T, record="full"):
         step = m / np.maximum(den, _TINY)  # 0/0 := 0 (m = 0 wherever vhat = 0)
         x = problem.project(x - (alphas[i] / bc1) * step, root)
         if full:
-            vs[:, i], v2[:, i] = (vh / bc2 if bc else vh), v
+            rec.moments(i, vh / bc2 if bc else vh, v)
     if full:
-        return BatchTrace(x=xs, grads=gs, v_hat=vs, alpha=alphas, beta1=betas, losses=losses,
-                          comparator_losses=comp, full_grad_sq_norms=fg, x_star=x_star,
-                          v=v2)  # fmt: skip
-    return Final(x=x, v_hat=vh / bc2 if bc else vh, loss_sum=loss_sum, G_inf=g_inf,
-                 comparator_sum=comp_sum, x_star=x_star, D_inf=d_inf,
-                 mean_full_grad_sq=None if fg_sum is None else fg_sum / T)  # fmt: skip
+        return BatchTrace(alpha=alphas, beta1=betas, comparator_losses=comp, x_star=x_star,
+                          **rec.result(None, None))  # fmt: skip
+    return Final(comparator_sum=comp_sum, x_star=x_star, **rec.result(x, vh / bc2 if bc else vh))
