@@ -39,9 +39,9 @@ def loss_curves(results, path, title=None):
     """Training and validation loss against the step, one line per run."""
     fig, axes = _figure(2)
     for ax, key, name in zip(axes[0], ("train_loss", "val_loss"), ("training", "validation")):
-        for res in results:
+        for k, res in enumerate(results):
             steps, values = _series(res, key)
-            ax.plot(steps, values, label=res.config["optimizer"])
+            ax.plot(steps, values, color=f"C{k % 10}", label=res.config["optimizer"])
         ax.set_xlabel("step")
         ax.set_ylabel(f"{name} loss")
         ax.set_yscale("log")
@@ -53,14 +53,19 @@ def loss_curves(results, path, title=None):
 
 def coefficient_trajectories(results, path):
     """The six coefficients against the step for every run (as in the paper's figure of ρ,
-    the β's and c over training); fixed coefficients show as flat lines."""
+    the β's and c over training). Runs whose coefficients move (learned) are drawn thick;
+    fixed corners thin and dotted. Each run keeps its colour in every panel."""
     fig, axes = _figure(3, 2, width=3.6, height=2.8)
+    for k, res in enumerate(results):
+        learned = len({tuple(sorted(r["coefficients"].items())) for r in res.history}) > 1
+        style = {"color": f"C{k % 10}", "label": res.config["optimizer"],
+                 **({"lw": 2.0} if learned else {"lw": 0.8, "ls": ":"})}  # fmt: skip
+        for ax, name in zip(axes.flat, COEFFICIENTS):
+            pts = [(r["step"], r["coefficients"][name]) for r in res.history
+                   if name in r["coefficients"]]  # fmt: skip
+            if pts:
+                ax.plot([p[0] for p in pts], [p[1] for p in pts], **style)
     for ax, name in zip(axes.flat, COEFFICIENTS):
-        for res in results:
-            steps = [r["step"] for r in res.history if name in r["coefficients"]]
-            values = [r["coefficients"][name] for r in res.history if name in r["coefficients"]]
-            if values:
-                ax.plot(steps, values, label=res.config["optimizer"])
         ax.set_title(name)
         ax.set_xlabel("step")
     axes[0][0].legend(fontsize=7)
