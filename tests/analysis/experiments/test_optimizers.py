@@ -94,3 +94,13 @@ def test_bad_arguments_name_the_argument(kwargs, match):
 def test_unknown_optimizer_lists_the_choices():
     with pytest.raises(ValueError, match=r"optimizer must be one of \('adam', 'adamw'.*'mada'\)"):
         make_optimizer("sgd", [torch.nn.Parameter(torch.ones(1))], lr=1e-3)
+
+
+def test_options_reach_mada_and_adamw_refuses_them():
+    w = torch.nn.Parameter(torch.zeros(2))
+    opt = make_optimizer("mada", [w], lr=1e-3, hyper_lr=2.5e-3, hyper_momentum=0.5)
+    group = opt.param_groups[0]
+    assert set(group["hyper_lr"].values()) == {2.5e-3}
+    assert set(group["hyper_momentum"].values()) == {0.5}
+    with pytest.raises(ValueError, match="adamw"):
+        make_optimizer("adamw", [w], lr=1e-3, hyper_lr=1e-3)
