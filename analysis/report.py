@@ -57,9 +57,14 @@ def bounds_section():
 
 
 def numeric_section(plan, seed, progress):
+    from tqdm.auto import tqdm
+
     from . import tightness, verify
 
-    found = tightness.tightest(seed=seed, **plan["tightness"])
+    bar = tqdm(total=tightness.calls_of(**plan["tightness"]), desc="tightness",
+               disable=not progress)  # fmt: skip
+    found = tightness.tightest(seed=seed, progress=bar.update, **plan["tightness"])
+    bar.close()
     rows, violations = [], []
     for tid, e in found.items():
         rows.append((f"`{tid}`", e["n"], _fmt(e["ratio"]), _fmt(e.get("data_ratio")),
@@ -67,8 +72,6 @@ def numeric_section(plan, seed, progress):
         if e["violations"]:
             violations.append(f"{tid}: {e['violations']} instance(s) above the bound")
     ids = verify.online_theorems()
-    from tqdm.auto import tqdm
-
     bar = tqdm(total=plan["verify_budget"] * len(ids), desc="verify", disable=not progress)
     rep = verify.verify(ids, budget=plan["verify_budget"], seed=seed, progress=bar.update)
     bar.close()

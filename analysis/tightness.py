@@ -172,7 +172,14 @@ def nonconvex_setup(th_id, rng, B, name="rosenbrock"):
     return p, c
 
 
-def tightest(calls=4, B=64, T=(20, 200), seed=0, nonconvex_calls=4):
+def calls_of(calls=4, nonconvex_calls=4, **_):
+    """How many simulate calls :func:`tightest` makes with these settings (for a progress
+    bar)."""
+    return (len(online_ids()) * len(ONLINE_PROBLEMS) * calls
+            + len(nonconvex_ids()) * len(NONCONVEX_PROBLEMS) * nonconvex_calls)  # fmt: skip
+
+
+def tightest(calls=4, B=64, T=(20, 200), seed=0, nonconvex_calls=4, progress=None):
     """Largest measured/bound (and measured/data_bound) per theorem over random runs.
 
     Online: ``calls`` simulate calls per (theorem, problem), ``B`` instances each, horizon
@@ -185,7 +192,9 @@ def tightest(calls=4, B=64, T=(20, 200), seed=0, nonconvex_calls=4):
     Each entry: ratio, n (instances or seeds checked), violations (measured above a bound),
     worst (where the ratio was reached); online also data_ratio; nonconvex also left_box
     (seeds that left the box) and excluded (configurations not checked).
+    ``progress(n)``, if given, is called after every simulate call (of :func:`calls_of`).
     """
+    tick = progress or (lambda n: None)
     rng = np.random.default_rng(seed)
     out = {}
     for th_id in online_ids():
@@ -204,6 +213,7 @@ def tightest(calls=4, B=64, T=(20, 200), seed=0, nonconvex_calls=4):
                 if meas[k] / bnd[k] > e["ratio"]:
                     e["ratio"], e["worst"] = float(meas[k] / bnd[k]), (name, t_max, consts)
                 e["data_ratio"] = max(e["data_ratio"], float(np.max(meas / data)))
+                tick(1)
         out[th_id] = e
     t_nc = int(np.max(T))
     for th_id in nonconvex_ids():
@@ -214,6 +224,7 @@ def tightest(calls=4, B=64, T=(20, 200), seed=0, nonconvex_calls=4):
                 p, consts = nonconvex_setup(th_id, rng, B, name)
                 steps = min(t_nc, DIGITS_T) if name == "digits" else t_nc
                 meas, bound, inside = check_nonconvex(th_id, p, consts, steps)
+                tick(1)
                 e["left_box"] += int(np.sum(~inside))
                 if not inside.all():
                     e["excluded"] += 1

@@ -14,10 +14,17 @@ from analysis.theorems import THEOREMS
 from analysis.theorems._evaluate import data_bounds
 from analysis.tightness import nonconvex_ids, online_ids, tightest
 
+_TICKS = []
+
 
 @pytest.fixture(scope="module")
 def results():
-    return tightest(calls=3, B=80, T=(20, 200), seed=0, nonconvex_calls=3)
+    return tightest(calls=3, B=80, T=(20, 200), seed=0, nonconvex_calls=3,
+                    progress=_TICKS.append)  # fmt: skip
+
+
+def test_progress_is_called_once_per_simulate_call(results):
+    assert sum(_TICKS) == tightness.calls_of(calls=3, nonconvex_calls=3) > 0
 
 
 @pytest.mark.parametrize("th_id", online_ids())
