@@ -30,7 +30,7 @@ PLANS = {
               "grid_task": "digits", "grid_size": "quick"},
     "default": {"tightness": {"calls": 2, "B": 32, "T": (20, 200), "nonconvex_calls": 2},
                 "verify_budget": 300, "tasks": ("digits", "chargpt"), "size": "default",
-                "grid_task": "digits", "grid_size": "default"},
+                "grid_task": "chargpt", "grid_size": "default"},
 }  # fmt: skip
 MONITORED = ("avgrad", "mada")
 

@@ -75,13 +75,16 @@ def coefficient_trajectories(results, path):
 def robustness_heatmaps(grid, path, key="train"):
     """Final loss over the grid of initial (β1, β2), one panel per optimizer, one colour scale.
 
-    As in the paper's contour figure the colour scale is clipped (here at twice the median of
-    all finite entries), so that one bad corner does not flatten the rest; the number in
-    each cell is the unclipped loss, and diverged runs (inf) are marked "div"."""
+    As in the paper's contour figure the colour scale is clipped (here at Tukey's upper
+    fence, Q3 + 1.5 IQR of all finite entries), so that one bad corner does not flatten the
+    rest; the number in each cell is the unclipped loss, diverged runs (inf) read "div"."""
     table = getattr(grid, key)
     finite = sorted(x for o in grid.optimizers for row in table[o] for x in row
                     if math.isfinite(x))  # fmt: skip
-    lo, hi = (finite[0], min(finite[-1], 2 * finite[len(finite) // 2])) if finite else (0, 1)
+    lo, hi = (finite[0], finite[-1]) if finite else (0.0, 1.0)
+    if len(finite) >= 4:
+        q1, q3 = finite[len(finite) // 4], finite[(3 * len(finite)) // 4]
+        hi = min(hi, q3 + 1.5 * (q3 - q1)) if q3 > q1 else hi
     fig, axes = _figure(len(grid.optimizers), width=3.6, height=3.2)
     image = None
     for ax, o in zip(axes[0], grid.optimizers):
@@ -92,8 +95,9 @@ def robustness_heatmaps(grid, path, key="train"):
         for k in range(len(grid.beta2s)):
             for j in range(len(grid.beta1s)):
                 x = table[o][j][k]
+                bright = min(x, hi) - lo > 0.6 * (hi - lo)  # viridis: light top, dark bottom
                 ax.text(j, k, f"{x:.3g}" if math.isfinite(x) else "div", ha="center",
-                        va="center", fontsize=7, color="white")  # fmt: skip
+                        va="center", fontsize=7, color="black" if bright else "white")  # fmt: skip
         ax.set_xticks(range(len(grid.beta1s)), [f"{b:g}" for b in grid.beta1s])
         ax.set_yticks(range(len(grid.beta2s)), [f"{b:g}" for b in grid.beta2s])
         ax.set_xlabel("initial β1")
