@@ -165,9 +165,9 @@ def train(config, *, progress=True, callback=None):
         if monitor is not None:
             monitor.load_state_dict(ck["monitor"])
         history, sums, start = list(ck["history"]), dict(ck["sums"]), ck["step"] + 1
-        diverged, step_losses = ck["diverged"], list(ck["step_losses"])
+        step_losses = list(ck["step_losses"])
     t0 = time.perf_counter()
-    steps = range(start, config.steps + 1) if not diverged else range(0)
+    steps = range(start, config.steps + 1)
     bar = _bar(steps, config, progress)
     for step in bar:
         loss = task.loss(task.batch(step))
@@ -185,9 +185,9 @@ def train(config, *, progress=True, callback=None):
         if monitor is not None:
             monitor.observe(step)
         sums["loss"] += value
+        sums["n"] += 1
         if monitor is not None:
             step_losses.append(value)
-        sums["n"] += 1
         if step % config.eval_every == 0 or step == config.steps:
             history.append(_record(step, sums["loss"] / sums["n"], task.evaluate(), opt,
                                    monitor))  # fmt: skip
@@ -198,8 +198,7 @@ def train(config, *, progress=True, callback=None):
             save_atomic({"format": CHECKPOINT_FORMAT, "config": plain, "step": step,
                          "model": task.model.state_dict(), "optimizer": opt.state_dict(),
                          "monitor": monitor.state_dict() if monitor is not None else None,
-                         "history": history, "sums": sums, "diverged": False,
-                         "step_losses": step_losses},
+                         "history": history, "sums": sums, "step_losses": step_losses},
                         config.checkpoint)  # fmt: skip
         if callback is not None:
             callback(step, value)
@@ -210,7 +209,8 @@ def train(config, *, progress=True, callback=None):
         "steps": last.get("step", 0), "diverged": diverged,
         "train_loss": math.inf if diverged else last.get("train_loss"),
         "val_loss": math.inf if diverged else last.get("val_loss"),
-        "coefficients": coefficients(opt), "seconds": time.perf_counter() - t0,
+        "coefficients": coefficients(opt),
+        "seconds": time.perf_counter() - t0,  # of this call (a resumed run: since the resume)
     }  # fmt: skip
     return RunResult(plain, dict(task.info), history, final)
 
