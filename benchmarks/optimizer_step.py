@@ -57,10 +57,8 @@ import argparse
 import gc
 import json
 import math
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -69,6 +67,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling autograd_mada.py
 from autograd_mada import CHECK_RTOL, AutogradMADA, self_check
 
+from analysis.experiments.results import write_atomic
 from mada import MADA, preset_kwargs
 
 IMPLS = ("torch_adam", "mada_adam", "mada_full", "autograd_reference")
@@ -298,23 +297,8 @@ def markdown_table(doc):
 
 
 def write_json(doc, path):
-    """Write ``doc`` to ``path`` atomically (a temporary file beside it, then os.replace)."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual mode
-        with os.fdopen(fd, "w") as f:
-            json.dump(doc, f, indent=2)
-            f.write("\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write ``doc`` to ``path`` atomically (:func:`analysis.experiments.results.write_atomic`)."""
+    write_atomic(json.dumps(doc, indent=2) + "\n", path)
 
 
 def _print_check(report, verbose):
