@@ -65,6 +65,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling autograd_mada.py
+from _timing import round_robin
 from autograd_mada import CHECK_RTOL, AutogradMADA, self_check
 
 from analysis.experiments.results import write_atomic
@@ -197,18 +198,7 @@ def measure_case(
         run(impl, 1)
         state_bytes[impl] = runner.state_bytes()
 
-    times = {impl: [] for impl in impls}
-    gc.collect()
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        for r in range(repeats):
-            for j in range(len(impls)):
-                impl = impls[(r + j) % len(impls)]
-                times[impl].append(run(impl, block[impl]))
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+    times = round_robin(impls, run, repeats, block)
     numel = sum(math.prod(s) for s in shapes)
     return [
         {

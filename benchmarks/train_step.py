@@ -34,7 +34,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import gc
 import statistics
 import sys
 import time
@@ -43,6 +42,9 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling _timing.py
+from _timing import round_robin
+
 from analysis.experiments.optimizers import make_optimizer
 from analysis.experiments.tasks import make_task, resolve_device
 
@@ -99,18 +101,7 @@ def run_benchmark(model=MODEL, device="cpu", *, warmup, repeats, steps, impls=IM
         run(impl, warmup)
         if log:
             log(f"  warm-up {impl}: {time.perf_counter() - t0:.1f} s")
-    times = {impl: [] for impl in impls}
-    gc.collect()
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        for r in range(repeats):
-            for j in range(len(impls)):
-                impl = impls[(r + j) % len(impls)]
-                times[impl].append(run(impl, steps))
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+    times = round_robin(impls, run, repeats, dict.fromkeys(impls, steps))
     median = {impl: 1e3 * statistics.median(t) for impl, t in times.items()}
     # paired: each repeat's ratio to the AdamW block of the same repeat (slow drifts cancel)
     base = times.get("adamw")
