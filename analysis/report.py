@@ -145,6 +145,7 @@ def _monitor_text(result, figure):
     rows = [(f"`{tid}`", _fmt(b["total"]), ", ".join(f"{k} {_fmt(v)}" for k, v in
                                                      b["terms"].items()))
             for tid, b in mon.get("bounds", {}).items()]  # fmt: skip
+    skipped = mon.get("skipped", {})
     return (f"#### Bound monitor: {result.config['optimizer']} at step {last['step']}\n\n"
             f"Observed G_inf {_fmt(mon.get('G_inf'))}, Σ_i‖g_1:T,i‖₂ "
             f"{_fmt(mon.get('grad_norm_sum'))}, Σ_i √v̂_T,i {_fmt(mon.get('sqrt_vhat_sum'))}, "
@@ -153,6 +154,9 @@ def _monitor_text(result, figure):
             "convex bounds are evaluated on this nonconvex run's gradients as an "
             "illustration, not a guarantee.\n\n"
             + _table(("theorem", "data bound", "terms"), rows)
+            + ("\n\nSkipped: " + "; ".join(f"`{tid}` ({why.removeprefix(tid + ': ')})"
+                                             for tid, why in skipped.items())
+               if skipped else "")
             + f"\n\n![bounds]({'figures/' + figure})")  # fmt: skip
 
 

@@ -44,7 +44,7 @@ from sympy.core.function import AppliedUndef
 from analysis.theorems._core import SYMBOLS
 
 #: Symbols read at evaluation time (they change along a run), never inside a sum over t.
-DYNAMIC = ("T", "D_inf", "G_inf", "beta1")
+DYNAMIC = ("T", "D_inf", "G_inf", "beta1", "lam")
 _PER_COORDINATE = ("g", "m", "v", "Sv", "vmax")
 _FUNCS = {sp.Abs: (torch.abs, abs), sp.log: (torch.log, math.log), sp.exp: (torch.exp, math.exp)}
 _t, _i = sp.Symbol("t", positive=True, integer=True), sp.Symbol("i", positive=True, integer=True)

@@ -23,8 +23,14 @@ into :math:`d` coordinates) and the new iterate, and keeps, with no stored trace
   without bias correction; this monotonicity is what every own regret proof rests on;
 * ``coefficients``: ``opt.coefficients`` for MADA, ``beta1``/``beta2`` for torch optimizers;
 * ``bounds``: for each theorem of :data:`DEFAULT_THEOREMS` (or the ids given), its printed
-  data-dependent form (:mod:`analysis.theorems._own`) at :math:`T = t`: every top-level
-  term and the total, compiled by :mod:`._stream` into per-step accumulators.
+  data-dependent form at :math:`T = t`: every top-level term (distance, momentum, adaptive,
+  ...) and the total, compiled by :mod:`._stream` into per-step accumulators. Streamed are
+  this package's four own online theorems (:mod:`analysis.theorems._own`) and Reddi et
+  al.'s AMSGrad Theorem 4 and Corollary 1 (``amsgrad_regret_reddi2018[_cor1]``), whose
+  aggregates S_vhat, S_g, S_mom are replaced by their run-data sums
+  (:data:`._readings.AGGREGATE_FORMS`). Reddi et al.'s statements are streamed **as
+  published**; their proof is flawed (see the theorem modules). Tran & Phong's corrected
+  bound is not streamable (its :math:`t_0` is a property of the whole run).
 
 **Conventions.** The bounds are those of the *analysed* algorithm (no bias correction,
 :math:`\epsilon = 0`, :math:`\alpha_t = \alpha/\sqrt t`) run on the observed gradient
@@ -38,11 +44,15 @@ the weight of :math:`v_t` against the running average (MADA's :math:`\rho` with
 for AVGrad; other runs skip it);
 :math:`\beta_{1t}` = the optimizer's **current** beta1 at step t and the constant ``beta1`` =
 :math:`\max_{s\le t}\beta_{1s}`, as :func:`._own_online.own_online_values` reads a trace.
+Corollary 1's :math:`\lambda` = :math:`\beta_{1,2}/\beta_{1,1}` once two steps are seen with
+:math:`\beta_{1,1} > 0` (as ``online_run_values`` reads a trace; skipped before).
 ``constants`` overrides any of alpha, beta1, beta2, rho, D_inf, G_inf, lam. A theorem whose
 assumptions fail for these constants is skipped (left out of ``bounds``, its reason under
 ``skipped``); e.g. the Adam/AVGrad mix once :math:`\rho > \beta_2/((T-1)(1-\beta_2))`, or the
-constant-momentum theorem once :math:`\beta_{1t}` has varied. These are online *convex*
-regret bounds; on a nonconvex network they are an illustration of the quantities the proofs
+constant-momentum theorem once :math:`\beta_{1t}` has varied (Reddi et al.'s Theorem 4 allows
+any :math:`\beta_{1t} \le \beta_1`), Corollary 1 at constant momentum (``lam``: :math:`\lambda
+= 1`), Reddi et al.'s once :math:`\gamma = \beta_1/\sqrt{\beta_2} \ge 1`. These are online
+*convex* regret bounds; on a nonconvex network they illustrate the quantities the proofs
 control, **not a guarantee** about the training loss.
 
 **Cost.** Per observe: one flattening of the gradients and iterates, the recurrences and the
@@ -83,11 +93,15 @@ import torch
 from analysis.theorems import THEOREMS, _own
 
 from ._readings import (
+    AGGREGATE_FORMS,
     CONSTANTS,
     _coefficients,
     _constants,
+    _data_form,
     _named_terms,
     _needs,
+    _observed_lam,
+    _skip_reason,
     _sqrt_vhat,
     _theorem_constants,
     _theorem_ids,
@@ -99,6 +113,8 @@ DEFAULT_THEOREMS = (
     "avgrad_regret_constant_beta1",
     "amsgrad_avgrad_interpolation_regret",
     "adam_avgrad_interpolation_regret",
+    "amsgrad_regret_reddi2018",
+    "amsgrad_regret_reddi2018_cor1",
 )
 _GRAD_NORMS = ("grad_norm_sum", "")
 
@@ -122,7 +138,7 @@ class BoundMonitor:
         self.d = sum(p.numel() for p in self.params)
         self.constants = _constants(optimizer, constants)
         self.skipped: dict[str, str] = {}
-        self.terms: dict[str, tuple[str, ...]] = {}
+        self.terms, self.forms = {}, {}  # id -> term names, id -> data form (AGGREGATE_FORMS)
         forms = {_GRAD_NORMS: _own.GRAD_NORMS}
         self.theorem_constants = {}
         for tid in self.theorems:
@@ -137,11 +153,12 @@ class BoundMonitor:
                 self.skipped[tid] = reason
                 continue
             self.theorem_constants[tid] = consts
-            missing = _needs(th) - set(consts) - {"beta1", "D_inf", "G_inf"}
+            missing = _needs(th) - set(consts) - {"beta1", "D_inf", "G_inf", "lam"}
             if missing:
                 raise ValueError(f"constants: {tid} needs {sorted(missing)} (the optimizer "
                                  "does not give them)")  # fmt: skip
-            named = _named_terms(th.printed_form)
+            self.forms[tid] = _data_form(th)
+            named = _named_terms(self.forms[tid])
             self.terms[tid] = tuple(named)
             rho = {_own.rho: consts["rho"]} if "rho" in consts else {}  # this theorem's rho
             forms.update({(tid, name): term.xreplace(rho) for name, term in named.items()})
@@ -157,6 +174,8 @@ class BoundMonitor:
                    "violations": torch.zeros((), device=self.device, dtype=torch.int64),
                    "sqrt_vhat_sum": None, "prev_q": None}  # fmt: skip
         self.step, self.beta1t_range, self.coefficients = None, None, _coefficients(optimizer)
+        self.beta1t_first: list[float] = []  # beta_1t at steps 1 and 2 (for lam)
+        self.lam_break = None  # (step, beta_1t, beta_11 lam^(t-1)) where the schedule broke
         self._bounds, self._bounds_step = {}, None
 
     # ---------------------------------------------------------------- observing
@@ -179,7 +198,10 @@ class BoundMonitor:
         beta1t = float(beta1t)
         lo, hi = self.beta1t_range or (beta1t, beta1t)
         self.beta1t_range = (min(lo, beta1t), max(hi, beta1t))
+        if len(self.beta1t_first) < 2:
+            self.beta1t_first.append(beta1t)
         self.stream.update(g, beta1t)
+        self._check_schedule(beta1t)
         s = self._s
         torch.maximum(s["G_inf"], g.abs().max(), out=s["G_inf"])
         x = self._flat([p.detach() for p in self.params] if params is None else params)
@@ -188,6 +210,15 @@ class BoundMonitor:
         self._second_moment()
         if self.stream.step % self.every == 0:
             self._evaluate()
+
+    def _check_schedule(self, beta1t):
+        """Record the first step whose beta_1t exceeds beta_11 lam^(t-1): from there on a
+        form in lam (Corollary 1's closed momentum term) no longer bounds the run's."""
+        lam, T = _observed_lam(self.constants, self.beta1t_first), self.stream.step
+        if self.lam_break is None and lam is not None:
+            cap = self.beta1t_first[0] * lam ** (T - 1)
+            if beta1t > cap * (1 + 1e-9):
+                self.lam_break = (T, beta1t, cap)
 
     def _flat(self, tensors):
         return torch.cat([torch.as_tensor(t).reshape(-1) for t in tensors]).to(
@@ -208,12 +239,17 @@ class BoundMonitor:
 
     def _evaluate(self):
         s, T = self._s, self.stream.step
+        lam = _observed_lam(self.constants, self.beta1t_first)
         dyn = {"D_inf": self.constants.get("D_inf", (s["x_max"] - s["x_min"]).max()),
                "G_inf": self.constants.get("G_inf", s["G_inf"]),
-               "beta1": self.constants.get("beta1", self.beta1t_range[1])}  # fmt: skip
+               "beta1": self.constants.get("beta1", self.beta1t_range[1]),
+               "lam": math.nan if lam is None else lam}  # fmt: skip
         active = {}
         for tid, names in self.terms.items():
-            reason = self._skip_reason(tid, T, dyn["beta1"])
+            reason = _skip_reason(tid, self.forms[tid], self.theorem_constants[tid], d_=self.d,
+                                  T_=T, beta1=dyn["beta1"], lam_=lam,
+                                  beta1t_range=self.beta1t_range,
+                                  lam_break=self.lam_break)  # fmt: skip
             if reason:
                 self.skipped[tid] = reason
             else:
@@ -227,21 +263,6 @@ class BoundMonitor:
             bounds[tid] = {"total": sum(terms.values()), "terms": terms}
         self._grad_norm_sum = vals[_GRAD_NORMS]
         self._bounds, self._bounds_step = bounds, self.step
-
-    def _skip_reason(self, tid, T, beta1):
-        th = THEOREMS[tid]
-        lo, hi = self.beta1t_range
-        if th.algorithm.get("momentum_schedule") == "constant" and hi > lo:
-            return f"{tid} needs a constant beta_1t; it varied in [{lo}, {hi}]"
-        if hi > beta1:
-            return f"beta_1t reached {hi} > beta1 = {beta1}"
-        vals = {**self.theorem_constants[tid], "d": self.d, "T": T, "beta1": beta1}
-        vals = {k: v for k, v in vals.items() if k not in ("D_inf", "G_inf")}  # >= 0 observed
-        try:
-            th.assumptions.check(**vals)
-        except ValueError as err:
-            return str(err)
-        return None
 
     # ---------------------------------------------------------------- reading
     def record(self) -> dict:
@@ -267,6 +288,8 @@ class BoundMonitor:
                 "d": self.d, "step": self.step, "stream": self.stream.state_dict(),
                 "tensors": {k: None if v is None else v.clone() for k, v in self._s.items()},
                 "beta1t_range": None if self.beta1t_range is None else list(self.beta1t_range),
+                "beta1t_first": list(self.beta1t_first),
+                "lam_break": None if self.lam_break is None else list(self.lam_break),
                 "coefficients": rec["coefficients"], "bounds": rec["bounds"],
                 "bounds_step": self._bounds_step, "grad_norm_sum": rec["grad_norm_sum"],
                 "skipped": rec["skipped"]}  # fmt: skip
@@ -281,9 +304,11 @@ class BoundMonitor:
         self._s = {k: None if v is None else v.to(self.device) for k, v in sd["tensors"].items()}
         self.step = sd["step"]
         self.beta1t_range = None if sd["beta1t_range"] is None else tuple(sd["beta1t_range"])
+        self.beta1t_first = [float(b) for b in sd.get("beta1t_first", ())]
+        self.lam_break = None if sd.get("lam_break") is None else tuple(sd["lam_break"])
         self.coefficients, self._bounds = dict(sd["coefficients"]), sd["bounds"]
         self._bounds_step, self.skipped = sd["bounds_step"], dict(sd["skipped"])
         self._grad_norm_sum = sd["grad_norm_sum"]
 
 
-__all__ = ["CONSTANTS", "DEFAULT_THEOREMS", "BoundMonitor"]
+__all__ = ["AGGREGATE_FORMS", "CONSTANTS", "DEFAULT_THEOREMS", "BoundMonitor"]

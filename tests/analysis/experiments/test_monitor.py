@@ -21,6 +21,8 @@ from mada import MADA
 from tests.conftest import CUDA, EXACT_RTOL, FLOAT32_RTOL
 
 T_RUN, D = 40, 3
+OWN = tuple(tid for tid in DEFAULT_THEOREMS if THEOREMS[tid].run_data is not None)
+REDDI = ("amsgrad_regret_reddi2018", "amsgrad_regret_reddi2018_cor1")
 
 
 def _prefix(tr, n):
@@ -28,8 +30,8 @@ def _prefix(tr, n):
                  beta1=tr.beta1[:n], losses=tr.losses[:n], x_star=tr.x_star)  # fmt: skip
 
 
-def _simulated(schedule, rho=0.01, beta2=0.9):
-    cfg = {**AVGRAD, "alpha": 0.3, "beta1": 0.8, "beta2": beta2, "momentum_schedule": schedule,
+def _simulated(schedule, rho=0.01, beta2=0.9, algorithm=AVGRAD):
+    cfg = {**algorithm, "alpha": 0.3, "beta1": 0.8, "beta2": beta2, "momentum_schedule": schedule,
            "lam": 0.9}  # fmt: skip
     tr = run(RandomQuadratics(B=1, d=D, seed=3), cfg, T=T_RUN).trace(0)
     consts = {"alpha": 0.3, "beta2": beta2, "rho": rho, "D_inf": 1.7}
@@ -46,13 +48,15 @@ def _drive(tr, consts, **kw):
 
 @pytest.mark.parametrize("schedule", ["geometric", "constant"])
 def test_streaming_totals_equal_data_bound_on_every_prefix(schedule):
+    # own theorems only: on this AVGrad run the trace's v_hat is the average, while the
+    # published AMSGrad forms stream the max (compared on AMSGrad runs below)
     tr, consts = _simulated(schedule)
-    reported = dict.fromkeys(DEFAULT_THEOREMS, 0)
+    reported = dict.fromkeys(OWN, 0)
     for n, rec in _drive(tr, consts):
         pre = _prefix(tr, n)
         np.testing.assert_allclose(rec["grad_norm_sum"], pre.sum_grad_norms(), rtol=EXACT_RTOL)
         assert rec["G_inf"] == pre.G_inf()
-        for tid in DEFAULT_THEOREMS:
+        for tid in OWN:
             if tid not in rec["bounds"]:  # skipped: the theorem does not apply to the prefix
                 assert tid in rec["skipped"]
                 with pytest.raises(ValueError):
@@ -66,6 +70,62 @@ def test_streaming_totals_equal_data_bound_on_every_prefix(schedule):
     assert reported["avgrad_regret"] == T_RUN
     # constant momentum only applies while beta_1t has not varied (one step on the geometric run)
     assert reported["avgrad_regret_constant_beta1"] == (T_RUN if schedule == "constant" else 1)
+
+
+@pytest.mark.parametrize("tid", REDDI)
+def test_reddi_bounds_stream_equal_to_data_bound_on_every_prefix(tid):
+    """Each published AMSGrad bound on an AMSGrad run with its own momentum schedule
+    (Theorem 4: constant, Corollary 1: geometric, lam = 0.9); both Reddi ids are compared."""
+    schedule = THEOREMS[tid].algorithm["momentum_schedule"]
+    tr, consts = _simulated(schedule, algorithm=THEOREMS[tid].algorithm)
+    consts = {k: consts[k] for k in ("alpha", "beta2", "D_inf")}
+    reported = dict.fromkeys(REDDI, 0)
+    for n, rec in _drive(tr, consts, theorems=REDDI):
+        pre = _prefix(tr, n)
+        for other in REDDI:
+            if other not in rec["bounds"]:
+                assert other in rec["skipped"]
+                with pytest.raises(ValueError):
+                    THEOREMS[other].data_bound(pre, beta2=consts["beta2"], D_inf=1.7)
+                continue
+            reported[other] += 1
+            b = rec["bounds"][other]
+            want = THEOREMS[other].data_bound(pre, beta2=consts["beta2"], D_inf=1.7)
+            np.testing.assert_allclose(b["total"], want, rtol=EXACT_RTOL)
+            np.testing.assert_allclose(sum(b["terms"].values()), want, rtol=EXACT_RTOL)
+            assert sorted(b["terms"]) == ["adaptive", "distance", "momentum"]
+    assert reported["amsgrad_regret_reddi2018"] == T_RUN  # any beta_1t <= beta1
+    # Corollary 1 reads lam = beta_12 / beta_11 from step 2; constant momentum: lam = 1 fails
+    cor1 = reported["amsgrad_regret_reddi2018_cor1"]
+    assert cor1 == (T_RUN - 1 if schedule == "geometric" else 0)
+    if schedule == "constant":
+        assert rec["skipped"]["amsgrad_regret_reddi2018_cor1"].startswith("lam")
+
+
+def test_reddi_cor1_takes_lam_from_constants_and_checks_the_schedule():
+    tr, consts = _simulated("geometric", algorithm=THEOREMS[REDDI[1]].algorithm)  # lam 0.9
+    consts = {"alpha": 0.3, "beta2": 0.9, "D_inf": 1.7, "lam": 0.95}  # beta_1t <= b lam^(t-1)
+    for n, rec in _drive(tr, consts, theorems=REDDI[1]):
+        want = THEOREMS[REDDI[1]].data_bound(_prefix(tr, n), beta2=0.9, D_inf=1.7, lam=0.95)
+        np.testing.assert_allclose(rec["bounds"][REDDI[1]]["total"], want, rtol=EXACT_RTOL)
+    # a lam below the run's: beta_1t = b 0.9^(t-1) > b 0.5^(t-1) from step 2 on
+    for n, rec in _drive(tr, {**consts, "lam": 0.5}, theorems=REDDI[1]):
+        assert (REDDI[1] in rec["bounds"]) == (n == 1)
+    assert "at step 2" in rec["skipped"][REDDI[1]]
+
+
+def test_reddi_cor1_is_skipped_once_a_learned_beta1_rises_above_its_schedule():
+    tr, _ = _simulated("geometric", algorithm=THEOREMS[REDDI[1]].algorithm)
+    b = 0.8 * 0.999 ** np.arange(tr.T)  # lam read from steps 1, 2: 0.999
+    b[10:] = b[9] * 1.001  # then beta_1 drifts up, as a learned one may
+    mon = BoundMonitor(None, params=[torch.zeros(tr.d, dtype=torch.float64)],
+                       constants={"alpha": 0.3, "beta2": 0.9, "D_inf": 1.7},
+                       theorems=REDDI[1])  # fmt: skip
+    for n in range(1, tr.T + 1):
+        mon.observe(n, grads=[torch.tensor(tr.grads[n - 1])],
+                    params=[torch.tensor(tr.x[n - 1])], beta1t=b[n - 1])  # fmt: skip
+        assert (REDDI[1] in mon.record()["bounds"]) == (2 <= n <= 10), n
+    assert "at step 11" in mon.record()["skipped"][REDDI[1]]
 
 
 def test_adam_mix_is_skipped_exactly_when_its_rho_condition_fails():
@@ -150,11 +210,14 @@ def test_learned_mode_reads_the_pending_step_and_lion_has_no_second_moment():
     opt = MADA.preset("lion", [w], lr=0.1)
     rec = _train(opt, w, 3, BoundMonitor(opt)).record()
     assert rec["sqrt_vhat_sum"] is None and rec["monotone_violations"] == 0
-    # Lion's vhat is v_t alone (rho = 1): neither interpolation theorem describes it
+    # Lion's vhat is v_t alone (rho = 1): neither interpolation theorem describes it; its
+    # constant beta1 gives lam = 1, outside Reddi et al.'s Corollary 1
     assert set(rec["bounds"]) == set(DEFAULT_THEOREMS) - {
         "adam_avgrad_interpolation_regret",
         "amsgrad_avgrad_interpolation_regret",
+        "amsgrad_regret_reddi2018_cor1",
     }
+    assert rec["skipped"]["amsgrad_regret_reddi2018_cor1"].startswith("lam")
 
 
 @pytest.mark.parametrize(
@@ -231,6 +294,9 @@ def test_errors():
         BoundMonitor(opt, theorems=["no_such_theorem"])
     with pytest.raises(ValueError, match="theorems"):
         BoundMonitor(opt, theorems=["avgrad_nonconvex"])  # no streaming data form
+    with pytest.raises(ValueError, match=r"theorems.*t_0"):  # t_0: a property of the whole run
+        BoundMonitor(opt, theorems=["amsgrad_regret_corrected_tran2019"])
+    assert "amsgrad_regret_corrected_tran2019" not in DEFAULT_THEOREMS
     with pytest.raises(ValueError, match="constants"):
         BoundMonitor(opt, constants={"gamma": 1.0})
     with pytest.raises(ValueError, match="constants"):
