@@ -1,8 +1,8 @@
 """Machine-checked derivations of the theorems this package states itself.
 
 A proof is a chain of steps ``lhs (relation) rhs``; each step cites facts (hypotheses, lemma
-instances, standard inequalities, bookkeeping rules) and is certified ``symbolic``,
-``interval`` or ``random`` (see :mod:`proofs._core`, :mod:`proofs._algebra`). One proof per
+instances, standard inequalities, bookkeeping rules) and is certified ``symbolic`` or
+``interval`` (see :mod:`proofs._core`, :mod:`proofs._algebra`). One proof per
 module: ``proofs/<theorem id>.py`` for the theorems of :data:`analysis.THEOREMS` that this
 package states, ``proofs/lemma_<name>.py`` for the lemmas they use; each defines ``PROOF``.
 

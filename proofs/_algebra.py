@@ -10,8 +10,11 @@ term by term. :func:`nonnegative` returns how ``expr >= 0`` was certified, or No
   a factorisation, or a polynomial with non-negative coefficients after the substitution
   of every bounded variable ``x = lo + (hi - lo) u/(1 + u)``, ``u >= 0``);
 * ``"interval"``: a scalar remainder, proved on the whole (closed) box of its variables by
-  interval branch and bound (:mod:`proofs._interval`);
-* ``"random"``: only seeded random sampling of a scalar remainder found no violation.
+  interval branch and bound (:mod:`proofs._interval`).
+
+Random sampling certifies nothing: :func:`proofs._interval.smoke` only reports a sampled
+counterexample for a step that failed. :func:`positive` certifies a strict ``expr > 0`` (a
+side condition such as a non-zero divisor) the same two ways.
 """
 
 from __future__ import annotations
@@ -109,13 +112,46 @@ class Domain:
         return {s: self.ranges.get(s, (None, None)) for s in symbols}
 
 
-def nonnegative(expr, data=(), domain=None, *, allow_random=True):
-    """How ``expr >= 0`` is certified ("symbolic" | "interval" | "random"), or None."""
-    return _nonnegative(sp.sympify(expr), tuple(data), domain or Domain(), allow_random)
+def nonnegative(expr, data=(), domain=None):
+    """How ``expr >= 0`` is certified ("symbolic" | "interval"), or None."""
+    return _nonnegative(sp.sympify(expr), tuple(data), domain or Domain())
+
+
+def positive(expr, data=(), domain=None):
+    """True when ``expr > 0`` is certified: by sympy's assumptions, by strictly positive
+    factors on the domain's interior (:func:`_polya` with ``strict``), or by interval
+    arithmetic on the closed box (a scalar only)."""
+    return _positive(sp.sympify(expr), tuple(data), domain or Domain())
 
 
 @lru_cache(maxsize=65536)
-def _nonnegative(expr, data, domain, allow_random):
+def _positive(expr, data, domain):
+    if expr.is_positive:
+        return True
+    if not _is_scalar(expr, data):
+        return False
+    c = sp.factor(sp.cancel(sp.together(expr)))
+    if c.is_positive:
+        return True
+    num, den = sp.fraction(c)
+    if all(_positive_factor(f, domain) for f in (*sp.Mul.make_args(num), *sp.Mul.make_args(den))):
+        return True
+    from ._interval import interval_positive
+
+    return interval_positive(c, domain)
+
+
+@lru_cache(maxsize=65536)
+def _positive_factor(f, domain):
+    """f > 0: by assumptions, a closed Polya certificate, or a real power of such a base."""
+    if f.is_positive or _polya(f, domain, True, closed=True):
+        return True
+    base, exp = f.as_base_exp()
+    return exp != 1 and bool(exp.is_real) and _positive_factor(sp.factor(base), domain)
+
+
+@lru_cache(maxsize=65536)
+def _nonnegative(expr, data, domain):
     if expr.is_nonnegative:  # sympy's assumptions, before expanding squares away
         return "symbolic"
     groups = split(expr, data)
@@ -125,14 +161,11 @@ def _nonnegative(expr, data, domain, allow_random):
             continue
         if struct != 1 and not _struct_nonneg(struct, data, domain):
             return None
-        how = scalar_nonnegative(coef, domain, allow_random=allow_random)
+        how = scalar_nonnegative(coef, domain)
         if how is None:
             return None
         methods.append(how)
-    for worst in ("random", "interval"):
-        if worst in methods:
-            return worst
-    return "symbolic"
+    return "interval" if "interval" in methods else "symbolic"
 
 
 def _struct_nonneg(struct, data, domain):
@@ -146,32 +179,30 @@ def _struct_nonneg(struct, data, domain):
         if isinstance(f, sp.Sum):
             if f.function.is_nonnegative:
                 continue
-            if nonnegative(f.function, data, domain, allow_random=False) != "symbolic":
+            if nonnegative(f.function, data, domain) != "symbolic":
                 return False
             continue
         if f.is_nonnegative:
             continue
-        if scalar_nonnegative(f, domain, allow_random=False) == "symbolic":
+        if scalar_nonnegative(f, domain) == "symbolic":
             continue
         return False
     return True
 
 
-def scalar_nonnegative(c, domain, *, allow_random=True):
+def scalar_nonnegative(c, domain):
     """Certify a scalar ``c >= 0`` on the domain; the weakest method that was needed."""
-    return _scalar_nonnegative(sp.sympify(c), domain, allow_random)
+    return _scalar_nonnegative(sp.sympify(c), domain)
 
 
 @lru_cache(maxsize=65536)
-def _scalar_nonnegative(c, domain, allow_random):
+def _scalar_nonnegative(c, domain):
     if _symbolic_nonneg(c, domain):
         return "symbolic"
-    from ._interval import interval_nonnegative, random_nonnegative
+    from ._interval import interval_nonnegative
 
     if interval_nonnegative(c, domain):
         return "interval"
-    if allow_random and random_nonnegative(c, domain):
-        return "random"
     return None
 
 
@@ -201,11 +232,15 @@ def _factors_sign_ok(e, domain, strict=False):
     return True
 
 
-def _polya(p, domain, strict):
+def _polya(p, domain, strict, closed=False):
     """p >= 0 (> 0) when, after mapping every bounded variable onto u >= 0, the numerator has
-    only non-negative coefficients (and a positive one where strict)."""
+    only non-negative coefficients (and a positive one where strict).
+
+    The map :math:`lo + (hi - lo)u/(1+u)` covers :math:`[lo, hi)`; ``strict`` alone gives
+    :math:`p > 0` for :math:`u > 0` (the interior), ``closed`` also at :math:`u = 0` (a
+    positive constant term): :math:`p > 0` on :math:`[lo, hi)`."""
     if p.is_number:
-        return bool(p > 0) if strict else bool(p >= 0)
+        return bool(p > 0) if strict or closed else bool(p >= 0)
     if not p.free_symbols or (p.has(sp.Function) and not p.free_symbols):
         return False
     subs, us = {}, []
@@ -224,4 +259,6 @@ def _polya(p, domain, strict):
     coeffs = pn.coeffs() + pd.coeffs()
     if not all(c.is_number for c in coeffs) or any(c < 0 for c in coeffs):
         return False
+    if closed:
+        return pn.eval({u_: 0 for u_ in us}) > 0 and pd.eval({u_: 0 for u_ in us}) > 0
     return not (strict and pn.is_zero)  # a non-zero such polynomial is > 0 for u > 0

@@ -2,42 +2,107 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sympy as sp
 
-from ._algebra import is_zero, nonnegative
-from ._core import EQ, LE, Report, StepResult, discharged
+from ._algebra import is_zero, nonnegative, split
+from ._core import EQ, LE, Fact, Report, StepResult, discharged
+from ._domain import fact_over, quantified, range_conditions, sum_range_conditions
+from ._interval import smoke
 
 
-def _obligations_ok(fact, proof):
-    """Each instantiated hypothesis of a cited lemma or rule must follow from a ``given``
-    fact (itself of sound provenance) or hold on its own."""
-    for h, given in fact.obligations:
+def _verify(fact, proof, ctx=(), obls=None, bound=frozenset()):
+    """A problem with ``fact``'s provenance or conditions, or "".
+
+    Walks the derivation down to its root (a rule, a lemma instance, or a hypothesis of
+    ``proof``). Each condition is discharged where it arose: below a termwise sum over
+    :math:`k = lo..hi`, with :math:`lo \\le k \\le hi` in ``ctx``. A substitution or a sum
+    must put values in the range of the symbol it replaces (:mod:`proofs._domain`).
+    """
+    obls = fact.obligations if obls is None else obls
+    base = fact.base if fact.origin == "derived" else None
+    if base is None:
+        return (_root_ok(fact, proof) or _over_ok(fact, proof, ctx, bound)
+                or _discharge(fact, obls, proof, ctx))
+    if fact.subs:
+        problem = (_replaced_ok(fact, base, fact.subs, proof, ctx)
+                   or _discharge(fact, obls, proof, ctx))
+        return problem or _verify(base, proof, ctx, (), bound | {s for s, _ in fact.subs})
+    n = len(base.obligations)
+    problem = _discharge(fact, obls[n:], proof, ctx)
+    if not fact.bind:
+        return problem or _verify(base, proof, ctx, obls[:n], bound)
+    k, lo, hi = fact.bind
+    inner = (*ctx, Fact(lo, LE, k, "summation range"), Fact(k, LE, hi, "summation range"))
+    return (problem or _replaced_ok(fact, base, ((k, None),), proof, ctx)
+            or _verify(base, proof, inner, obls[:n], bound | {k}))
+
+
+def _root(fact):
+    while fact.origin == "derived" and fact.base is not None:
+        fact = fact.base
+    return fact
+
+
+def _replaced_ok(fact, base, pairs, proof, ctx):
+    """Each (symbol, value) put into ``base`` is quantified there and lies in its range
+    (value None: the symbol is summed over ``fact.bind``'s range)."""
+    params = proof.statement.lhs.free_symbols | proof.statement.rhs.free_symbols
+    root = _root(base)
+    over = fact_over(base)
+    for s, v in pairs:
+        if (root.origin == "stated" and s in root.lhs.free_symbols | root.rhs.free_symbols
+                and s not in quantified(replace(root, over=over), params)):
+            return (f"{fact.why}: {s} is a parameter of hypothesis {root.why!r}, which holds "
+                    f"at this proof's {s} only")  # fmt: skip
+        conds = (range_conditions(s, v, over, proof.domain) if v is not None
+                 else sum_range_conditions(s, *fact.bind[1:], over, proof.domain))
+        for c in conds:
+            if not discharged(c, ctx, proof.data, proof.domain):
+                return f"{fact.why}: {c.why} ({c.lhs} {c.rel} {c.rhs}) not established"
+    return ""
+
+
+def _over_ok(fact, proof, ctx, bound):
+    """A root fact stated for a range of a symbol, used at the symbol itself."""
+    for s, _, _ in fact.over:
+        if s in bound:
+            continue
+        for c in range_conditions(s, s, fact.over, proof.domain):
+            if not discharged(c, ctx, proof.data, proof.domain):
+                return f"{fact.why!r} is used outside its range ({c.lhs} {c.rel} {c.rhs})"
+    return ""
+
+
+def _discharge(fact, obls, proof, ctx):
+    """Each condition follows from a ``given`` fact (of sound provenance), the context, or
+    holds on its own."""
+    for h, given in obls:
         for g in given:
-            problem = _root_ok(g, proof) or _obligations_ok(g, proof)
+            problem = _verify(g, proof, ctx)
             if problem:
                 return f"{fact.why}: {problem}"
-        if not discharged(h, given, proof.data, proof.domain):
+        if not discharged(h, tuple(given) + tuple(ctx), proof.data, proof.domain):
             return f"{fact.why}: hypothesis {h.lhs} {h.rel} {h.rhs} not established"
     return ""
 
 
 def _nonneg_given(x, proof, step):
     """x >= 0 on its own, or as a non-negative multiple of a hypothesis' or cited gap."""
-    if nonnegative(x, proof.data, proof.domain, allow_random=False) == "symbolic":
+    if nonnegative(x, proof.data, proof.domain) == "symbolic":
         return True
     facts = [h for h in proof.hypotheses if h.rel == LE] + [f for _, f in step.by]
     for f in facts:
         if f.rel == LE and f.gap != 0:
             ratio = sp.cancel(sp.together(x / f.gap))
-            if nonnegative(ratio, proof.data, proof.domain, allow_random=False) == "symbolic":
+            if nonnegative(ratio, proof.data, proof.domain) == "symbolic":
                 return True
     return False
 
 
 def _root_ok(fact, proof):
     """A cited fact must come from a rule, a lemma, or a hypothesis of this proof."""
-    while fact.origin == "derived":
-        fact = fact.base
     if fact.origin in ("rule", "lemma"):
         return ""
     for h in proof.hypotheses:
@@ -51,7 +116,7 @@ def check_step(step, lhs, proof):
     """(ok, method, message) for ``lhs step.rel step.rhs`` given the step's facts."""
     rem = step.rhs - lhs
     for coef, fact in step.by:
-        problem = _root_ok(fact, proof) or _obligations_ok(fact, proof)
+        problem = _verify(fact, proof)
         if problem:
             return False, None, problem
         if fact.rel == LE:
@@ -66,8 +131,19 @@ def check_step(step, lhs, proof):
         return False, None, "the two sides differ"
     how = nonnegative(rem, proof.data, proof.domain)
     if how is None:
-        return False, None, "remainder not certified >= 0"
+        return False, None, "remainder not certified >= 0" + _smoke_note(rem, proof)
     return True, how, ""
+
+
+def _smoke_note(rem, proof):
+    """What sampling says about a rejected scalar remainder (a report, not a verdict)."""
+    parts = split(rem, proof.data)
+    if set(parts) != {1}:
+        return ""
+    point = smoke(parts[1], proof.domain)
+    if point is None:
+        return "; sampling found no counterexample (that certifies nothing)"
+    return f"; sampling found it negative at {point}"
 
 
 def check_proof(proof) -> Report:

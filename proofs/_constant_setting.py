@@ -12,7 +12,7 @@ import sympy as sp
 from analysis.theorems._core import beta1
 from analysis.theorems._own import Sv, g, i, m, t
 
-from ._core import eq, le
+from ._core import eq, le, lt
 from ._rules import nonneg, substitute
 
 MOM = eq(m(t, i), beta1 * m(t - 1, i) + (1 - beta1) * g(t, i),
@@ -31,6 +31,14 @@ POS = nonneg(1 / sp.sqrt(Sv(t, i)),
              "m_{s,i} = 0 for s <= t and contributes 0, with 0/0 = 0)")
 
 
+#: the 0/0 convention made explicit: a divisor sqrt(Sv_{t,i}) must be non-zero
+SV_POS = lt(0, Sv(t, i), "Sv_{t,i} > 0 for t >= 1: the 0/0 = 0 convention drops a coordinate "
+            "whose gradients are all zero up to t (its m and g terms vanish)")
+G_POS = lt(0, sp.Sum(g(sp.Symbol("s", positive=True, integer=True), i) ** 2,
+                     (sp.Symbol("s", positive=True, integer=True), 1, t)),
+           "sum_{s<=t} g_{s,i}^2 > 0 for t >= 1: the same 0/0 = 0 convention")
+
+
 def at(fact, k):
     """The hypothesis ``fact`` at step ``k`` instead of ``t``."""
     return substitute(fact, {t: k})
@@ -38,4 +46,4 @@ def at(fact, k):
 
 BETA1_LT1 = nonneg(1 / (1 - beta1), "0 <= beta1 < 1")
 
-__all__ = ["BETA1_LT1", "M0", "MOM", "POS", "SV_MONO", "at"]
+__all__ = ["BETA1_LT1", "G_POS", "M0", "MOM", "POS", "SV_MONO", "SV_POS", "at"]

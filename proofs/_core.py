@@ -11,9 +11,11 @@ verifies that
 (:math:`l, r`: the step's sides; :math:`l_k, r_k`: the sides of cited fact :math:`k`)
 
 with every coefficient :math:`c_k \ge 0` on an inequality fact (any sign on an identity).
-The remainder's sign is certified symbolically, by interval arithmetic, or (rarely) by
-random sampling only; :mod:`proofs._algebra` says how. The chain's ends must equal the
-statement, and a theorem's statement must equal its bound in :data:`analysis.THEOREMS`.
+The remainder's sign is certified symbolically or by interval arithmetic (never by
+random sampling); :mod:`proofs._algebra` says how. Cited facts carry the ranges of their
+symbols and the side conditions of their rules (:mod:`proofs._domain`,
+:mod:`proofs._check`). The chain's ends must equal the statement, and a theorem's
+statement must equal its bound in :data:`analysis.THEOREMS`.
 """
 
 from __future__ import annotations
@@ -22,9 +24,8 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from ._algebra import Domain, is_zero, nonnegative
-
-LE, EQ = "<=", "="
+from ._algebra import Domain, is_zero, nonnegative, positive
+from ._domain import EQ, LE, LT, range_conditions
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,17 @@ class Fact:
     #: or "derived" (from ``base`` by summing, scaling or applying a function)
     origin: str = "stated"
     base: object = None
+    #: ((symbol, lo, hi), ...): the fact holds for every value of these symbols in [lo, hi]
+    #: (``None``: open side); see :mod:`proofs._domain` for the symbols not listed here
+    over: tuple = ()
+    #: a derived fact made by ``substitute``: ((symbol, value), ...) put into ``base``
+    subs: tuple = ()
+    #: a derived fact made by ``termwise``: (index, lo, hi) summed over
+    bind: tuple = ()
 
     def __post_init__(self):
-        if self.rel not in (LE, EQ):
-            raise ValueError(f"rel must be {LE!r} or {EQ!r}, got {self.rel!r}")
+        if self.rel not in (LE, EQ, LT):
+            raise ValueError(f"rel must be {LE!r}, {EQ!r} or {LT!r}, got {self.rel!r}")
 
     @property
     def gap(self):
@@ -56,12 +64,23 @@ class Fact:
         return (c, self)
 
 
-def le(lhs, rhs, why):
-    return Fact(sp.sympify(lhs), LE, sp.sympify(rhs), why)
+def _over(over):
+    return tuple((s, lo, hi) for s, (lo, hi) in dict(over or {}).items())
 
 
-def eq(lhs, rhs, why):
-    return Fact(sp.sympify(lhs), EQ, sp.sympify(rhs), why)
+def le(lhs, rhs, why, over=None):
+    """``lhs <= rhs``; ``over={t: (lo, hi)}``: for every t in [lo, hi] (None: open side)."""
+    return Fact(sp.sympify(lhs), LE, sp.sympify(rhs), why, over=_over(over))
+
+
+def lt(lhs, rhs, why, over=None):
+    """``lhs < rhs`` (a strict condition, e.g. a divisor's sign); ``over`` as for :func:`le`."""
+    return Fact(sp.sympify(lhs), LT, sp.sympify(rhs), why, over=_over(over))
+
+
+def eq(lhs, rhs, why, over=None):
+    """``lhs = rhs``; ``over`` as for :func:`le`."""
+    return Fact(sp.sympify(lhs), EQ, sp.sympify(rhs), why, over=_over(over))
 
 
 def _uses(by):
@@ -93,7 +112,7 @@ class Step:
 class StepResult:
     index: int
     ok: bool
-    method: str | None  # "symbolic" | "interval" | "random" | None when it failed
+    method: str | None  # "symbolic" | "interval" | None when it failed
     message: str = ""
 
 
@@ -108,6 +127,8 @@ class Report:
         return not self.problems and all(s.ok for s in self.steps)
 
     def counts(self):
+        """Steps per certificate; "random" stays 0 (sampling certifies nothing) and is kept
+        so that readers of the counts (the notebooks) see the tier is empty."""
         c = {"symbolic": 0, "interval": 0, "random": 0}
         for s in self.steps:
             if s.ok:
@@ -157,7 +178,8 @@ class Proof:
         """
         subs = dict(subs or {})
         st = _subs_fact(self.statement, subs)
-        hyps = tuple(self.hypotheses) + _sign_conditions(self, subs)
+        hyps = tuple(self.hypotheses) + _sign_conditions(self, subs) + _range_conditions(
+            self, subs)
         obligations = tuple((_subs_fact(h, subs), tuple(given)) for h in hyps)
         return Fact(st.lhs, st.rel, st.rhs, why or f"lemma {self.id}", obligations, "lemma")
 
@@ -183,6 +205,19 @@ def _sign_conditions(proof, subs):
     return tuple(out)
 
 
+def _range_conditions(proof, subs):
+    """Every scalar symbol of the lemma (substituted or not) must take a value in the lemma's
+    range for it: its Domain entry, else its assumptions (:mod:`proofs._domain`)."""
+    st = proof.statement
+    syms = set().union(*(sp.sympify(e).free_symbols for e in (st.lhs, st.rhs)))
+    out = []
+    for s in sorted(syms, key=str):
+        value = subs.get(s, s)
+        out += [Fact(c.lhs, c.rel, c.rhs, f"{c.why} in {proof.id}")
+                for c in range_conditions(s, value, (), proof.domain)]
+    return tuple(out)
+
+
 def _subs_fact(f, subs):
     def sub(e):
         e = sp.sympify(e)
@@ -197,14 +232,18 @@ def _subs_fact(f, subs):
 def discharged(h, given, data, domain):
     """Whether hypothesis instance ``h`` follows from one of ``given`` (or from nothing)."""
     gap = h.rhs - h.lhs
+    if h.rel == LT:
+        return positive(gap, data, domain) or any(
+            (g.rel == LT and nonnegative(gap - g.gap, data, domain)
+             == "symbolic") or positive(gap - g.gap, data, domain) for g in given)
     if h.rel == EQ:
         return is_zero(gap, data) or any(
             g.rel == EQ and is_zero(gap - g.gap, data) for g in given
         )
-    if nonnegative(gap, data, domain, allow_random=False) == "symbolic":
+    if nonnegative(gap, data, domain) == "symbolic":
         return True
-    return any(nonnegative(gap - g.gap, data, domain, allow_random=False) == "symbolic"
+    return any(nonnegative(gap - g.gap, data, domain) == "symbolic"
                for g in given)  # fmt: skip
 
 
-__all__ = ["EQ", "LE", "Domain", "Fact", "Proof", "Report", "Step", "eq", "le"]
+__all__ = ["EQ", "LE", "LT", "Domain", "Fact", "Proof", "Report", "Step", "eq", "le", "lt"]

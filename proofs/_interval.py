@@ -2,9 +2,11 @@
 
 :func:`interval_nonnegative` evaluates the expression in outward-rounded interval arithmetic
 (:mod:`mpmath.iv`) on the closed box of its variables and bisects the widest side until every
-piece has a non-negative lower end (proved) or a budget is spent (not proved). Only
-variables with finite bounds can be boxed. :func:`random_nonnegative` is the weak fallback:
-a seeded sample of points, recorded as ``random`` in the proof's report.
+piece has a non-negative lower end (proved) or a budget is spent (not proved);
+:func:`interval_positive` the same with a positive lower end. Only variables with finite
+bounds can be boxed. :func:`smoke` is no certificate: a seeded sample of points that reports
+a counterexample to a step the checker rejected, so that its message says whether the
+step looks false or only unproved.
 """
 
 from __future__ import annotations
@@ -29,6 +31,15 @@ def _box(expr, domain):
 
 def interval_nonnegative(expr, domain) -> bool:
     """True only if ``expr >= 0`` is proved on the whole closed box."""
+    return _proved(expr, domain, strict=False)
+
+
+def interval_positive(expr, domain) -> bool:
+    """True only if ``expr > 0`` is proved on the whole closed box."""
+    return _proved(expr, domain, strict=True)
+
+
+def _proved(expr, domain, strict):
     box = _box(expr, domain)
     if box is None or not box:
         return False
@@ -46,7 +57,7 @@ def interval_nonnegative(expr, domain) -> bool:
             low = _IV.mpf(value).a
         except (ZeroDivisionError, ValueError, TypeError):
             low = None
-        if low is not None and low >= 0:
+        if low is not None and (low > 0 if strict else low >= 0):
             continue
         widths = [b - a for a, b in piece]
         k = int(np.argmax(widths))
@@ -69,8 +80,9 @@ def _sample(lo, hi, rng, n):
     return base + mag if lo is not None else base - mag
 
 
-def random_nonnegative(expr, domain, n=4000, seed=0) -> bool:
-    """Seeded sampling: True when no sampled point makes ``expr`` negative (beyond rounding)."""
+def smoke(expr, domain, n=4000, seed=0):
+    """A sampled point ``{symbol: value}`` where ``expr`` is negative (beyond rounding), or
+    None when none was found (which proves nothing)."""
     syms = sorted(expr.free_symbols, key=lambda s: s.name)
     rng = np.random.default_rng(seed)
     cols = [_sample(*domain.ranges.get(s, (0 if s.is_nonnegative else None, None)), rng, n)
@@ -81,7 +93,8 @@ def random_nonnegative(expr, domain, n=4000, seed=0) -> bool:
                  for a in terms]  # fmt: skip
     vals = np.sum(parts, axis=0)
     scale = np.sum(np.abs(parts), axis=0)  # rounding is relative to the terms, point by point
-    ok = np.isfinite(vals) & np.isfinite(scale)
-    if ok.sum() < n // 2:
-        return False
-    return bool(np.all(vals[ok] >= -1e-9 * (1.0 + scale[ok])))
+    bad = np.isfinite(vals) & np.isfinite(scale) & (vals < -1e-9 * (1.0 + scale))
+    if not bad.any():
+        return None
+    k = int(np.argmax(bad))
+    return {s: float(col[k]) for s, col in zip(syms, cols, strict=True)}

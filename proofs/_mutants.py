@@ -8,6 +8,9 @@ Four kinds, each changing one thing and leaving the rest of the proof as it was:
 * ``constant``: a step's right side (or the statement's bound) loses half its size;
 * ``outside``: a lemma is cited with a hypothesis that does not hold on its own and whose
   supporting ``given`` facts are removed: the lemma is applied outside its assumptions.
+
+and :func:`proofs._mutants_side.side_mutants`: one small proof per side condition of a rule,
+a substitution, a sum or a lemma instance, each violating it.
 """
 
 from __future__ import annotations
@@ -65,6 +68,8 @@ def _constant(proof):
 def _outside(proof):
     for k, s in enumerate(proof.steps):
         for n, (coef, fact) in enumerate(s.by):
+            if fact.bind:  # under a sum the range itself may discharge the hypothesis
+                continue
             if any(given and not discharged(h, (), proof.data, proof.domain)
                    for h, given in fact.obligations):  # a hypothesis that needs its support
                 naked = replace(fact, obligations=tuple((h, ()) for h, _ in fact.obligations))
@@ -78,8 +83,9 @@ def _outside(proof):
 def mutants():
     """``[(description, mutated step number, Proof)]`` over every real proof."""
     from . import all_proofs
+    from ._mutants_side import side_mutants
 
-    out = []
+    out = side_mutants()
     for proof in all_proofs().values():
         for make in (_flipped, _dropped, _constant, _outside):
             m = make(proof)

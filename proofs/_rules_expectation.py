@@ -32,7 +32,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ._algebra import normalize
-from ._core import EQ, Fact
+from ._core import EQ, LT, Fact
 
 #: The expectation of a random term (opaque to the checker's normal form).
 E = sp.Function("E", real=True)
@@ -86,6 +86,10 @@ def expectation(fact, data, current=(), moments=None, why=None):
 
     ``data``: the run's random functions; ``current``: atoms revealed at the step whose
     conditional moments ``moments`` (``{Z: E_{t-1} Z}``) are used (module docstring).
+
+    Side conditions: the fact's own; structural ones (a splittable product, no nested sum)
+    raise ``ValueError``. Trusted, not checked: that ``current`` lists every atom revealed
+    at the step (measurability) and that ``moments`` are the true conditional moments.
     """
     moments = dict(moments or {})
     lhs = _expect(fact.lhs, data, current, moments)
@@ -96,11 +100,19 @@ def expectation(fact, data, current=(), moments=None, why=None):
 
 def identity(lhs, rhs, why="algebraic identity"):
     r"""``lhs = rhs`` for two rational expressions equal after ``sympy.cancel`` (checked here;
-    the checker's normal form does not cancel fractions whose terms contain run data)."""
+    the checker's normal form does not cancel fractions whose terms contain run data).
+
+    Side conditions: every denominator of ``lhs`` and ``rhs`` is non-zero (obligations
+    :math:`0 < q^2`: cancelling :math:`q/q` is only valid there); the identity itself
+    (a ``ValueError`` otherwise)."""
     lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)
     if sp.cancel(sp.together(lhs - rhs)) != 0:
         raise ValueError(f"not an identity: {lhs} = {rhs}")
-    return Fact(lhs, EQ, rhs, why, (), "rule")
+    dens = {sp.fraction(sp.together(a))[1] for side in (lhs, rhs)
+            for a in sp.Add.make_args(sp.expand(side))}
+    conditions = tuple((Fact(sp.S.Zero, LT, q**2, f"the divisor {q} is not zero"), ())
+                       for q in sorted(dens, key=str) if q != 1)
+    return Fact(lhs, EQ, rhs, why, conditions, "rule")
 
 
 def swap_expect(x, i, ilo, ihi, t, tlo, thi):
@@ -109,6 +121,7 @@ def swap_expect(x, i, ilo, ihi, t, tlo, thi):
     = \sum_i \mathbb E[\sum_t x_{t,i}]`."""
     lhs = sp.Sum(E(sp.Sum(x, (i, ilo, ihi))), (t, tlo, thi))
     rhs = sp.Sum(E(sp.Sum(x, (t, tlo, thi))), (i, ilo, ihi))
+    # Side conditions: none (finite sums of bounded terms).
     return Fact(lhs, EQ, rhs, "linearity of expectation over finite sums; exchanging the "
                 "order of a finite double sum", (), "rule")  # fmt: skip
 

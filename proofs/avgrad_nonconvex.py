@@ -64,7 +64,8 @@ SV_STEP = eq(Sv(t - 1, i) + (1 - c) * v(t - 1, i) + c * g(t, i) ** 2, Sv(t, i),
              "Sv_t = Sv_{t-1} + beta2 v_{t-1} + c g_t^2 (the two updates)")  # fmt: skip
 SV0 = eq(Sv(0, i), 0, "Sv_0 = 0")
 V_BOUND = le(v(t, i), R**2, "v_t <= R^2 for every t >= 0 (v_0 = 0; v_t is a convex combination "
-             "of v_{t-1} <= R^2 and g_t^2 <= R^2: induction on t)")  # fmt: skip
+             "of v_{t-1} <= R^2 and g_t^2 <= R^2: induction on t)",
+             over={t: (0, None)})  # fmt: skip
 AT_DEF = eq(_Q + c * sigma2(t, i), at(t, i) ** 2, "definition of the predictable proxy at > 0")
 SIG = le(sigma2(t, i), R**2, "sigma2_{t,i} = E_{t-1} g_{t,i}^2 <= R^2 as |g_{t,i}| <= R")
 T_RANGE = le(t, T, "t <= T for the summation index t = 1..T")
@@ -72,8 +73,8 @@ HYPOTHESES = (C_DEF, DESCENT, LOWER, DELTA, V_UPD, SV_UPD, SV_STEP, SV0, V_BOUND
               T_RANGE)  # fmt: skip
 
 _ACC_GIVEN = [substitute(SV_UPD, {t: acc.s}), SV0, substitute(V_BOUND, {t: acc.s})]
-ACC_PREV = acc.PROOF.instance({acc.n: t - 1}, given=_ACC_GIVEN)
-ACC_T = acc.PROOF.instance({acc.n: T}, given=_ACC_GIVEN)
+ACC_PREV = acc.PROOF.instance({acc.n: t - 1, acc.R: R}, given=_ACC_GIVEN)
+ACC_T = acc.PROOF.instance({acc.n: T, acc.R: R}, given=_ACC_GIVEN)
 PROXY = proxy.PROOF.instance(
     {proxy.S: Sv(t - 1, i), proxy.w: v(t - 1, i), proxy.s2: sigma2(t, i), proxy.b: at(t, i),
      proxy.n: t},

@@ -40,7 +40,7 @@ from . import lemma_avgrad_accumulator as acc
 from . import lemma_constant_accumulator_lower as low
 from . import lemma_constant_momentum as mom_lemma
 from . import lemma_sqrt_sum as sqs
-from ._constant_setting import BETA1_LT1, M0, MOM, POS, at
+from ._constant_setting import BETA1_LT1, G_POS, M0, MOM, POS, SV_POS, at
 from ._core import EQ, LE, Domain, Proof, Step, eq, le
 from ._rules import (
     given,
@@ -103,7 +103,7 @@ V_UP = le(v(t, i), G_inf**2,
           "v_t <= G_inf^2 (EMA: v_t = (1 - beta2) sum_s beta2^(t-s) g_s^2, weights summing to "
           "1 - beta2^t <= 1)")
 HYPOTHESES = (CONVEX, MOM, M0, BETA1_LT1, POS, PROJ, NONEXP, BOX, BOX_SQ, G_SQ, M_BOUND,
-              SV_UPD, SV0, V_UPD, V_UP)
+              SV_UPD, SV0, V_UPD, V_UP, SV_POS, G_POS)
 
 c = beta1 / (1 - beta1)
 
@@ -146,10 +146,10 @@ _ACC = acc.PROOF.instance({acc.R: G_inf, acc.n: T},
                           given=[substitute(SV_UPD, {t: s}), SV0, substitute(V_UP, {t: s})])
 _SVT = termwise(given(sqrt_monotone(Sv(T, i), T * G_inf**2), _ACC), i, 1, d)
 _MT = termwise(M_BOUND, i, 1, d)
-_MOM = mom_lemma.PROOF.instance({}, given=[MOM, M0, BETA1_LT1, POS, scale(SV_UPD, -1)])
+_MOM = mom_lemma.PROOF.instance({}, given=[MOM, M0, BETA1_LT1, POS, scale(SV_UPD, -1), SV_POS])
 _LOW = low.PROOF.instance({low.n: t},
                           given=[substitute(SV_UPD, {t: s}), SV0, substitute(V_UPD, {t: s})])
-_ADA = termwise(termwise(scale(inv_sqrt_monotone(Gs, Sv(t, i), 1 - beta2, given=[_LOW]),
+_ADA = termwise(termwise(scale(inv_sqrt_monotone(Gs, Sv(t, i), 1 - beta2, given=[_LOW, G_POS]),
                                g(t, i) ** 2), i, 1, d), t, 1, T)
 _SWAP = exchange(lambda k, j: g(k, j) ** 2 / sp.sqrt(sp.Sum(g(s, j) ** 2, (s, 1, k))),
                  t, 1, T, i, 1, d)

@@ -27,8 +27,7 @@ import sympy as sp
 from analysis.theorems._core import D_inf, G_inf, alpha, beta2, delta, rho
 
 from . import lemma_interpolation_amgm as amgm
-from ._core import LE, Domain, Proof, Step, le
-from ._rules import nonneg
+from ._core import LE, Domain, Proof, Step, le, lt
 
 
 def W2(rho_=rho):
@@ -40,7 +39,7 @@ c2 = alpha * delta**2 * G_inf**2 / 2
 C0 = alpha * G_inf / (2 * sp.sqrt(1 - beta2))
 LOWER = 2 * sp.sqrt(c1 * c2) + C0
 
-W2_POS = nonneg(1 / sp.sqrt(W2()), "W_2(rho) > 0 (G_inf > 0, beta2 < 1, rho in [0, 1])")
+W2_POS = lt(0, sp.sqrt(W2()), "W_2(rho) > 0 (G_inf > 0, beta2 < 1, rho in [0, 1])")
 WITNESS = le(delta**2, 1 - beta2, "delta^2 <= 1 - beta2 (so vmax_2 = v_1)")
 
 _AMGM = amgm.PROOF.instance({amgm.c1: c1, amgm.c2: c2, amgm.w: sp.sqrt(W2())}, given=[W2_POS])

@@ -12,7 +12,6 @@ of the regret theorems and in :mod:`proofs.avgrad_nonconvex`. (The lower bound
 
 import sympy as sp
 
-from analysis.theorems._core import R
 from analysis.theorems._own import Sv, i, v
 
 from ._core import EQ, LE, Domain, Proof, Step, eq, le
@@ -20,6 +19,7 @@ from ._rules import telescope, termwise
 
 s = sp.Symbol("s", positive=True, integer=True)  # a dummy step index
 n = sp.Symbol("n", nonnegative=True, integer=True)
+R = sp.Symbol("R", nonnegative=True)  # R = 0 allowed: a bound sqrt(vmax) may be zero
 
 SV_UPD = eq(Sv(s, i), Sv(s - 1, i) + v(s, i), "Sv_s = Sv_{s-1} + v_s (every s >= 1)")
 SV0 = eq(Sv(0, i), 0, "Sv_0 = 0")

@@ -16,10 +16,10 @@ from analysis.theorems._core import beta1
 from analysis.theorems._own import Sv, g, m
 
 from . import lemma_constant_momentum_step as step
-from ._constant_setting import BETA1_LT1, M0, MOM, POS, SV_MONO
+from ._constant_setting import BETA1_LT1, M0, MOM, POS, SV_MONO, SV_POS
 from ._core import LE, Domain, Proof, Step, le
 
-HYPOTHESES = (MOM, M0, SV_MONO, POS, BETA1_LT1)
+HYPOTHESES = (MOM, M0, SV_MONO, POS, BETA1_LT1, SV_POS)
 CONTRACTION = step.PROOF.instance({}, given=list(HYPOTHESES))
 
 PROOF = Proof(

@@ -17,7 +17,7 @@ from analysis.theorems._core import T, beta1, d
 from analysis.theorems._own import Sv, g, i, m, t
 
 from . import lemma_constant_convex_square as csq
-from ._constant_setting import BETA1_LT1, M0, MOM, POS, SV_MONO, at
+from ._constant_setting import BETA1_LT1, M0, MOM, POS, SV_MONO, SV_POS, at
 from ._core import LE, Domain, Proof, Step, le
 from ._rules import given, peel_first, peel_last, scale, shift, termwise
 from ._rules_constant import inv_sqrt_monotone
@@ -43,7 +43,8 @@ CSQ = csq.PROOF.instance({csq.p: m(t - 1, i), csq.q: g(t, i), csq.r: m(t, i),
                           csq.b: beta1, csq.c: 1 - beta1}, given=[MOM])
 _SQUARE = termwise(termwise(given(scale(CSQ, w), POS), i, 1, d), t, 1, T)
 _M0 = termwise(scale(M0, m(0, i) / sp.sqrt(Sv(1, i))), i, 1, d)
-_DECAY = termwise(termwise(scale(inv_sqrt_monotone(Sv(t - 1, i), Sv(t, i), given=[SV_MONO]),
+_DECAY = termwise(termwise(scale(inv_sqrt_monotone(Sv(t - 1, i), Sv(t, i),
+                                                   given=[SV_MONO, at(SV_POS, t - 1)]),
                                  m(t - 1, i) ** 2), i, 1, d), t, 2, T)
 _LAST = termwise(scale(at(POS, T), m(T, i) ** 2), i, 1, d)
 
@@ -51,7 +52,7 @@ PROOF = Proof(
     id="lemma_constant_momentum_step",
     title="The momentum sum contracts: S <= beta1 S + (1 - beta1) X",
     statement=le(S, beta1 * S + (1 - beta1) * X, "claim"),
-    hypotheses=(MOM, M0, SV_MONO, POS, BETA1_LT1),
+    hypotheses=(MOM, M0, SV_MONO, POS, BETA1_LT1, SV_POS),
     steps=(
         Step(LE, beta1 * P + (1 - beta1) * X,
              "m_t^2 <= beta1 m_{t-1}^2 + (1 - beta1) g_t^2, times 1/sqrt(Sv_t) >= 0, summed",
