@@ -22,16 +22,19 @@ def main(argv=None) -> int:
         for path in write_all(args.out):
             print(path)
         return 0
-    totals = {"symbolic": 0, "interval": 0, "random": 0}
+    totals = {"symbolic": 0, "interval": 0, "random": 0, "twice": 0, "sympy only": 0}
     failed = 0
     for proof in all_proofs().values():
         report = proof.check()
         print(report.summary())
         failed += not report.ok
-        for k, n in report.counts().items():
+        for k, n in {**report.counts(), **report.tiers()}.items():
             totals[k] += n
+    steps = totals["twice"] + totals["sympy only"]
+    share = totals["twice"] / steps if steps else 0.0
     print(f"{totals['symbolic']} symbolic, {totals['interval']} interval, "
-          f"{totals['random']} random ({failed} failed)")  # fmt: skip
+          f"{totals['random']} random; {totals['twice']} certified twice ({share:.0%}), "
+          f"{totals['sympy only']} sympy only ({failed} failed)")  # fmt: skip
     return 1 if failed else 0
 
 

@@ -6,10 +6,11 @@ from dataclasses import replace
 
 import sympy as sp
 
-from ._algebra import is_zero, nonnegative, split
+from ._algebra import is_zero, nonnegative, normalize, split
 from ._core import EQ, LE, Fact, Report, StepResult, discharged
 from ._domain import fact_over, quantified, range_conditions, sum_range_conditions
 from ._interval import smoke
+from ._smt import confirm
 
 
 def _verify(fact, proof, ctx=(), obls=None, bound=frozenset()):
@@ -113,26 +114,35 @@ def _root_ok(fact, proof):
 
 
 def check_step(step, lhs, proof):
-    """(ok, method, message) for ``lhs step.rel step.rhs`` given the step's facts."""
+    """(ok, method, message, twice) for ``lhs step.rel step.rhs`` given the step's facts;
+    ``twice``: z3 proved the remainder too (:mod:`proofs._smt`)."""
     rem = step.rhs - lhs
     for coef, fact in step.by:
         problem = _verify(fact, proof)
         if problem:
-            return False, None, problem
+            return False, None, problem, False
         if fact.rel == LE:
             if step.rel == EQ:
-                return False, None, f"an equality cannot rest on the inequality {fact.why!r}"
+                return (False, None, f"an equality cannot rest on the inequality {fact.why!r}",
+                        False)
             if not _nonneg_given(coef, proof, step):
-                return False, None, f"coefficient {coef} of {fact.why!r} is not provably >= 0"
+                return (False, None, f"coefficient {coef} of {fact.why!r} is not provably >= 0",
+                        False)
         rem -= coef * fact.gap
     if step.rel == EQ:
-        if is_zero(rem, proof.data):
-            return True, "symbolic", ""
-        return False, None, "the two sides differ"
-    how = nonnegative(rem, proof.data, proof.domain)
-    if how is None:
-        return False, None, "remainder not certified >= 0" + _smoke_note(rem, proof)
-    return True, how, ""
+        if not is_zero(rem, proof.data):
+            return False, None, "the two sides differ", False
+        how = "symbolic"
+    else:
+        how = nonnegative(rem, proof.data, proof.domain)
+        if how is None:
+            return (False, None, "remainder not certified >= 0" + _smoke_note(rem, proof),
+                    False)
+    second = confirm(rem.replace(sp.Sum, lambda *a: normalize(sp.Sum(*a))), step.rel,
+                     proof.domain)  # sums in normal form, the scalar arithmetic left to z3
+    if second == "refuted":
+        return False, None, "sympy certifies the remainder but z3 refutes it", False
+    return True, how, "", second == "z3"
 
 
 def _smoke_note(rem, proof):
@@ -160,8 +170,8 @@ def check_proof(proof) -> Report:
                                            "continue the chain"))  # fmt: skip
             current = step.rhs
             continue
-        ok, method, msg = check_step(step, lhs, proof)
-        report.steps.append(StepResult(k, ok, method, msg))
+        ok, method, msg, twice = check_step(step, lhs, proof)
+        report.steps.append(StepResult(k, ok, method, msg, twice))
         if step.rel == LE:
             relation = LE
         current = step.rhs

@@ -114,6 +114,7 @@ class StepResult:
     ok: bool
     method: str | None  # "symbolic" | "interval" | None when it failed
     message: str = ""
+    twice: bool = False  # z3 proved the remainder too (proofs._smt)
 
 
 @dataclass
@@ -135,11 +136,18 @@ class Report:
                 c[s.method] += 1
         return c
 
+    def tiers(self):
+        """Certified steps: "twice" (sympy and z3 agree) or "sympy only"."""
+        ok = [s for s in self.steps if s.ok]
+        twice = sum(s.twice for s in ok)
+        return {"twice": twice, "sympy only": len(ok) - twice}
+
     def summary(self) -> str:
-        c = self.counts()
+        c, t = self.counts(), self.tiers()
         state = "ok" if self.ok else "FAILED"
         line = (f"{self.proof_id}: {state} ({len(self.steps)} steps: {c['symbolic']} symbolic, "
-                f"{c['interval']} interval, {c['random']} random)")  # fmt: skip
+                f"{c['interval']} interval, {c['random']} random; {t['twice']} certified "
+                f"twice, {t['sympy only']} sympy only)")  # fmt: skip
         bad = [f"step {s.index}: {s.message}" for s in self.steps if not s.ok] + self.problems
         return line + "".join(f"\n    {b}" for b in bad)
 

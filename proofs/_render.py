@@ -40,12 +40,14 @@ def render(proof, report=None) -> str:
         lhs = "" if k > 1 and step.lhs is None else _tex(step.lhs if step.lhs is not None
                                                          else st.lhs)  # fmt: skip
         cites = "; ".join(f.why for _, f in step.by)
-        lines += [f"**Step {k}** ({res.method or 'FAILED'}). {step.why}"
+        tier = "" if not res.ok else "; z3 agrees" if res.twice else "; sympy only"
+        lines += [f"**Step {k}** ({res.method or 'FAILED'}{tier}). {step.why}"
                   + (f" — cites: {cites}" if cites else ""), "",
                   "$$", f"{lhs} {_REL[step.rel]} {_tex(step.rhs)}", "$$", ""]  # fmt: skip
-    c = report.counts()
+    c, t = report.counts(), report.tiers()
     lines.append(f"Certification: {c['symbolic']} symbolic, {c['interval']} interval "
-                 "(random sampling certifies nothing).")  # fmt: skip
+                 "(random sampling certifies nothing); "
+                 f"{t['twice']} certified twice (sympy and z3), {t['sympy only']} sympy only.")
     return "\n".join(lines) + "\n"
 
 

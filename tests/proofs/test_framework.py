@@ -76,7 +76,14 @@ def test_cli_check_prints_counts_and_exit_status():
     assert out.returncode == 0, out.stdout + out.stderr
     lines = out.stdout.strip().splitlines()
     assert len(lines) == len(ALL) + 1
-    assert "symbolic," in lines[-1] and "interval," in lines[-1] and "random" in lines[-1]
+    assert "symbolic," in lines[-1] and "interval," in lines[-1] and "0 random" in lines[-1]
+    assert "certified twice" in lines[-1] and "sympy only" in lines[-1]
+
+
+def test_at_least_ninety_percent_of_steps_are_certified_twice():
+    tiers = [report_of(pid).tiers() for pid in ALL]
+    twice = sum(t["twice"] for t in tiers)
+    assert twice >= 0.9 * (twice + sum(t["sympy only"] for t in tiers))
 
 
 def test_registry_keys_are_theorem_ids():

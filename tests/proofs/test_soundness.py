@@ -1,0 +1,66 @@
+"""The checker's own soundness: random scalar inequalities, true and false, and z3's verdicts.
+
+A claim ``lhs <= rhs`` is put to the checker as a one-step proof citing nothing. It is
+known false when an exact rational point of the domain violates it; the checker must never
+certify such a claim, neither by sympy nor by z3.
+"""
+
+import itertools
+
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from proofs._algebra import Domain
+from proofs._core import LE, Proof, Step, le
+from proofs._smt import confirm
+
+x, y = sp.symbols("x y", real=True)
+BOX = Domain({x: (0, 1), y: (0, 1)})
+GRID = [sp.Rational(k, 4) for k in range(5)]
+MONOMIALS = [sp.S.One, x, y, x * y, x**2, y**2, x**2 * y, sp.sqrt(x), 1 / (1 + y)]
+
+
+def _violated(expr):
+    return any(expr.xreplace({x: a, y: b}) < 0 for a, b in itertools.product(GRID, GRID))
+
+
+def _certified(expr):
+    proof = Proof("claim", "claim", le(0, expr, "claim"), (), (Step(LE, expr, "claimed"),),
+                  domain=BOX)  # fmt: skip
+    return proof.check().ok
+
+
+coefficients = st.lists(st.integers(-3, 3), min_size=len(MONOMIALS), max_size=len(MONOMIALS))
+
+
+@settings(max_examples=60, deadline=None)
+@given(coefficients, st.integers(0, 2))
+def test_never_certifies_a_false_inequality(coefs, square):
+    expr = sum((c * m for c, m in zip(coefs, MONOMIALS, strict=True)), sp.S.Zero)
+    expr += square * (x - y) ** 2  # some claims that need a square to be seen
+    if _violated(expr):
+        assert not _certified(expr), expr
+        assert confirm(expr, LE, BOX) != "z3", expr
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 3), st.integers(1, 3), st.integers(-2, 2))
+def test_true_inequalities_are_certified_and_their_negations_are_not(a, b, c):
+    expr = (b * x - c * y) ** 2 + a * x * y + sp.Rational(a, 2)  # >= 0 on the box
+    assert _certified(expr)
+    assert confirm(expr, LE, BOX) == "z3"
+    if not _violated(-expr - 1):
+        return
+    assert not _certified(-expr - 1)
+    assert confirm(-expr - 1, LE, BOX) == "refuted"
+
+
+def test_z3_takes_roots_and_divisors_through_their_axioms():
+    b = sp.Symbol("b", nonnegative=True)
+    unit = Domain({b: (0, 1)})
+    assert confirm(sp.sqrt(b) ** 2 - b, "=", unit) == "z3"
+    assert confirm(sp.sqrt(b) - b, LE, unit) == "z3"  # sqrt(b) >= b on [0, 1]
+    assert confirm(1 / (1 - b) - 1 - b, LE, unit) == "z3"
+    assert confirm(b - sp.sqrt(b), LE, unit) == "refuted"
+    assert confirm(sp.log(1 + b) - b / 2, LE, unit) == "unknown"  # a logarithm: opaque
