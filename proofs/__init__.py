@@ -4,7 +4,8 @@ A proof is a chain of steps ``lhs (relation) rhs``; each step cites facts (hypot
 instances, standard inequalities, bookkeeping rules) and is certified ``symbolic`` or
 ``interval`` (see :mod:`proofs._core`, :mod:`proofs._algebra`). One proof per
 module: ``proofs/<theorem id>.py`` for the theorems of :data:`analysis.THEOREMS` that this
-package states, ``proofs/lemma_<name>.py`` for the lemmas they use; each defines ``PROOF``.
+package states, ``proofs/lemma_<name>.py`` for the lemmas they use; each defines ``PROOF``
+(and an induction its base and step cases as ``PARTS``, :mod:`proofs._induction`).
 
 * :data:`PROOFS`: theorem id -> Proof; :data:`LEMMAS`: lemma id -> Proof.
 * ``python -m proofs check``: check every proof (exit status 1 if any step fails).
@@ -30,10 +31,15 @@ def _discover():
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if info.name.startswith("_"):
             continue
-        proof = importlib.import_module(f"{__name__}.{info.name}").PROOF
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        proof = module.PROOF
         if proof.id != info.name:
             raise ImportError(f"module {info.name} defines proof id {proof.id!r}")
         (lemmas if info.name.startswith("lemma_") else theorems)[proof.id] = proof
+        for part in getattr(module, "PARTS", ()):  # an induction's base and step cases
+            if not part.id.startswith(f"{info.name}_"):
+                raise ImportError(f"module {info.name} defines part id {part.id!r}")
+            lemmas[part.id] = part
     return theorems, lemmas
 
 

@@ -214,10 +214,13 @@ def _sign_conditions(proof, subs):
 
 
 def _range_conditions(proof, subs):
-    """Every scalar symbol of the lemma (substituted or not) must take a value in the lemma's
-    range for it: its Domain entry, else its assumptions (:mod:`proofs._domain`)."""
+    """Every parameter of the lemma (a symbol of its statement, or a non-index symbol of a
+    hypothesis), substituted or not, must take a value in the lemma's range for it: its
+    Domain entry, else its assumptions (:mod:`proofs._domain`)."""
     st = proof.statement
     syms = set().union(*(sp.sympify(e).free_symbols for e in (st.lhs, st.rhs)))
+    syms |= {s for h in proof.hypotheses for e in (h.lhs, h.rhs)
+             for s in sp.sympify(e).free_symbols if not s.is_integer}
     out = []
     for s in sorted(syms, key=str):
         value = subs.get(s, s)

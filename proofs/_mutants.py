@@ -1,11 +1,12 @@
-"""Deliberately broken variants of the real proofs; the checker must reject every one.
+r"""Deliberately broken variants of the real proofs; the checker must reject every one.
 
 Four kinds, each changing one thing and leaving the rest of the proof as it was:
 
 * ``flipped``: an inequality step claims the mirror image of its right side (the gap with
   the sign flipped), i.e. the inequality the other way round;
 * ``dropped``: a step's right side loses one of its positive terms;
-* ``constant``: a step's right side (or the statement's bound) loses half its size;
+* ``constant``: the last step's right side (and the statement's bound) is halved, less 1
+  (halving alone leaves a true claim where the left side is 0 and the bound :math:`B \ge 0`);
 * ``outside``: a lemma is cited with a hypothesis that does not hold on its own and whose
   supporting ``given`` facts are removed: the lemma is applied outside its assumptions.
 
@@ -58,10 +59,10 @@ def _dropped(proof):
 
 def _constant(proof):
     st = proof.statement
-    broken = Fact(st.lhs, st.rel, st.rhs / 2, st.why)
+    broken = Fact(st.lhs, st.rel, st.rhs / 2 - 1, st.why)
     last = proof.steps[-1]
-    steps = (*proof.steps[:-1], replace(last, rhs=last.rhs / 2))
-    return (f"{proof.id}: wrong constant (bound halved)", len(steps),
+    steps = (*proof.steps[:-1], replace(last, rhs=last.rhs / 2 - 1))
+    return (f"{proof.id}: wrong constant (bound halved, less 1)", len(steps),
             replace(proof, statement=broken, steps=steps, target=None, milestones=()))
 
 

@@ -63,6 +63,22 @@ def _instances():
     ]
 
 
+def _induction_at_one_step():
+    """lemma_ema_bound cited at n = T with its recurrence given at T only: an induction
+    needs the recurrence at every step k, so the instance's obligations stay open."""
+    from . import lemma_ema_bound as ema
+
+    x, z = sp.Function("xs_", real=True), sp.Function("zs_", real=True)
+    rec = eq(x(T), ema.b * x(T - 1) + (1 - ema.b) * z(T), "the recurrence at T only")
+    bound = le(z(T), 1, "z_T <= 1 at T only")
+    start = eq(x(0), 0, "x_0 = 0")
+    inst = ema.PROOF.instance({ema.x1: x, ema.y1: z, ema.B: 1, ema.n: T},
+                              given=[rec, bound, start])  # fmt: skip
+    return _one("induction", "an induction lemma given its recurrence at one step only",
+                le(x(T), 1, "claim"), inst, [rec, bound, start],
+                Domain({ema.b: (0, 1)}), data=(x, z))
+
+
 def side_mutants():
     """``[(description, step number, Proof)]``, one per side condition."""
     s2 = sp.Sum(f(t) ** 2, (t, 5, 1))
@@ -116,4 +132,5 @@ def side_mutants():
              eq((x * y + x) / (y + 1), x, "claim"), identity((x * y + x) / (y + 1), x),
              rel="="),
         *_instances(),
+        _induction_at_one_step(),
     ]

@@ -27,6 +27,7 @@ from . import lemma_constant_accumulator_lower as low
 from . import lemma_geometric_sqrt as geo
 from . import lemma_momentum_adagrad as ada
 from . import lemma_regret_chain as ch
+from ._algorithm import ema_bound
 from ._core import LE, Domain, Proof, Step, eq, le
 from ._rules import peel_last, scale, substitute, termwise
 from ._rules_regret import split_sum, sqrt_le, swap_rect, trans
@@ -48,18 +49,23 @@ VREC = eq(v(t, i), beta2 * v(t - 1, i) + (1 - beta2) * g(t, i) ** 2,
 SV_REC = eq(Sv(t, i), Sv(t - 1, i) + v(t, i), "Sv_t = Sv_{t-1} + v_t (t >= 1)")
 SV0 = eq(Sv(0, i), 0, "Sv_0 = 0")
 G_BOUND = le(g(t, i) ** 2, G_inf**2, "||g_t||_inf <= G_inf")
-V_BOUND = le(v(t, i), G_inf**2, "v_t <= G_inf^2 for every t (v_0 = 0 and v_t is a convex "
-             "combination of v_{t-1} and g_t^2 <= G_inf^2: an induction on t)")  # fmt: skip
+V0 = eq(v(0, i), 0, "v_0 = 0")
 SCHED = eq(beta1t(t), beta1 * lam ** (t - 1), "beta_1t = beta1 lam^(t-1)")
 BETA1_LE1 = le(beta1, 1, "beta1 < 1")
 POS1SQ = le(0, 1 / (1 - beta1) ** 2, "beta1 < 1, so 1/(1 - beta1)^2 > 0")
 RANGE_J = ada.RANGE
 COMMON = (ch.POS1, ch.POSB, ch.CONV, ch.MOM, ch.M0, ch.BLE, ch.BOX, VREC, SV_REC, SV0, G_BOUND,
-          V_BOUND, SCHED, BETA1_LE1, POS1SQ, geo.POSL, geo.LAM1, RANGE_J)  # fmt: skip
+          V0, SCHED, BETA1_LE1, POS1SQ, geo.POSL, geo.LAM1, RANGE_J)  # fmt: skip
+
+def v_bound(k):
+    """v_{k,i} <= G_inf^2, proved by induction (lemma_ema_bound)."""
+    return ema_bound(lambda a: v(a, i), lambda a: g(a, i) ** 2, G_inf**2, k, start=V0,
+                     rec=VREC, y_le=G_BOUND)
+
 
 #: Sv_t <= t G^2 (lemma_avgrad_accumulator with R = G_inf, n = t)
 SV_UPPER = acc.PROOF.instance({acc.R: G_inf, acc.n: t}, given=[
-    substitute(SV_REC, {t: s}), SV0, substitute(V_BOUND, {t: s})])
+    substitute(SV_REC, {t: s}), SV0, v_bound(s)])
 #: (1 - beta2) sum_{s<=t} g_s^2 <= Sv_t (lemma_constant_accumulator_lower with n = t)
 SV_LOWER = low.PROOF.instance({low.n: t}, given=[
     substitute(SV_REC, {t: s}), SV0, substitute(VREC, {t: s})])
@@ -129,7 +135,8 @@ def regret_proof(id_, W, *, title, hypotheses, mono, upper, lower, c, form, boun
         milestones=((1, lambda: _registry(id_, "printed_form", form),
                      f"THEOREMS[{id_!r}].printed_form (the data-dependent form)"),),
         lemmas=("lemma_regret_chain", "lemma_geometric_sqrt", "lemma_momentum_adagrad",
-                "lemma_avgrad_accumulator", "lemma_constant_accumulator_lower", *lemmas),
+                "lemma_avgrad_accumulator", "lemma_constant_accumulator_lower", "lemma_ema_bound",
+                *lemmas),
         notes=notes,
     )  # fmt: skip
 

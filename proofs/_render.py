@@ -11,6 +11,8 @@ import sympy as sp
 from analysis.theorems._core import LATEX_NAMES
 
 RENDERED = Path(__file__).parent / "rendered"
+#: run data whose declared sign lemma_ema_nonneg proves from the optimiser's recurrence
+_PROVED_SIGNS = {"v", "Sv"}
 _REL = {"<=": r"\le", "=": "=", "<": "<"}
 
 
@@ -48,7 +50,23 @@ def render(proof, report=None) -> str:
     lines.append(f"Certification: {c['symbolic']} symbolic, {c['interval']} interval "
                  "(random sampling certifies nothing); "
                  f"{t['twice']} certified twice (sympy and z3), {t['sympy only']} sympy only.")
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, "", *_assumed(proof)]) + "\n"
+
+
+def _assumed(proof):
+    """What the proof still takes on trust, and why (the hypotheses' own words)."""
+    out = ["## Still assumed", ""]
+    out += [f"- {h.why} (a hypothesis: ${_tex(h.lhs)} {_REL[h.rel]} {_tex(h.rhs)}$)"
+            for h in proof.hypotheses]  # fmt: skip
+    for f in proof.data:
+        if f(sp.Dummy()).is_nonnegative is not True:
+            continue
+        why = ("its recurrence keeps it so, [`lemma_ema_nonneg`](lemma_ema_nonneg.md)"
+               if str(f) in _PROVED_SIGNS else "not proved here")
+        out.append(f"- `{f}` >= 0, declared with the run data ({why})")
+    if len(out) == 2:
+        out.append("- nothing beyond the rules of `proofs._rules*` and the checker itself")
+    return out
 
 
 def _atomic_write(path: Path, text: str):

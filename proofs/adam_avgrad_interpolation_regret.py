@@ -21,7 +21,7 @@ from analysis.theorems._own import ADAM_AVG_BOUND, ADAM_AVG_FORM, Sv, W_adam_avg
 
 from . import lemma_adam_avg_monotone as mono
 from ._core import le
-from ._regret_chain import SV_LOWER, SV_REC, SV_UPPER, V_BOUND, VREC, domain, regret_proof, s
+from ._regret_chain import SV_LOWER, SV_REC, SV_UPPER, VREC, domain, regret_proof, s, v_bound
 from ._rules import scale, substitute
 from ._rules_regret import scale_given, trans
 
@@ -32,7 +32,7 @@ HYPS = (mono.RHO, mono.T_RANGE, mono.B2, RHO1)
 def _upper(k):
     sub = {t: k}
     return trans(W_adam_avg(k, i), rho * k * G_inf**2 + (1 - rho) * Sv(k, i), k * G_inf**2,
-                 given=[scale(substitute(V_BOUND, sub), rho * k),
+                 given=[scale(v_bound(k), rho * k),
                         scale_given(substitute(SV_UPPER, sub), 1 - rho, given=[RHO1])])
 
 

