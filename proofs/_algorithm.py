@@ -9,6 +9,7 @@ from analysis.theorems._own import t
 
 from . import lemma_ema_bound as ema
 from . import lemma_momentum_bound as mom
+from . import lemma_vmax_bound as vmx
 from ._rules import substitute
 
 
@@ -30,4 +31,13 @@ def momentum_bound(m, g, bound, n, *, start, rec, g_le):
                               given=[start, _at_k(rec, mom.k), _at_k(g_le, mom.k)])
 
 
-__all__ = ["ema_bound", "momentum_bound"]
+def max_bound(x, y, bound, n, *, start, rec, y_le):
+    """``x(n) <= bound`` for the running maximum ``x`` of inputs ``y <= bound``; ``y_le``
+    may be a fact derived at the lemma's step index (``K``), e.g. an induction instance."""
+    return vmx.PROOF.instance({vmx.x1: x, vmx.y1: y, vmx.B: bound, vmx.n: n},
+                              given=[start, _at_k(rec, vmx.k), y_le])
+
+
+K = vmx.k
+
+__all__ = ["K", "ema_bound", "max_bound", "momentum_bound"]

@@ -16,7 +16,7 @@ from analysis.theorems._core import beta1
 
 from ._core import LE, Domain, Proof, Step, eq, le
 from ._rules import am_gm, geometric, log_ratio, scale, sqrt_monotone, substitute, termwise, young
-from ._rules_constant import inv_sqrt_monotone, square_nonneg
+from ._rules_constant import inv_sqrt_monotone, max_le, square_nonneg
 from ._rules_expectation import identity
 from ._rules_regret import pow_peel, scale_given, trans
 
@@ -126,6 +126,8 @@ def side_mutants():
              le(-x, -y, "claim"), scale_given(X_LE_Y, -1, given=[X_LE_Y]), [X_LE_Y]),
         _one("trans", "transitivity without its two links",
              le(x, y, "claim"), trans(x, 5, y)),
+        _one("max_le", "max(a, b) <= c without b <= c",
+             le(sp.Max(x, y), x, "claim"), max_le(x, y, x)),
         _one("pow_peel", "x^(e+1) = x x^e for a possibly negative e",
              eq(u ** (e + 1), u * u**e, "claim"), pow_peel(u, e), rel="="),
         _one("identity", "cancelling (y + 1)/(y + 1) where y + 1 may be 0",

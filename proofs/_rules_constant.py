@@ -72,3 +72,14 @@ def square_nonneg(x):
 
 
 __all__ += ["square_nonneg"]
+
+
+def max_le(a, b, c, given=()):
+    r""":math:`\max(a, b) \le c` from :math:`a \le c` and :math:`b \le c`.
+
+    Side conditions: :math:`a \le c`, :math:`b \le c` (from ``given``)."""
+    return _fact(sp.Max(a, b), LE, c, "max(a, b) <= c when a, b <= c",
+                 (_cond(a, c), _cond(b, c)), given)
+
+
+__all__ += ["max_le"]

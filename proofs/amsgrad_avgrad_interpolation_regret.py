@@ -32,14 +32,23 @@ from analysis.theorems._own import (
 
 from . import lemma_avgrad_accumulator as acc
 from . import lemma_interpolation_monotone as mono
-from ._core import le
-from ._regret_chain import SV0, SV_LOWER, SV_REC, SV_UPPER, domain, regret_proof, s
+from ._algorithm import K, max_bound
+from ._core import eq, le
+from ._regret_chain import SV0, SV_LOWER, SV_REC, SV_UPPER, domain, regret_proof, s, v_bound
 from ._rules import scale, substitute
 from ._rules_regret import scale_given, trans
 
 VMAX_MONO = mono.VMAX_MONO
 VMAX_GE = le(v(s, i), vmax(t, i), "vmax_t = max_{s<=t} v_s >= v_s for 1 <= s <= t")
-VMAX_BOUND = le(vmax(t, i), G_inf**2, "vmax_t is one of v_1..v_t, each <= G_inf^2")
+VMAX_REC = eq(vmax(t, i), sp.Max(vmax(t - 1, i), v(t, i)), "vmax_t = max(vmax_{t-1}, v_t)")
+VMAX0 = eq(vmax(0, i), 0, "vmax_0 = 0")
+
+
+def _vmax_bound(k):
+    """vmax_{k,i} <= G_inf^2 by induction (lemma_vmax_bound), its input bound v <= G_inf^2
+    by induction too (lemma_ema_bound)."""
+    return max_bound(lambda a: vmax(a, i), lambda a: v(a, i), G_inf**2, k, start=VMAX0,
+                     rec=VMAX_REC, y_le=v_bound(K))
 RHO1 = le(rho, 1, "rho <= 1")
 
 #: Sv_t <= t vmax_t (the accumulator lemma with R^2 = vmax_t)
@@ -50,21 +59,22 @@ _SV_LE_TVMAX = acc.PROOF.instance({acc.R: sp.sqrt(vmax(t, i)), acc.n: t}, given=
 def _upper(k):
     sub = {t: k}
     return trans(W_max_avg(k, i), rho * k * G_inf**2 + (1 - rho) * Sv(k, i), k * G_inf**2,
-                 given=[scale(substitute(VMAX_BOUND, sub), rho * k),
+                 given=[scale(_vmax_bound(k), rho * k),
                         scale_given(substitute(SV_UPPER, sub), 1 - rho, given=[RHO1])])
 
 
 PROOF = regret_proof(
     "amsgrad_avgrad_interpolation_regret", W_max_avg,
     title="Regret of the max/average interpolation with decaying momentum",
-    hypotheses=(VMAX_MONO, VMAX_GE, VMAX_BOUND, RHO1),
+    hypotheses=(VMAX_MONO, VMAX_GE, VMAX_REC, VMAX0, RHO1),
     mono=mono.PROOF.instance({}, given=[VMAX_MONO, SV_REC]),
     upper=_upper,
     lower=trans((1 - beta2) * sp.Sum(g(s, i) ** 2, (s, 1, t)), Sv(t, i), W_max_avg(t, i),
                 given=[SV_LOWER, scale(_SV_LE_TVMAX, rho)]),
     c=sp.sqrt(1 - beta2),
     form=MAX_AVG_FORM, bound=MAX_AVG_BOUND, domain=domain({rho: (0, 1)}),
-    lemmas=("lemma_interpolation_monotone",),
-    notes="v_t <= G_inf^2 and vmax_t <= G_inf^2 are hypotheses (inductions on t).",
+    lemmas=("lemma_interpolation_monotone", "lemma_vmax_bound"),
+    notes="v_t <= G_inf^2 and vmax_t <= G_inf^2 are proved by induction (lemma_ema_bound, "
+          "lemma_vmax_bound); vmax_t >= v_s (s <= t) and its monotonicity are hypotheses.",
 )  # fmt: skip
 _ = (R, T)

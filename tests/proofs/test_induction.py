@@ -13,7 +13,7 @@ from proofs import lemma_ema_bound as ema
 from proofs._core import le
 from proofs._induction import induction
 
-INDUCTIONS = ("lemma_ema_bound", "lemma_ema_nonneg", "lemma_momentum_bound")
+INDUCTIONS = ("lemma_ema_bound", "lemma_ema_nonneg", "lemma_momentum_bound", "lemma_vmax_bound")
 
 
 @pytest.mark.parametrize("pid", INDUCTIONS)
@@ -38,8 +38,8 @@ def test_induction_refuses_a_wrong_base_a_missing_hypothesis_or_a_wrong_range():
 
 def test_the_algorithm_facts_are_no_longer_hypotheses():
     whys = [h.why for p in PROOFS.values() for h in p.hypotheses]
-    assert not any(w.startswith(("v_t <= G_inf^2", "v_t <= R^2", "|m_{T,i}| <= G_inf"))
-                   for w in whys)  # fmt: skip
+    assert not any(w.startswith(("v_t <= G_inf^2", "v_t <= R^2", "|m_{T,i}| <= G_inf",
+                                 "vmax_t is one of")) for w in whys)  # fmt: skip
 
 
 def _costs():
