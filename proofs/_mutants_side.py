@@ -15,7 +15,17 @@ import sympy as sp
 from analysis.theorems._core import beta1
 
 from ._core import LE, Domain, Proof, Step, eq, le
-from ._rules import am_gm, geometric, log_ratio, scale, sqrt_monotone, substitute, termwise, young
+from ._rules import (
+    am_gm,
+    geometric,
+    log_quotient,
+    log_ratio,
+    scale,
+    sqrt_monotone,
+    substitute,
+    termwise,
+    young,
+)
 from ._rules_constant import inv_sqrt_monotone, max_le, square_nonneg
 from ._rules_expectation import identity
 from ._rules_regret import pow_peel, scale_given, trans
@@ -106,6 +116,9 @@ def side_mutants():
              le(sp.sqrt(u - 1) * sp.sqrt(w), (u - 1 + w) / 2, "claim"), am_gm(u - 1, w)),
         _one("log_ratio", "1 - 1/x <= ln x with a possibly zero argument (ln 0)",
              le(1 - w / u, sp.log(u) - sp.log(w), "claim"), log_ratio(u, w)),
+        _one("log_quotient", "ln a - ln b = ln(a/b) with a possibly zero b",
+             eq(sp.log(u + 1) - sp.log(w), sp.log((u + 1) / w), "claim"),
+             log_quotient(u + 1, w, (u + 1) / w), rel="="),
         _one("geometric_ratio", "a geometric series with ratio 2",
              le(sp.Sum(2 ** (t - 1), (t, 1, T)), -1, "claim"), geometric(2, t, 1, T)),
         _one("geometric_one", "a geometric series whose ratio may be 1 or more",

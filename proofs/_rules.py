@@ -174,6 +174,17 @@ def log_ratio(a, b):
     return _fact(1 - b / a, LE, sp.log(a) - sp.log(b), "1 - 1/x <= ln x", _pos(a), _pos(b))
 
 
+def log_quotient(a, b, q):
+    r""":math:`\ln a - \ln b = \ln q` for :math:`q = a/b` (checked by ``sympy.cancel``).
+
+    Side conditions: :math:`a > 0`, :math:`b > 0` (real logarithms); :math:`q = a/b` (a
+    ``ValueError`` otherwise)."""
+    if sp.cancel(sp.together(sp.sympify(q) - sp.sympify(a) / b)) != 0:
+        raise ValueError(f"log_quotient: {q} is not {a}/({b})")
+    return _fact(sp.log(a) - sp.log(b), EQ, sp.log(q), "ln a - ln b = ln(a/b)", _pos(a),
+                 _pos(b))  # fmt: skip
+
+
 def geometric(r, k, lo, hi):
     r""":math:`\sum_{k=lo}^{hi} r^{k-lo} \le 1/(1-r)`.
 
@@ -194,6 +205,7 @@ __all__ = [
     "cauchy_schwarz",
     "geometric",
     "given",
+    "log_quotient",
     "log_ratio",
     "nonneg",
     "peel_first",

@@ -20,7 +20,7 @@ from analysis.theorems._core import R, T, eps
 from analysis.theorems._own import Sv, g, i, t, v
 
 from ._core import EQ, LE, Domain, Proof, Step, eq, le
-from ._rules import apply, log_ratio, scale, telescope, termwise
+from ._rules import apply, log_quotient, log_ratio, scale, telescope, termwise
 from ._rules_expectation import identity
 
 #: c = 1 - beta2, a name (positive: beta2 < 1), so that v_t = (1 - c) v_{t-1} + c g_t^2
@@ -55,7 +55,8 @@ PROOF = Proof(
              by=[(-1, apply(SV0, lambda x: sp.log(eps + x)))]),
         Step(LE, sp.log(eps + T * R**2) - sp.log(eps), "ln is increasing, Sv_T <= T R^2",
              by=[log_ratio(eps + T * R**2, eps + Sv(T, i)), (1 / (eps + T * R**2), SVT)]),
-        Step(EQ, _LOG, "ln(eps + T R^2) - ln(eps) = ln(1 + T R^2/eps)"),
+        Step(EQ, _LOG, "ln(eps + T R^2) - ln(eps) = ln(1 + T R^2/eps)",
+             by=[log_quotient(eps + T * R**2, eps, 1 + T * R**2 / eps)]),
     ),
     data=(g, v, Sv),
     domain=Domain({c: (0, 1)}),
