@@ -49,7 +49,7 @@ def _root(fact):
 def _replaced_ok(fact, base, pairs, proof, ctx):
     """Each (symbol, value) put into ``base`` is quantified there and lies in its range
     (value None: the symbol is summed over ``fact.bind``'s range)."""
-    params = proof.statement.lhs.free_symbols | proof.statement.rhs.free_symbols
+    params = proof.params
     root = _root(base)
     over = fact_over(base)
     for s, v in pairs:
@@ -79,7 +79,12 @@ def _over_ok(fact, proof, ctx, bound):
 def _discharge(fact, obls, proof, ctx):
     """Each condition follows from a ``given`` fact (of sound provenance), the context, or
     holds on its own."""
+    params = proof.params
     for h, given in obls:
+        fixed = {q for q, _, _ in h.over} & params
+        if fixed:
+            return (f"{fact.why}: hypothesis {h.lhs} {h.rel} {h.rhs} is needed for every "
+                    f"{', '.join(map(str, sorted(fixed, key=str)))}, a parameter here")
         for g in given:
             problem = _verify(g, proof, ctx)
             if problem:

@@ -176,6 +176,14 @@ class Proof:
     #: (step number k >= 1, callable, name): step k's right side must equal callable()
     #: (e.g. a theorem's data-dependent form, on the way to its worst case)
     milestones: tuple = ()
+    #: index symbols that are fixed though the statement does not show them (a horizon T in
+    #: a hypothesis t <= T); every other index of a hypothesis ranges (proofs._domain)
+    parameters: tuple = ()
+
+    @property
+    def params(self):
+        """The symbols this proof fixes: its statement's, and ``parameters``."""
+        return _free(self.statement) | set(self.parameters)
 
     def instance(self, subs=None, why=None, given=()):
         """The statement with ``subs`` applied (symbols, or functions replaced by callables).
@@ -188,7 +196,11 @@ class Proof:
         st = _subs_fact(self.statement, subs)
         hyps = tuple(self.hypotheses) + _sign_conditions(self, subs) + _range_conditions(
             self, subs)
-        obligations = tuple((_subs_fact(h, subs), tuple(given)) for h in hyps)
+        params = self.params
+        own = set(self.hypotheses)
+        obligations = tuple((_quantify(_subs_fact(h, subs), _free(h) - params, subs)
+                             if h in own else _subs_fact(h, subs), tuple(given))
+                            for h in hyps)  # fmt: skip
         return Fact(st.lhs, st.rel, st.rhs, why or f"lemma {self.id}", obligations, "lemma")
 
     def check(self) -> Report:
@@ -227,6 +239,22 @@ def _range_conditions(proof, subs):
         out += [Fact(c.lhs, c.rel, c.rhs, f"{c.why} in {proof.id}")
                 for c in range_conditions(s, value, (), proof.domain)]
     return tuple(out)
+
+
+def _free(fact):
+    return sp.sympify(fact.lhs).free_symbols | sp.sympify(fact.rhs).free_symbols
+
+
+def _quantify(h, quantified, subs):
+    """A lemma hypothesis must hold for every value of its symbols that the lemma's statement
+    does not fix (an index the lemma's proof uses at many values): they stay symbols, marked
+    in ``over`` so that the citing proof cannot discharge them from its own parameters."""
+    names = [sp.sympify(subs.get(q, q)) for q in sorted(quantified, key=str) if q.is_integer]
+    if not all(isinstance(q, sp.Symbol) and q.is_integer for q in names):
+        return Fact(sp.S.One, LE, sp.S.Zero, f"{h.why}: an index it holds for every value of "
+                    "may only be renamed, not given a value")  # fmt: skip
+    return Fact(h.lhs, h.rel, h.rhs, h.why, h.obligations,
+                over=tuple((q, None, None) for q in names))
 
 
 def _subs_fact(f, subs):

@@ -89,6 +89,22 @@ def _induction_at_one_step():
                 Domain({ema.b: (0, 1)}), data=(x, z))
 
 
+def _induction_from_a_parameter():
+    """lemma_ema_bound's recurrence, needed at every step k, discharged from a proof whose
+    own k is a parameter (its claim is about x_{k+5}): the recurrence holds at one k only."""
+    from . import lemma_ema_bound as ema
+
+    x, z, k = sp.Function("xs_", real=True), sp.Function("zs_", real=True), ema.k
+    rec = eq(x(k), ema.b * x(k - 1) + (1 - ema.b) * z(k), "the recurrence at this k")
+    bound = le(z(k), 1, "z_k <= 1 at this k")
+    start = eq(x(0), 0, "x_0 = 0")
+    inst = ema.PROOF.instance({ema.x1: x, ema.y1: z, ema.B: 1, ema.n: k + 5},
+                              given=[rec, bound, start])  # fmt: skip
+    return _one("induction_parameter", "an induction's step hypotheses taken from a parameter",
+                le(x(k + 5), 1, "claim"), inst, [rec, bound, start],
+                Domain({ema.b: (0, 1)}), data=(x, z))
+
+
 def side_mutants():
     """``[(description, step number, Proof)]``, one per side condition."""
     s2 = sp.Sum(f(t) ** 2, (t, 5, 1))
@@ -148,4 +164,5 @@ def side_mutants():
              rel="="),
         *_instances(),
         _induction_at_one_step(),
+        _induction_from_a_parameter(),
     ]

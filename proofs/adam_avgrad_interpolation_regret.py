@@ -47,6 +47,6 @@ PROOF = regret_proof(
     c=sp.sqrt(1 - rho) * sp.sqrt(1 - beta2),
     form=ADAM_AVG_FORM, bound=ADAM_AVG_BOUND, domain=domain({rho: (0, 1)}),
     lemmas=("lemma_adam_avg_monotone",),
-    notes="v_t <= G_inf^2 is a hypothesis (an induction on t). rho <= RHO_MAX and t <= T "
-          "are the monotonicity conditions.",
+    notes="v_t <= G_inf^2 is proved by induction (lemma_ema_bound). rho <= RHO_MAX and "
+          "t <= T are the monotonicity conditions.",
 )  # fmt: skip

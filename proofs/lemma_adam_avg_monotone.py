@@ -39,4 +39,5 @@ PROOF = Proof(
     ),
     data=(g, v, Sv),
     domain=Domain({rho: (0, 1), beta2: (0, 1)}),
+    parameters=(T,),
 )
