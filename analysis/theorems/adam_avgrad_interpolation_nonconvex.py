@@ -3,8 +3,10 @@ r"""MADA's Adam/AVGrad interpolation, constant step, bias correction, stochastic
 **Setting** (stochastic nonconvex, Défossez, Bottou, Bach & Usunier 2022). :math:`F \ge F_*`
 with :math:`L`-Lipschitz gradient, :math:`\Delta = F(x_0) - F_*`; unbiased stochastic
 gradients :math:`g_t = \nabla f_t(x_{t-1})` with :math:`\|g_t\|_\infty \le R - \sqrt\epsilon`
-almost surely (Défossez et al.'s form of the bound: ``data_bound`` takes
-:math:`R = \max|g| + \sqrt\epsilon`). :math:`\epsilon > 0`, :math:`0 < \beta_2 < 1`,
+almost surely (so that :math:`\sqrt{\epsilon + v} \le R\sqrt{B_t}`; the form in which, as
+remembered, Défossez et al. state their assumption; ``adam_nonconvex_defossez2022`` reads
+:math:`|g| \le R`, :math:`R \ge \sqrt\epsilon`). ``data_bound`` takes
+:math:`R = \max|g| + \sqrt\epsilon`. :math:`\epsilon > 0`, :math:`0 < \beta_2 < 1`,
 :math:`\beta_1 = 0`, a constant :math:`\alpha > 0`.
 
 **Algorithm** (coordinate-wise, unnormalised moments as Défossez et al.'s, :math:`v_0 = 0`):
@@ -84,7 +86,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import sympy as sp
 
 from ._core import (
@@ -102,7 +103,7 @@ from ._core import (
     in_range,
     rho,
 )
-from ._nonconvex import DEFOSSEZ_CONSTRAINTS, STATIONARITY, stationarity
+from ._nonconvex import DEFOSSEZ_CONSTRAINTS, STATIONARITY, nonconvex_run_values, stationarity
 from ._own_online import STATUS, source
 
 E = 4 * d * R**2 / sp.sqrt(1 - beta2) + alpha * d * R * L / (1 - beta2)
@@ -112,14 +113,10 @@ BOUND = 2 * R * Delta / (alpha * T) + E / rho * (
 
 
 def _run_values(trace, c):
-    """Observed constants; L, Delta, eps, beta2 and rho must be given. R defaults to
-    max|g| + sqrt(eps), alpha to ``trace.alpha[0]`` (alpha_1 = alpha)."""
-    missing = [n for n in ("L", "Delta", "eps", "beta2", "rho") if n not in c]
-    if missing:
-        raise ValueError(f"data_bound needs {missing} (the trace does not record them)")
-    vals = {"T": trace.T, "d": trace.d, "R": trace.G_inf() + math.sqrt(float(c["eps"])),
-            "alpha": float(trace.alpha[0]), "beta1": float(np.max(trace.beta1))}  # fmt: skip
-    vals.update(c)
+    """As Défossez et al.'s (alpha_1 = alpha), but R defaults to max|g| + sqrt(eps)."""
+    vals = nonconvex_run_values(trace, c, alpha_from_step=lambda a1, b1: a1)
+    if "R" not in c:
+        vals["R"] = trace.G_inf() + math.sqrt(float(c["eps"]))
     return vals
 
 
