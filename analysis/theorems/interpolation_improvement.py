@@ -27,8 +27,12 @@ correction, :math:`\epsilon = 0`, :math:`\beta_{1t} \le \beta_1`.
 
 1. (proved, :mod:`proofs.lemma_interpolation_model`) for all :math:`\rho, \rho_0 \in [0, 1]`,
    :math:`B(\rho) \le B(\rho_0) + (\rho - \rho_0)B'(\rho_0) + (\rho - \rho_0)^2 M/2`;
-2. hence if :math:`s_0 > 0` and :math:`s_1 > 0`, the minimiser :math:`\rho^*` of :math:`B`
-   on :math:`[0, 1]` is interior and, with :math:`\gamma(s) = \frac s2\min(1, s/M)`,
+2. (proved, :mod:`proofs.lemma_interpolation_gain` and
+   :mod:`proofs.lemma_interpolation_gain_avgrad`: :math:`B(1-h) \le B(1) - hs_1/2` and
+   :math:`B(h) \le B(0) - hs_0/2` for :math:`h = \min(1, s/M)`) hence if :math:`s_0 > 0`
+   and :math:`s_1 > 0`, the minimum of :math:`B` on :math:`[0, 1]` is below both ends, so
+   its minimiser :math:`\rho^*` is interior and, with
+   :math:`\gamma(s) = \frac s2\min(1, s/M)`,
 
    .. math::
        \min(B(0), B(1)) - B(\rho^*) \ge
@@ -42,7 +46,7 @@ correction, :math:`\epsilon = 0`, :math:`\beta_{1t} \le \beta_1`.
    ends iff :math:`s_0 > 0` and :math:`s_1 > 0` (:func:`model` reports ``convex``). Outside
    it, :func:`._interpolation.regime` gives the sufficient conditions for either end.
 
-Item 1 is machine-checked; 2 and 3 are one line of calculus each (not in ``proofs/``).
+Items 1 and 2 are machine-checked; 3 is one line of calculus (not in ``proofs/``).
 
 **Witnesses of the bound** (``_interpolation.numeric_witness``, :math:`T = 200`,
 :math:`g_1 = 1`, :math:`g_t = \delta`): at :math:`\beta_2 = 0.5` the proven guarantee is
@@ -62,7 +66,8 @@ regret and in :math:`B`: :math:`B'(0) > 0`), and the Adam/AVGrad regret bound
 (``adam_avgrad_interpolation_regret``) only holds for :math:`\rho \le \beta_2/((T-1)
 (1-\beta_2))`: no theorem of this package explains the measured gain yet.
 
-**Status.** Item 1 proved in this package (``proofs/lemma_interpolation_model.py``).
+**Status.** Items 1 and 2 proved in this package (``proofs/lemma_interpolation_model.py``,
+``proofs/lemma_interpolation_gain.py``, ``proofs/lemma_interpolation_gain_avgrad.py``).
 The registry entry keeps its earlier closed form, the exact :math:`B(\rho)` of the
 :math:`T = 2` witness (:func:`witness_bound`; ``proofs/interpolation_improvement.py``
 proves its minimum by AM-GM): it is a valid regret bound for that sequence and keeps the
