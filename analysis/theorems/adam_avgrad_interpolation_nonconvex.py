@@ -53,6 +53,9 @@ predictable proxy satisfies :math:`q_t + c_t\sigma_t^2 \le (R-\sqrt\epsilon)^2(1
 * :math:`\rho = 0` (AVGrad): the bound is :math:`+\infty`. With a constant step AVGrad's
   average is not a denominator that the log-sum argument controls (``avgrad_nonconvex``
   needs :math:`\alpha/\sqrt t` and :math:`\epsilon/t`).
+* :math:`\epsilon` outside the root (torch's and MADA's placement): here, as in Défossez et
+  al., it sits inside, as :math:`\epsilon_t = \epsilon(1-\beta_2)/(1-\beta_2^t)` in MADA's
+  normalisation.
 * The bound decreases in :math:`\rho`: as a worst-case statement it prefers Adam. When an
   interior :math:`\rho` helps is the subject of ``interpolation_improvement``.
 
