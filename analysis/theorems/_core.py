@@ -306,6 +306,13 @@ class Theorem:
             raise ValueError(f"{self.id}: the bound does not depend on {var}; it has no rate")
         return leading_order(self.bound(**values), SYMBOLS[var])
 
+    def breakeven(self, **constants):
+        """The horizon from which on :meth:`bound` beats the trivial bound of the setting
+        (``math.inf`` if never up to ``T_max``, default 1e18); see :mod:`._vacuity`."""
+        from ._vacuity import breakeven
+
+        return breakeven(self, **constants)
+
     def latex(self, form="bound", **values):
         """LaTeX of :meth:`bound` (``form="printed"``: of :meth:`printed`)."""
         expr = self.printed(**values) if form == "printed" else self.bound(**values)
