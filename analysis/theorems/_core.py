@@ -177,6 +177,18 @@ def stable(expr):
                         sp.together)  # fmt: skip
 
 
+# ---- lower bounds from the literature ------------------------------------------------------
+@dataclass(frozen=True)
+class LowerBound:
+    """A lower bound on what the theorem's quantity can reach in the worst case, for *every*
+    algorithm of the setting: ``expr`` (sympy, in the theorem's constants), the statement in
+    words, and its source."""
+
+    expr: sp.Expr
+    statement: str
+    source: str
+
+
 # ---- the theorem object -------------------------------------------------------------------
 _NUMERIC_CACHE: dict[tuple, tuple[tuple[str, ...], Callable]] = {}
 
@@ -226,6 +238,8 @@ class Theorem:
     # optional: (trace, constants) -> {run-data function name: array} for printed forms that
     # sum over run data (this package's own theorems; see _evaluate.evaluate)
     run_data: Callable | None = None
+    # optional: the literature's lower bound for the setting (worst case over instances)
+    lower_bound: LowerBound | None = None
 
     def _subs(self, expr, values, allowed):
         """``expr`` with ``values`` substituted exactly (:func:`stable` first if any)."""
@@ -336,6 +350,7 @@ class Theorem:
         return float(self.measure(trace, dict(constants)))
 
 
-__all__ = ["ROUNDING_RTOL", "SYMBOLS", "WIDE", "Assumptions", "Constraint", "Theorem", "equals",
+__all__ = ["ROUNDING_RTOL", "SYMBOLS", "WIDE", "Assumptions", "Constraint", "LowerBound",
+           "Theorem", "equals",
            "in_range", "leading_order", "log1p", "sqrt_sum", "sqrt_sum_numpy", "stable",
            "whole_at_least"]  # fmt: skip
