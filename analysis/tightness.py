@@ -188,7 +188,9 @@ DIGITS_B, DIGITS_T = 8, 40  # DigitsMLP (d = 310) runs on few seeds and steps
 
 
 def nonconvex_setup(th_id, rng, B, name="rosenbrock"):
-    """A nonconvex problem (B seeds) and constants inside the theorem's assumptions."""
+    """A nonconvex problem (B seeds) and constants inside the theorem's assumptions: eps 1e-8
+    or 10^U(-12, 0), beta2 uniform in [0.5, 0.999], 1 - 10^U(-6, -3) or uniform in
+    [0.01, 0.5], Défossez et al.'s beta1 uniform in [0, 0.99 beta2]."""
     seed = int(rng.integers(2**31))
     if name == "rosenbrock":
         p = NoisyRosenbrock(B=B, d=2, sigma=float(rng.uniform(0, 2)), radius=2.0, seed=seed)
@@ -201,9 +203,12 @@ def nonconvex_setup(th_id, rng, B, name="rosenbrock"):
         alpha = float(10 ** rng.uniform(-3.5, -2))
     else:
         raise ValueError(f"unknown nonconvex problem {name!r}")
-    c = {"alpha": alpha, "eps": 1e-8, "beta1": 0.0, "beta2": float(rng.uniform(0.5, 0.999))}
+    eps = float(rng.choice([1e-8, 10 ** rng.uniform(-12, 0)]))
+    beta2 = float(rng.choice([rng.uniform(0.5, 0.999), 1 - 10 ** rng.uniform(-6, -3),
+                              rng.uniform(0.01, 0.5)]))  # fmt: skip
+    c = {"alpha": alpha, "eps": eps, "beta1": 0.0, "beta2": beta2}
     if th_id == "adam_nonconvex_defossez2022":
-        c["beta1"] = float(rng.uniform(0, 0.9) * c["beta2"])
+        c["beta1"] = float(rng.uniform(0, 0.99) * c["beta2"])
     elif th_id == "adagrad_nonconvex_defossez2022":
         c["beta2"] = 1.0
     return p, c

@@ -52,7 +52,7 @@ outside it, as it must be (Reddi et al.'s counterexample).
 
 **Measured tightness** (no run exceeded the bound): largest regret / closed bound 0.299 over
 1792 random instances on seven online problems, alpha in [1e-3, 1e3]
-(``analysis.tightness.tightest(calls=4, B=64, seed=0)``, 96 s) and 0.946 from the adversarial
+(``analysis.tightness.tightest(calls=4, B=64, seed=0)``, 35 s) and 0.946 from the adversarial
 search with its corner scan of extreme constants (``analysis.verify.verify(budget=300,
 seed=0)``, as ``mada-analysis verify --budget 300 --seed 0``); largest regret / data-dependent
 bound 0.441 and 1.000. The 0.946 is the corner scan's alternating :math:`\pm 1` losses from the

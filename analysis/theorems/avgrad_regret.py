@@ -67,7 +67,7 @@ covers AMSGrad (:math:`t\max_{s\le t} v_s \ge Sv_t`): see
 
 **Measured tightness** (no run exceeded the bound): largest regret / closed bound 0.318 over
 1792 random instances on seven online problems, alpha in [1e-3, 1e3]
-(``analysis.tightness.tightest(calls=4, B=64, seed=0)``, 96 s) and 0.946 from the adversarial
+(``analysis.tightness.tightest(calls=4, B=64, seed=0)``, 35 s) and 0.946 from the adversarial
 search with its corner scan of extreme constants (``analysis.verify.verify(budget=300,
 seed=0)``, as ``mada-analysis verify --budget 300 --seed 0``); largest regret / data-dependent
 bound 0.698 and 1.000. The 0.946 is the corner scan's alternating :math:`\pm 1` losses from the
