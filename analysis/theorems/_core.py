@@ -209,7 +209,8 @@ class Theorem:
       :data:`WIDE` (x87 long double: :math:`g^2` does not underflow for any float64
       :math:`g`) by :func:`._evaluate.evaluate`.
     * ``numeric`` evaluates :func:`stable` of the closed form in float64, or, if a step
-      under- or overflowed, in :data:`WIDE` rounded to float64 once; relative error at most :data:`ROUNDING_RTOL` except where the bound
+      under- or overflowed, in :data:`WIDE` rounded to float64 once; relative error at most
+      :data:`ROUNDING_RTOL` except where the bound
       itself is ill-conditioned in its constants (e.g. Défossez et al.'s :math:`T - \beta_1
       / (1 - \beta_1)` near 0).
 
