@@ -210,9 +210,8 @@ class Theorem:
       :math:`g`) by :func:`._evaluate.evaluate`.
     * ``numeric`` evaluates :func:`stable` of the closed form in float64, or, if a step
       under- or overflowed, in :data:`WIDE` rounded to float64 once; relative error at most
-      :data:`ROUNDING_RTOL` except where the bound
-      itself is ill-conditioned in its constants (e.g. Défossez et al.'s :math:`T - \beta_1
-      / (1 - \beta_1)` near 0).
+      :data:`ROUNDING_RTOL` except where the bound itself is ill-conditioned in its
+      constants (e.g. Défossez et al.'s :math:`T - \beta_1 / (1 - \beta_1)` near 0).
 
     So every value is at least :math:`B (1 - \text{ROUNDING\_RTOL})`, or ``inf`` above
     float64's range; below its smallest normal number (2.2e-308) a value may round to a
