@@ -47,13 +47,24 @@ def _fmt(x, spec=".4g"):
 
 def bounds_section():
     from .cli import _theorem_ids, bounds_rows
-    from .theorems import THEOREMS
+    from .theorems import BREAKEVEN_CONSTANTS, THEOREMS
 
     rows = []
     for tid, setting, rate, bound in bounds_rows(_theorem_ids(), {}, latex=True):
         rate = rate.replace("**", "^").replace("*", "·")
-        rows.append((f"`{tid}`", setting, THEOREMS[tid].source, rate, f"${bound}$"))
-    return "## Bounds\n\n" + _table(("id", "setting", "source", "rate", "bound"), rows)
+        try:
+            T_b = THEOREMS[tid].breakeven(**BREAKEVEN_CONSTANTS.get(setting, {}))
+            T_b = "never" if T_b == float("inf") else f"{T_b:.3g}"
+        except ValueError:  # no T (a fixed-horizon witness) or no trivial bound
+            T_b = "-"
+        rows.append((f"`{tid}`", setting, THEOREMS[tid].source, rate, T_b, f"${bound}$"))
+    consts = "; ".join(f"{s}: " + ", ".join(f"{k} = {v}" for k, v in c.items())
+                       for s, c in BREAKEVEN_CONSTANTS.items())  # fmt: skip
+    note = ("Break-even: the horizon T from which on the closed bound is below the trivial "
+            "bound of its setting (regret: d·D_inf·G_inf·T; nonconvex: d·R²; see "
+            f"`Theorem.breakeven`), at {consts}; \"never\": not up to T = 1e18.\n\n")
+    return "## Bounds\n\n" + note + _table(("id", "setting", "source", "rate", "break-even T",
+                                             "bound"), rows)  # fmt: skip
 
 
 def numeric_section(plan, seed, progress):

@@ -1,7 +1,8 @@
 r"""How tight the bounds of :data:`analysis.THEOREMS` are on simulated runs, at scale.
 
 Online (regret) theorems: every online problem of :mod:`analysis.problems` (convex losses on a
-box, bounded gradients: the setting of every regret theorem) is run by
+box, bounded gradients: the setting of every regret theorem), and losses alternating in blocks
+(:func:`block_costs`, the step-size term's witness), is run by
 :func:`analysis.simulate.run` with the theorem's ``algorithm`` and random constants inside its
 assumptions (:func:`sample_constants`), on :math:`B` instances at once that differ in their
 starting point (uniform in the box) and, for the stochastic problems, their seeds. Per
@@ -79,6 +80,10 @@ def online_problem(name, B, rng):
     elif name == "quadratics":
         p = RandomQuadratics(B=B, d=int(rng.integers(1, 5)), radius=float(rng.uniform(0.5, 2)),
                              c_max=float(rng.uniform(0.1, 3.0)), seed=seed)  # fmt: skip
+    elif name == "alternating":  # +-c in blocks of L steps: the step-size term's witness
+        d, L = int(rng.integers(1, 4)), int(rng.choice([1, 1, 2, 5, 20]))
+        costs = block_costs(400, d, L) * rng.uniform(0.1, 5.0, d)
+        p = OnlineLinear(np.broadcast_to(costs, (B, 400, d)), 1.0)
     elif name == "logistic":
         A = rng.normal(size=(30, 3))
         p = OnlineLogistic(A, np.sign(A @ rng.normal(size=3) + 0.3 * rng.normal(size=30)),
@@ -90,13 +95,16 @@ def online_problem(name, B, rng):
 
 
 ONLINE_PROBLEMS = ("linear", "reddi3", "reddi3_stochastic", "reddi1010", "quadratics",
-                   "logistic")  # fmt: skip
+                   "logistic", "alternating")  # fmt: skip
 
 
 def sample_constants(th_id, T, rng):
-    """alpha, beta1, beta2, lam (and rho where the theorem has one) inside its assumptions."""
-    beta2 = float(rng.choice([rng.uniform(0.01, 0.999), 1 - 10 ** rng.uniform(-4, -1)]))
-    c = {"alpha": float(10 ** rng.uniform(-2, 1)), "beta2": beta2,
+    """alpha, beta1, beta2, lam (and rho where the theorem has one) inside its assumptions;
+    alpha log-uniform in [1e-3, 1e3], beta2 one of uniform in [0.01, 0.999], 1 - 10^U(-6, -1)
+    and 10^U(-6, -2)."""
+    beta2 = float(rng.choice([rng.uniform(0.01, 0.999), 1 - 10 ** rng.uniform(-6, -1),
+                              10 ** rng.uniform(-6, -2)]))  # fmt: skip
+    c = {"alpha": float(10 ** rng.uniform(-3, 3)), "beta2": beta2,
          "lam": float(rng.uniform(0.01, 0.999))}  # fmt: skip
     if th_id in PUBLISHED_AMSGRAD:  # gamma = beta1 / sqrt(beta2) < 1
         c["beta1"] = float(rng.uniform(0.0, 0.999) * min(np.sqrt(beta2), 0.999))
@@ -110,13 +118,42 @@ def sample_constants(th_id, T, rng):
     return c
 
 
+def block_costs(T, d, L):
+    """(T, d) costs +1 on blocks of L steps, then -1 on the next L, ... (L = 1: alternating)."""
+    sign = np.where((np.arange(T) // L) % 2 == 0, 1.0, -1.0)
+    return np.repeat(sign[:, None], d, axis=1)
+
+
+BLOCKS = (1, 2, 5, 10, 20, 50, 200)
+
+
+def witness(th_id, consts, T, blocks=BLOCKS, d=1):
+    r"""Lower-bound witness of an online theorem at fixed constants: the largest regret /
+    closed bound over the block-alternating losses :func:`block_costs` (block lengths
+    ``blocks``) on :math:`[-1, 1]^d`, from :math:`x_1 = 0` and from the corner
+    :math:`x_1 = (1, \dots, 1)`. Returns (ratio, block length, start).
+
+    Why this family: with :math:`eta_1 = 0` a step moves :math:`lpha/\sqrt{t}` (the
+    gradient is normalised by :math:`\sqrt{\hat v_t} pprox |g|`), and every pair of blocks
+    costs :math:`Llpha/\sqrt t` against :math:`x^\star = 0`: the regret is about
+    :math:`lpha G\sqrt T` per coordinate, the closed bound's step-size term. Longer blocks
+    let momentum build up before the sign flips.
+    """
+    n = len(blocks)
+    costs = np.stack([block_costs(T, d, L) for L in blocks] * 2)
+    x0 = np.concatenate([np.zeros((n, d)), np.ones((n, d))])
+    meas, bound, _ = check_online(th_id, OnlineLinear(costs, 1.0, x0=x0), consts, T)
+    k = int(np.argmax(meas / bound))
+    return float(meas[k] / bound[k]), blocks[k % n], "corner" if k >= n else "0"
+
+
 def check_online(th_id, problem, consts, T):
     """Per instance: measured regret, closed-form bound, data bound (every instance, batched:
-    :func:`analysis.theorems._evaluate.data_bounds`)."""
+    :func:`analysis.theorems._evaluate.data_bounds`). ``th_id``: an id or a Theorem."""
     from .theorems._evaluate import data_bounds
     from .theorems._online import lemma43_t0
 
-    th = _theorems()[th_id]
+    th = _theorems()[th_id] if isinstance(th_id, str) else th_id
     bt = run(problem, {**th.algorithm, **consts}, T)
     traces = [bt.trace(b) for b in range(bt.B)]
     measured = np.array([th.measured(tr) for tr in traces])
@@ -151,7 +188,9 @@ DIGITS_B, DIGITS_T = 8, 40  # DigitsMLP (d = 310) runs on few seeds and steps
 
 
 def nonconvex_setup(th_id, rng, B, name="rosenbrock"):
-    """A nonconvex problem (B seeds) and constants inside the theorem's assumptions."""
+    """A nonconvex problem (B seeds) and constants inside the theorem's assumptions: eps 1e-8
+    or 10^U(-12, 0), beta2 uniform in [0.5, 0.999], 1 - 10^U(-6, -3) or uniform in
+    [0.01, 0.5], Défossez et al.'s beta1 uniform in [0, 0.99 beta2]."""
     seed = int(rng.integers(2**31))
     if name == "rosenbrock":
         p = NoisyRosenbrock(B=B, d=2, sigma=float(rng.uniform(0, 2)), radius=2.0, seed=seed)
@@ -164,9 +203,12 @@ def nonconvex_setup(th_id, rng, B, name="rosenbrock"):
         alpha = float(10 ** rng.uniform(-3.5, -2))
     else:
         raise ValueError(f"unknown nonconvex problem {name!r}")
-    c = {"alpha": alpha, "eps": 1e-8, "beta1": 0.0, "beta2": float(rng.uniform(0.5, 0.999))}
+    eps = float(rng.choice([1e-8, 10 ** rng.uniform(-12, 0)]))
+    beta2 = float(rng.choice([rng.uniform(0.5, 0.999), 1 - 10 ** rng.uniform(-6, -3),
+                              rng.uniform(0.01, 0.5)]))  # fmt: skip
+    c = {"alpha": alpha, "eps": eps, "beta1": 0.0, "beta2": beta2}
     if th_id == "adam_nonconvex_defossez2022":
-        c["beta1"] = float(rng.uniform(0, 0.9) * c["beta2"])
+        c["beta1"] = float(rng.uniform(0, 0.99) * c["beta2"])
     elif th_id == "adagrad_nonconvex_defossez2022":
         c["beta2"] = 1.0
     elif th_id == "adam_avgrad_interpolation_nonconvex":

@@ -124,8 +124,11 @@ class Trace:
         return float(np.sum(np.sqrt(self.v_hat[-1])))
 
     def sum_grad_norms(self) -> float:
-        r""":math:`\sum_i \|g_{1:T,i}\|_2`, the column norms of the gradient matrix."""
-        return float(np.sum(np.sqrt(np.sum(self.grads**2, axis=0))))
+        r""":math:`\sum_i \|g_{1:T,i}\|_2`, the column norms of the gradient matrix (each
+        column scaled by its largest entry first, so that :math:`g^2` cannot underflow)."""
+        top = np.max(np.abs(self.grads), axis=0)
+        scale = np.where(top > 0, top, 1.0)
+        return float(np.sum(top * np.sqrt(np.sum((self.grads / scale) ** 2, axis=0))))
 
     def momentum_sum(self) -> float:
         r""":math:`\sum_{t=1}^T \sum_i \beta_{1t} \hat v_{t,i}^{1/2} / \alpha_t`."""

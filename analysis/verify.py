@@ -14,7 +14,13 @@ assumptions (``alpha``, ``beta1``, ``beta2``, ``lam``, ``rho``), and maximises
 A sequence is parametrised with few numbers (:math:`c_t = \tanh z_k`, :math:`z` of shape
 (K, d), repeated with period K or held on K equal blocks of the horizon), so that
 Nelder-Mead (scipy, an optional dependency: the ``test`` extra) can move it; random
-restarts share the budget (the total number of objective evaluations per theorem). Any ratio
+restarts share the budget (the total number of objective evaluations per theorem). The
+constants range over alpha in [1e-3, 1e3] and beta2 in [1e-6, 1 - 1e-6] (logit scale).
+
+The search is local and its horizons short, so :func:`corners` also runs structured sequences
+(alternating :math:`\pm 1`, constant, Reddi et al.'s 3-periodic, random signs) from the
+centre and a corner of the box at the extreme constants (:data:`CORNER_CONSTANTS`) and long
+horizons (:data:`CORNER_T`; :data:`LONG` adds the horizon 20,000 at beta2 = 1e-4). Any ratio
 above 1 is a bound that fails on a concrete run: a bug in the bound, its proof or its
 encoding (or, for ``amsgrad_regret_reddi2018*``, the known flaw of the published proof).
 """
@@ -22,7 +28,7 @@ encoding (or, for ``amsgrad_regret_reddi2018*``, the known flaw of the published
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import sympy as sp
@@ -78,13 +84,19 @@ class Result:
     rejected: int  # evaluations whose constants the theorem refused (should be 0)
     start_data_ratio: float  # data ratio at the first random start point
 
+    corner_data: float = -np.inf  # worst data ratio of the corner scan (:func:`corners`)
+    corner_closed: float = -np.inf
+    corner_worst: str = ""  # where the corner scan's closed ratio was reached
+
     @property
     def data_ratio(self):
-        return -np.inf if self.worst_data is None else self.worst_data.data_ratio
+        found = -np.inf if self.worst_data is None else self.worst_data.data_ratio
+        return max(found, self.corner_data)
 
     @property
     def closed_ratio(self):
-        return -np.inf if self.worst_closed is None else self.worst_closed.closed_ratio
+        found = -np.inf if self.worst_closed is None else self.worst_closed.closed_ratio
+        return max(found, self.corner_closed)
 
     @property
     def violated(self):
@@ -137,12 +149,14 @@ def _unit(u, lo, hi):
 
 def constants_for(theorem, u, T):
     """Map 5 free numbers ``u`` to constants inside ``theorem``'s assumptions (those of
-    :data:`SEARCHED` it names): alpha log-uniform in [1e-2, 10], beta2 in [1e-3, 0.999],
+    :data:`SEARCHED` it names): alpha log-uniform in [1e-3, 1e3], beta2 in [1e-6, 1 - 1e-6]
+    (uniform in log10(beta2 / (1 - beta2))),
     beta1 in [0, 0.99] (below sqrt(beta2) under a gamma < 1 assumption), lam in
     [1e-3, 0.999], rho in [0, 1] (rho < 1 and rho <= beta2/((T-1)(1-beta2)) if assumed)."""
     names = theorem.assumptions.names
     params = {(c.name, c.params): c.params for c in theorem.assumptions.constraints}
-    c = {"alpha": float(10.0 ** _unit(u[0], -2.0, 1.0)), "beta2": float(_unit(u[1], 1e-3, 0.999))}
+    b2 = 1.0 / (1.0 + 10.0 ** -_unit(u[1], -6.0, 6.0))  # logit scale: 1e-6 .. 1 - 1e-6
+    c = {"alpha": float(10.0 ** _unit(u[0], -3.0, 3.0)), "beta2": float(b2)}
     hi = 0.99 * np.sqrt(c["beta2"]) if any(n == "gamma" for n, _ in params) else 0.99
     c["beta1"] = float(_unit(u[2], 0.0, hi))
     c["lam"] = float(_unit(u[3], 1e-3, 0.999))
@@ -225,6 +239,67 @@ def search(theorem, budget, rng, *, T_choices=T_CHOICES, d_choices=D_CHOICES,
                   np.nan if s.start is None else s.start)  # fmt: skip
 
 
+CORNER_T = (1, 2, 50, 2000)
+#: alpha, beta1 (as a fraction of its largest value), beta2 at the corners; lam = 0.99; rho at
+#: 0 and its largest value.
+CORNER_CONSTANTS = {"alpha": (1e-3, 1.0, 30.0, 1e3), "beta1": (0.0, 0.99),
+                    "beta2": (1e-6, 0.5, 1 - 1e-6)}  # fmt: skip
+#: The independent search's point (issue 13): alternating losses, beta1 = 0, beta2 = 1e-4.
+LONG = {"T": 20000, "alpha": (3.0, 30.0), "beta1": 0.0, "beta2": 1e-4}
+
+
+def corner_sequences(T, d):
+    """(4, T, d) costs: alternating +-1, constant +1, Reddi et al.'s 3-periodic (1, -1/2,
+    -1/2) and random signs (seed 0), every coordinate alike."""
+    t = np.arange(T)
+    alt = np.where(t % 2 == 0, 1.0, -1.0)
+    reddi = np.where(t % 3 == 0, 1.0, -0.5)
+    signs = np.random.default_rng(0).choice([-1.0, 1.0], T)
+    return np.stack([alt, np.ones(T), reddi, signs])[:, :, None] * np.ones(d)
+
+
+def _corner_grid(theorem, T_choices, long):
+    names = theorem.assumptions.names
+    gamma = any(c.name == "gamma" for c in theorem.assumptions.constraints)
+    rho_T = any(c.params == ("rho", "beta2", "T") for c in theorem.assumptions.constraints)
+    for T in T_choices:
+        for a in CORNER_CONSTANTS["alpha"]:
+            for f1 in CORNER_CONSTANTS["beta1"]:
+                for b2 in CORNER_CONSTANTS["beta2"]:
+                    b1 = f1 * (np.sqrt(b2) if gamma else 1.0)
+                    rho_hi = 1.0
+                    if rho_T:  # the Adam mix: rho < 1, rho <= beta2/((T-1)(1-beta2))
+                        top = b2 / ((T - 1) * (1 - b2)) * (1 - 1e-12) if T > 1 else 1.0
+                        rho_hi = min(0.999, top)
+                    for r in (0.0, rho_hi) if "rho" in names else (None,):
+                        c = {"alpha": a, "beta1": b1, "beta2": b2, "lam": 0.99, "rho": r}
+                        yield T, {k: v for k, v in c.items() if k in names}
+    for a in long["alpha"] if long else ():
+        c = {"alpha": a, "beta1": long["beta1"], "beta2": long["beta2"], "lam": 0.99, "rho": 0.0}
+        yield long["T"], {k: v for k, v in c.items() if k in names}
+
+
+def corners(theorem, T_choices=CORNER_T, d=2, long=LONG):
+    """Worst data and closed ratios of :func:`corner_sequences` from x_1 = 0 and from the
+    corner x_1 = (1, ..., 1) of [-1, 1]^d, over the extreme constants (and ``long``, None: not
+    run); returns (data ratio, closed ratio, where the closed ratio was reached, runs)."""
+    from .tightness import check_online
+
+    worst_data, worst_closed, where, runs = -np.inf, -np.inf, "", 0
+    for T, c in _corner_grid(theorem, T_choices, long):
+        costs = np.concatenate([corner_sequences(T, d)] * 2)
+        x0 = np.concatenate([np.zeros((4, d)), np.ones((4, d))])
+        meas, bound, data = check_online(theorem, OnlineLinear(costs, 1.0, x0=x0), c, T)
+        runs += len(meas)
+        worst_data = max(worst_data, float(np.max(meas / data)))
+        k = int(np.argmax(meas / bound))
+        if meas[k] / bound[k] > worst_closed:
+            worst_closed = float(meas[k] / bound[k])
+            seq = ("alternating", "constant", "reddi3", "signs")[k % 4]
+            where = f"{seq}, x1 = {'corner' if k >= 4 else '0'}, T = {T}, {c}"
+    return worst_data, worst_closed, where, runs
+
+
 def confirm_closed(theorem, point):
     """The exact closed-form bound (``Theorem.bound``, sympy) at ``point``'s run."""
     trace = run(OnlineLinear(point.costs[None], 1.0, x0=point.x0),
@@ -234,9 +309,12 @@ def confirm_closed(theorem, point):
     return float(sp.N(expr, 30))
 
 
-def verify(theorems=None, budget=2000, seed=0, *, progress=None, **kwargs) -> Report:
+def verify(theorems=None, budget=2000, seed=0, *, progress=None, corner_T=CORNER_T, long=LONG,
+           **kwargs) -> Report:  # fmt: skip
     """Search every theorem in ``theorems`` (ids or Theorem objects; default: all online
-    ones) with ``budget`` evaluations each; see :func:`search` for ``kwargs``."""
+    ones) with ``budget`` evaluations each, and scan its :func:`corners` at the horizons
+    ``corner_T`` and ``long`` (``()`` and None: no scan); see :func:`search` for
+    ``kwargs``."""
     from .theorems import THEOREMS
 
     ids = online_theorems()
@@ -248,9 +326,14 @@ def verify(theorems=None, budget=2000, seed=0, *, progress=None, **kwargs) -> Re
                 raise ValueError(f"unknown online theorem {th!r}; choose from {', '.join(ids)}")
             th = THEOREMS[th]
         rng = np.random.default_rng([seed, i])
-        results.append(search(th, budget, rng, progress=progress, **kwargs))
+        found = search(th, budget, rng, progress=progress, **kwargs)
+        if corner_T or long:
+            data, closed, where, _ = corners(th, corner_T, long=long)
+            found = replace(found, corner_data=data, corner_closed=closed, corner_worst=where)
+        results.append(found)
     return Report(budget, seed, tuple(results))
 
 
-__all__ = ["Point", "Report", "Result", "confirm_closed", "constants_for", "online_theorems",
-           "search", "verify"]  # fmt: skip
+__all__ = ["CORNER_CONSTANTS", "CORNER_T", "LONG", "Point", "Report", "Result", "confirm_closed",
+           "constants_for", "corner_sequences", "corners", "online_theorems", "search",
+           "verify"]  # fmt: skip

@@ -61,6 +61,7 @@ import importlib
 import pkgutil
 
 from ._core import Theorem
+from ._vacuity import BREAKEVEN_CONSTANTS, trivial
 
 
 def _discover() -> dict[str, Theorem]:
@@ -77,4 +78,4 @@ def _discover() -> dict[str, Theorem]:
 
 THEOREMS: dict[str, Theorem] = _discover()
 
-__all__ = ["THEOREMS", "Theorem"]
+__all__ = ["BREAKEVEN_CONSTANTS", "THEOREMS", "Theorem", "trivial"]

@@ -1,8 +1,9 @@
-r"""Asymptotics and the one special function the bounds need.
+r"""Asymptotics and the special functions the bounds need.
 
 :class:`sqrt_sum` is :math:`\sum_{t \le n} \sqrt t` (Reddi et al.'s momentum term with a
 constant :math:`\beta_1`, Tran & Phong's :math:`t_0` term), with an exact sympy form, a fast
-``evalf`` and a vectorised NumPy twin. :func:`leading_order` extracts the rate of a bound.
+``evalf`` and a vectorised NumPy twin. :class:`log1p` is :math:`\ln(1 + x)` evaluated without
+forming :math:`1 + x`. :func:`leading_order` extracts the rate of a bound.
 """
 
 from __future__ import annotations
@@ -41,6 +42,42 @@ class sqrt_sum(sp.Function):
         return rf"\sum_{{t=1}}^{{{printer._print(self.args[0])}}} \sqrt{{t}}"
 
 
+class log1p(sp.Function):
+    r""":math:`\ln(1 + x)`; ``evalf`` calls ``mpmath.log1p`` on :math:`x` itself (sympy's own
+    ``log(1 + x)`` and ``codegen.cfunctions.log1p`` first round :math:`1 + x`, which is 1 for
+    :math:`x` below the working precision). Its NumPy twin is ``numpy.log1p``.
+
+    >>> x = sp.Rational(1, 10**300)
+    >>> sp.N(sp.log(1 + x), 5), sp.N(log1p(x), 5)
+    (0, 1.0000e-300)
+    """
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_zero:
+            return sp.S.Zero
+        if x.is_Rational and abs(x) >= sp.S.Half:  # 1 + x is far from 1: log is exact
+            return sp.log(1 + x)
+        return None
+
+    def fdiff(self, argindex=1):
+        return 1 / (1 + self.args[0])
+
+    def _eval_rewrite_as_log(self, x, **kwargs):
+        return sp.log(1 + x)
+
+    def _eval_evalf(self, prec):
+        x = self.args[0].evalf(prec)
+        if not x.is_Float:  # a symbol, or oo
+            return None
+        with mpmath.workprec(prec + 10):
+            val = mpmath.log1p(mpmath.mpf(x._mpf_))._mpf_
+        return sp.Float._new(val, prec)
+
+    def _latex(self, printer):
+        return rf"\ln\left(1 + {printer._print(self.args[0])}\right)"
+
+
 def _sqrt_sum_mp(n):
     """mpmath value at the working precision: the Hurwitz form below 64 (mpmath is slow for
     a large second argument), else the Euler-Maclaurin series, summed to the precision."""
@@ -70,8 +107,10 @@ def sqrt_sum_numpy(n):
     The expansion :math:`\zeta(-\frac12) + \frac23 n^{3/2} + \frac12 n^{1/2} +
     \frac1{24} n^{-1/2} - \frac1{1920} n^{-5/2} + \frac1{9216} n^{-9/2}` is accurate to
     :math:`10^{-15}` relative for :math:`n \ge 64`. Below 64, ``n`` is read as an integer.
+    Computed in ``n``'s floating type (float64 at least).
     """
-    n = np.asarray(n, dtype=np.float64)
+    n = np.asarray(n)
+    n = n.astype(np.result_type(n.dtype, np.float64))  # long double stays long double
     big = np.maximum(n, 64.0)
     r = np.sqrt(big)
     em = (_ZETA_M_HALF + big * r * (2.0 / 3.0) + 0.5 * r + 1.0 / (24.0 * r)
@@ -98,6 +137,7 @@ def leading_order(expr, var):
     e = sp.sympify(expr).xreplace({var: x})
     e = e.replace(lambda f: isinstance(f, sqrt_sum),
                   lambda f: sp.Rational(2, 3) * f.args[0] ** sp.Rational(3, 2))  # fmt: skip
+    e = e.rewrite(sp.log)  # log1p(x) -> log(1 + x)
     e = e.xreplace({s: sp.Dummy(s.name, positive=True) for s in e.free_symbols if s != x})
     e = sp.nsimplify(e, rational=True) if e.has(sp.Float) else e
     growth = {}  # var-dependent factor -> (p, q); terms often share their factor

@@ -17,11 +17,21 @@ Batches: :func:`evaluate_batch` takes run data with a leading batch axis (``(B, 
 symbols left in the expression, and returns the B values at once; :func:`data_bounds` is
 ``Theorem.data_bound`` on a list of traces with it (one sympy substitution, not B).
 
+Rounding: the run data and every sum are computed in :data:`WIDE`, the platform's long double
+when it has the x87 extended format (64-bit significand, exponents to about
+:math:`10^{\pm 4931}`: :math:`g^2` neither underflows nor overflows for any float64
+:math:`g`), and the result is rounded once to float64. A number in the expression is
+evaluated by sympy (:class:`~._asymptotics.log1p` for :math:`\ln(1 + x)`) before it is
+rounded. So a value is within :data:`ROUNDING_RTOL` of the exact one, up to float64's range:
+above it the value is ``inf``, below its smallest normal number (2.2e-308) it may be rounded
+to a subnormal or 0. Where long double is plain float64 (e.g. on Apple silicon), :data:`WIDE`
+is float64 and :math:`|g| \lesssim 10^{-162}` underflows again.
+
 Example:
     >>> import sympy as sp
     >>> from ._own import Sv, g, i, t
     >>> data = run_data(np.array([[1.0, 2.0], [3.0, 0.0]]), beta2=0.5, beta1t=np.zeros(2))
-    >>> data["v"].tolist(), data["Sv"].tolist()
+    >>> data["v"].astype(float).tolist(), data["Sv"].astype(float).tolist()
     ([[0.5, 2.0], [4.75, 1.0]], [[0.5, 2.0], [5.25, 3.0]])
     >>> e = sp.Sum(sp.Sum(g(t, i) ** 2 / sp.sqrt(Sv(t, i)), (i, 1, 2)), (t, 1, 2))
     >>> round(evaluate(e, data), 6) == round(1 / 0.5**0.5 + 4 / 2**0.5 + 9 / 5.25**0.5, 6)
@@ -36,11 +46,19 @@ import numpy as np
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from ._asymptotics import sqrt_sum, sqrt_sum_numpy
+from ._asymptotics import log1p, sqrt_sum, sqrt_sum_numpy
+
+#: The float type of the run data and of every sum: long double when it is the x87 extended
+#: format (a 15-bit exponent), else float64.
+WIDE = np.longdouble if np.finfo(np.longdouble).maxexp >= 16384 else np.float64
+#: The relative error :func:`evaluate` and ``Theorem.numeric`` promise (tested on magnitudes
+#: 1e-300 to 1e300 in ``tests/analysis/test_rounding.py``).
+ROUNDING_RTOL = 1e-12
 
 AXES = {"t": -2, "i": -1}  # summation index name -> array axis (a batch axis may lead)
 _BATCH = object()  # the key in _eval's env that allows run data with a leading batch axis
-_FUNCS = {sp.Abs: np.abs, sp.log: np.log, sp.exp: np.exp, sqrt_sum: sqrt_sum_numpy}
+_FUNCS = {sp.Abs: np.abs, sp.log: np.log, sp.exp: np.exp, sqrt_sum: sqrt_sum_numpy,
+          log1p: np.log1p}
 
 
 def linear_scan(a, b):
@@ -49,11 +67,11 @@ def linear_scan(a, b):
     Hillis-Steele doubling: :math:`\lceil \log_2 T \rceil` vectorised passes, only products
     and sums of the inputs (stable for coefficients in [0, 1], no division).
 
-    >>> linear_scan(np.full(4, 0.5), np.array([1.0, 0.0, 2.0, 0.0])).tolist()
+    >>> linear_scan(np.full(4, 0.5), np.array([1.0, 0.0, 2.0, 0.0])).astype(float).tolist()
     [1.0, 0.5, 2.25, 1.125]
     """
-    x = np.array(b, dtype=np.float64)
-    coef = np.array(np.broadcast_to(a, x.shape), dtype=np.float64)
+    x = np.array(b, dtype=WIDE)
+    coef = np.array(np.broadcast_to(a, x.shape), dtype=WIDE)
     k = 1
     while k < x.shape[0]:
         x[k:] = coef[k:] * x[:-k] + x[k:]
@@ -66,26 +84,35 @@ def run_data(grads, beta2, beta1t):
     r"""The run data of :mod:`._own` from the gradients ``(T, d)``, :math:`\beta_2` and the
     momentum coefficients ``beta1t`` ``(T,)``: :math:`v_t = \beta_2 v_{t-1} + (1-\beta_2)
     g_t^2`, :math:`Sv_t = \sum_{s \le t} v_s`, :math:`vmax_t = \max_{s \le t} v_s`,
-    :math:`m_t = \beta_{1t} m_{t-1} + (1-\beta_{1t}) g_t`, all from 0."""
-    g = np.asarray(grads, dtype=np.float64)
-    b1 = np.asarray(beta1t, dtype=np.float64)
+    :math:`m_t = \beta_{1t} m_{t-1} + (1-\beta_{1t}) g_t`, all from 0; every array in
+    :data:`WIDE`."""
+    g = np.asarray(grads, dtype=WIDE)
+    b1 = np.asarray(beta1t, dtype=WIDE)
     if g.ndim not in (2, 3) or b1.shape != g.shape[-2:-1]:
         raise ValueError(f"grads must be (T, d) or (B, T, d) and beta1t (T,), got {g.shape}, "
                          f"{b1.shape}")  # fmt: skip
     gt = np.moveaxis(g, -2, 0)  # the scans run along axis 0
     col = b1.reshape((-1,) + (1,) * (gt.ndim - 1))
-    v = np.moveaxis(linear_scan(float(beta2), (1.0 - float(beta2)) * gt * gt), 0, -2)
+    b2 = WIDE(float(beta2))
+    v = np.moveaxis(linear_scan(b2, (1 - b2) * gt * gt), 0, -2)
     m = np.moveaxis(linear_scan(col, (1.0 - col) * gt), 0, -2)
     return {"g": g, "m": m, "v": v, "Sv": np.cumsum(v, axis=-2),
             "vmax": np.maximum.accumulate(v, axis=-2), "beta1t": b1}  # fmt: skip
 
 
 def evaluate(expr, data: Mapping[str, np.ndarray]) -> float:
-    """The value of ``expr`` (no free symbols left) with run functions read from ``data``."""
-    out = np.asarray(_eval(sp.sympify(expr), data, {}), dtype=np.float64)
+    """The value of ``expr`` (no free symbols left) with run functions read from ``data``,
+    rounded once to float64 (see the module's rounding contract)."""
+    out = np.asarray(_eval(sp.sympify(expr), data, {}))
     if out.size != 1:
         raise ValueError(f"the expression does not sum to a number (shape {out.shape})")
-    return float(out.reshape(()))
+    return float(to_float64(out.reshape(())))
+
+
+def to_float64(x):
+    """``x`` rounded to float64 (to nearest; inf above its range)."""
+    with np.errstate(over="ignore"):  # above float64's range: inf, still an upper bound
+        return np.asarray(x).astype(np.float64)
 
 
 def evaluate_batch(expr, data: Mapping[str, np.ndarray], values=None) -> np.ndarray:
@@ -107,13 +134,13 @@ def evaluate_batch(expr, data: Mapping[str, np.ndarray], values=None) -> np.ndar
     for s in sp.sympify(expr).free_symbols:
         if s.name not in values:
             raise ValueError(f"free symbol {s} left in the expression: give its value")
-        env[s] = np.asarray(values[s.name], dtype=np.float64).reshape(-1, 1, 1)
+        env[s] = np.asarray(values[s.name], dtype=WIDE).reshape(-1, 1, 1)
     B = {np.size(v) for v in values.values()} | {np.shape(a)[0] for k, a in data.items()
                                                  if np.ndim(a) == 3}  # fmt: skip
     if len(B) != 1:
         raise ValueError(f"the batch sizes disagree: {sorted(B)}")
     (B,) = B
-    out = np.asarray(_eval(sp.sympify(expr), data, env), dtype=np.float64)
+    out = to_float64(_eval(sp.sympify(expr), data, env))
     return np.broadcast_to(out, (B, 1, 1) if out.ndim <= 3 else out.shape).reshape(B).copy()
 
 
@@ -124,8 +151,8 @@ def data_bounds(theorem, traces, **constants) -> np.ndarray:
     (observed D_inf, G_inf, aggregates, t0, ...) stay symbols, the printed form is
     substituted once with the shared ones, and :func:`evaluate_batch` evaluates it on all
     traces (``run_data`` batched when it is :mod:`._own_online`'s). The assumptions are
-    checked for every trace, as ``data_bound`` does; float64 throughout (``data_bound``
-    evaluates the published forms with 30 digits: they agree to rounding).
+    checked for every trace, as ``data_bound`` does; both round as the module says (the
+    published forms: ``data_bound`` with 30 digits, here in :data:`WIDE`).
     """
     from ._own_online import own_run_data
 
@@ -141,7 +168,7 @@ def data_bounds(theorem, traces, **constants) -> np.ndarray:
     per = {k: c for k, c in cols.items() if k not in shared}
     for b in range(len(rows)) if per else ():
         theorem.assumptions.check(**shared, **{k: c[b] for k, c in per.items()})
-    expr = theorem.printed(**shared)
+    expr = theorem.exact(**shared)
     left = {s.name for s in expr.free_symbols} - set(per)
     if left:
         raise ValueError(f"{theorem.id}.data_bounds: give {sorted(left)}")
@@ -161,8 +188,8 @@ def data_bounds(theorem, traces, **constants) -> np.ndarray:
 def _eval(e, data, env):
     if e in env:
         return env[e]
-    if e.is_Number or e.is_NumberSymbol:
-        return float(e)
+    if e.is_number and not e.has(sp.Sum):
+        return WIDE(str(e.evalf(25)))  # from its digits: a long double keeps them
     if e.is_Symbol:
         raise ValueError(f"free symbol {e} left in the expression: give its value")
     if isinstance(e, sp.Sum):
@@ -192,7 +219,7 @@ def _sum(e, data, env):
         shape = [1, 1]
         shape[axis] = max(hi_v - lo_v + 1, 0)
         inner[var] = np.arange(lo_v, hi_v + 1, dtype=np.float64).reshape(shape)
-    summand = np.asarray(_eval(val, data, inner), dtype=np.float64)
+    summand = np.asarray(_eval(val, data, inner))
     for var, _, _ in e.limits:
         axis = AXES[var.name]
         full = np.broadcast_shapes(np.shape(summand), inner[var].shape)

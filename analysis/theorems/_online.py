@@ -9,14 +9,33 @@ from ._core import (
     Constraint,
     D_inf,
     G_inf,
+    LowerBound,
+    T,
     alpha,
     beta1,
     beta2,
+    d,
     in_range,
     whole_at_least,
 )
 
 gamma = beta1 / sp.sqrt(beta2)
+
+#: Minimax lower bound of online linear optimisation on a box, for any algorithm.
+OLO_LOWER = LowerBound(
+    expr=d * D_inf * G_inf * sp.sqrt(T) / (2 * sp.sqrt(2)),
+    statement="For every algorithm playing in a box of l_inf side D_inf in R^d and every T there "
+    "are linear losses with ||g_t||_inf <= G_inf whose regret is at least d D_inf G_inf "
+    "sqrt(T) / (2 sqrt 2): with i.i.d. random signs g_{t,i} = +-G_inf the algorithm's expected "
+    "loss is 0 and the comparator's is -(D_inf/2) G_inf sum_i E|sum_t eps_{t,i}| <= "
+    "-(D_inf/2) G_inf d sqrt(T/2) (Khintchine's inequality with Szarek's constant 1/sqrt 2). "
+    "Per coordinate (d = 1, where l_2 and l_inf agree) this is Orabona's Theorem 5.1, "
+    "D L sqrt(2T)/4 with diameter D and ||g_t||_2 <= L; the box is a product of such "
+    "problems and its comparator separates over coordinates.",
+    source="F. Orabona, A Modern Introduction to Online Learning, arXiv:1912.13213, Thm 5.1 "
+    "(lower bound for bounded OLO); J. Abernethy, P. Bartlett, A. Rakhlin, A. Tewari, Optimal "
+    "strategies and minimax lower bounds for online convex games, COLT 2008",
+)
 
 
 #: Third term common to Reddi et al.'s Theorem 4 / Corollary 1 and Tran & Phong's Theorem 4.1
@@ -104,6 +123,7 @@ def lemma43_t0(trace, rtol=1e-12):
 __all__ = [
     "AMSGRAD",
     "AMSGRAD_CONSTRAINTS",
+    "OLO_LOWER",
     "REGRET",
     "D_inf",
     "G_inf",

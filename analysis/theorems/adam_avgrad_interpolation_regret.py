@@ -50,11 +50,21 @@ outside it, as it must be (Reddi et al.'s counterexample).
 
 **Status.** Proved in this package (source: ``proofs/adam_avgrad_interpolation_regret.py``).
 
-**Measured tightness** (no run exceeded the bound): largest regret / closed bound
-0.314 over 1536 random instances on six online problems
-(``analysis.tightness.tightest(calls=4, B=64, seed=0)``) and 0.307 from the adversarial
-search (``mada-analysis verify --budget 2000 --seed 0``); largest regret /
-data-dependent bound 0.779 and 0.443.
+**Measured tightness** (no run exceeded the bound): largest regret / closed bound 0.299 over
+1792 random instances on seven online problems, alpha in [1e-3, 1e3]
+(``analysis.tightness.tightest(calls=4, B=64, seed=0)``, 35 s) and 0.946 from the adversarial
+search with its corner scan of extreme constants (``analysis.verify.verify(budget=300,
+seed=0)``, as ``mada-analysis verify --budget 300 --seed 0``); largest regret / data-dependent
+bound 0.441 and 1.000. The 0.946 is the corner scan's alternating :math:`\pm 1` losses from the
+corner of the box, :math:`T = 20000`, :math:`\alpha = 30`, :math:`\beta_1 = 0`, :math:`\beta_2
+= 10^{-4}` (issue 13's independent search: 0.945); the data ratio 1.000 (to 4 digits, never
+above) is :math:`T = 1`, :math:`\alpha = D_\infty\sqrt{1-\beta_2}`, where the data form is the
+regret.
+
+**Tightness from below**: at :math:`\rho = 0` the closed form and its witnesses are
+``avgrad_regret``'s (0.946 at :math:`T = 20000`, :math:`\alpha = 30`, :math:`\beta_2 =
+10^{-4}`); for :math:`\rho > 0` the theorem only reaches :math:`T \le 1 +
+\beta_2/(\rho(1-\beta_2))`.
 
 References:
     [1] K. Ozkara et al. MADA: Meta-Adaptive Optimizers through hyper-gradient Descent.
@@ -81,7 +91,7 @@ from __future__ import annotations
 
 from . import _own
 from ._core import Assumptions, Constraint, Theorem, in_range
-from ._online import REGRET, regret
+from ._online import OLO_LOWER, REGRET, regret
 from ._own_online import (
     AVGRAD,
     OWN_ONLINE_CONSTRAINTS,
@@ -128,4 +138,5 @@ THEOREM = Theorem(
     measure=regret,
     measured_quantity=REGRET,
     run_data=own_run_data,
+    lower_bound=OLO_LOWER,
 )

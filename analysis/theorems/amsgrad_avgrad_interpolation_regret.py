@@ -44,11 +44,21 @@ condition :math:`\beta_1 < \sqrt{\beta_2}`, unlike ``amsgrad_regret_corrected_tr
 **Status.** Proved in this package (source:
 ``proofs/amsgrad_avgrad_interpolation_regret.py``).
 
-**Measured tightness** (no run exceeded the bound): largest regret / closed bound
-0.269 over 1536 random instances on six online problems
-(``analysis.tightness.tightest(calls=4, B=64, seed=0)``) and 0.286 from the adversarial
-search (``mada-analysis verify --budget 2000 --seed 0``); largest regret /
-data-dependent bound 0.665 and 0.398.
+**Measured tightness** (no run exceeded the bound): largest regret / closed bound 0.495 over
+1792 random instances on seven online problems, alpha in [1e-3, 1e3]
+(``analysis.tightness.tightest(calls=4, B=64, seed=0)``, 35 s) and 0.946 from the adversarial
+search with its corner scan of extreme constants (``analysis.verify.verify(budget=300,
+seed=0)``, as ``mada-analysis verify --budget 300 --seed 0``); largest regret / data-dependent
+bound 0.796 and 1.000. The 0.946 is the corner scan's alternating :math:`\pm 1` losses from the
+corner of the box, :math:`T = 20000`, :math:`\alpha = 30`, :math:`\beta_1 = 0`, :math:`\beta_2
+= 10^{-4}` (issue 13's independent search: 0.945); the data ratio 1.000 (to 4 digits, never
+above) is :math:`T = 1`, :math:`\alpha = D_\infty\sqrt{1-\beta_2}`, where the data form is the
+regret.
+
+**Tightness from below**: the closed form is ``avgrad_regret``'s, and so are its witnesses at
+:math:`\rho = 0`; at :math:`\rho = 1` (AMSGrad) the same family reaches 0.946 at :math:`\alpha
+= 30`, :math:`\beta_2 = 10^{-4}` and 0.044 at :math:`\alpha = 1`, :math:`\beta_2 = 0.999`
+(:math:`T = 20000`).
 
 References:
     [1] S. J. Reddi, S. Kale, S. Kumar. On the Convergence of Adam and Beyond. ICLR 2018.
@@ -73,7 +83,7 @@ from __future__ import annotations
 
 from . import _own
 from ._core import Assumptions, Theorem, in_range
-from ._online import REGRET, regret
+from ._online import OLO_LOWER, REGRET, regret
 from ._own_online import (
     AVGRAD,
     OWN_ONLINE_CONSTRAINTS,
@@ -111,4 +121,5 @@ THEOREM = Theorem(
     measure=regret,
     measured_quantity=REGRET,
     run_data=own_run_data,
+    lower_bound=OLO_LOWER,
 )

@@ -29,7 +29,8 @@ ADAM_T4 = 2 * R * Dl / (al * Nt) + E4 * (LOGB / Nt - T / Nt * sp.log(b2))
 
 
 def _ours(expr):
-    return expr.xreplace({s: NAMES[s.name] for s in expr.free_symbols})
+    """``expr`` in this file's symbols (matched by name), log1p(x) written as log(1 + x)."""
+    return expr.rewrite(sp.log).xreplace({s: NAMES[s.name] for s in expr.free_symbols})
 
 
 def _point(rng):

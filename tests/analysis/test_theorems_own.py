@@ -24,7 +24,8 @@ NAMES = {s.name: s for s in (T, d, D, G, al, b1, b2, lam, rho, eps, R, L, Dl, S_
 
 
 def _ours(expr):
-    return expr.xreplace({s: NAMES[s.name] for s in expr.free_symbols})
+    """``expr`` in this file's symbols (matched by name), log1p(x) written as log(1 + x)."""
+    return expr.rewrite(sp.log).xreplace({s: NAMES[s.name] for s in expr.free_symbols})
 
 
 def _sum_i(e):

@@ -9,11 +9,11 @@ pytest.importorskip("scipy")
 
 from analysis import cli
 from analysis.theorems import THEOREMS
-from analysis.verify import constants_for, online_theorems, search, verify
+from analysis.verify import constants_for, corners, online_theorems, search, verify
 
 OWN = ("avgrad_regret", "avgrad_regret_constant_beta1", "amsgrad_avgrad_interpolation_regret",
        "adam_avgrad_interpolation_regret")  # fmt: skip
-SMALL = {"T_choices": (5, 20), "d_choices": (1, 2)}
+SMALL = {"T_choices": (5, 20), "d_choices": (1, 2), "corner_T": (), "long": None}
 
 
 def test_online_theorems_are_the_regret_ones():
@@ -33,7 +33,8 @@ def test_small_budget_run_holds_for_own_theorems():
 
 def test_search_improves_on_its_random_start():
     th = THEOREMS["avgrad_regret_constant_beta1"]
-    result = search(th, 150, np.random.default_rng(3), restart_evals=150, **SMALL)
+    result = search(th, 150, np.random.default_rng(3), restart_evals=150,
+                    T_choices=SMALL["T_choices"], d_choices=SMALL["d_choices"])  # fmt: skip
     assert result.data_ratio > 1.2 * result.start_data_ratio
 
 
@@ -53,7 +54,7 @@ def test_a_broken_bound_is_caught():
     broken = dataclasses.replace(th, id="avgrad_regret_broken_for_test",
                                  printed_form=th.printed_form / 1000,
                                  closed_form=th.closed_form / 1000)  # fmt: skip
-    report = verify([broken], budget=30, seed=0, **SMALL)
+    report = verify([broken], budget=30, seed=0, **{**SMALL, "corner_T": (2,)})
     (r,) = report.results
     assert r.violated and r.data_ratio > 1 and r.closed_ratio > 1
     assert report.violations == (r,)
@@ -93,3 +94,15 @@ def test_bad_input_is_one_line_and_exit_2(args, needle, capsys):
     error_lines = [ln for ln in err.splitlines() if "error" in ln]
     assert len(error_lines) == 1 and needle in error_lines[0]
     assert "Traceback" not in err
+
+
+def test_corner_scan_finds_the_step_size_witness_and_no_violation():
+    """The independent search's point (alternating losses, alpha = 30, beta1 = 0, beta2 = 1e-4,
+    T = 20,000) reaches 0.946 of the closed form; the corners at T <= 50 stay below 1."""
+    th = THEOREMS["avgrad_regret_constant_beta1"]
+    data, closed, where, runs = corners(th, T_choices=(1, 50))
+    assert 0.94 < closed <= 1 and "T = 20000" in where and "alternating" in where
+    assert data <= 1 and runs == 8 * (2 * 4 * 2 * 3 + 2)
+    report = verify([th.id], budget=20, seed=0, T_choices=(5,), corner_T=(2,), long=None)
+    (r,) = report.results
+    assert r.corner_closed <= r.closed_ratio <= 1 and r.corner_worst
