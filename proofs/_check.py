@@ -40,6 +40,19 @@ def _verify(fact, proof, ctx=(), obls=None, bound=frozenset()):
             or _verify(base, proof, inner, obls[:n], bound | {k}))
 
 
+#: (id(given fact), id(proof), the context's inequalities) -> problem: a given fact is
+#: offered to many conditions and its verdict depends on nothing else; cleared per proof,
+#: so every fact keyed by id is alive (part of the proof) while its entry is
+_GIVEN = {}
+
+
+def _verify_given(g, proof, ctx):
+    key = (id(g), id(proof), tuple((c.lhs, c.rel, c.rhs) for c in ctx))
+    if key not in _GIVEN:
+        _GIVEN[key] = _verify(g, proof, ctx)
+    return _GIVEN[key]
+
+
 def _root(fact):
     while fact.origin == "derived" and fact.base is not None:
         fact = fact.base
@@ -86,7 +99,7 @@ def _discharge(fact, obls, proof, ctx):
             return (f"{fact.why}: hypothesis {h.lhs} {h.rel} {h.rhs} is needed for every "
                     f"{', '.join(map(str, sorted(fixed, key=str)))}, a parameter here")
         for g in given:
-            problem = _verify(g, proof, ctx)
+            problem = _verify_given(g, proof, ctx)
             if problem:
                 return f"{fact.why}: {problem}"
         if not discharged(h, tuple(given) + tuple(ctx), proof.data, proof.domain):
@@ -162,6 +175,7 @@ def _smoke_note(rem, proof):
 
 
 def check_proof(proof) -> Report:
+    _GIVEN.clear()
     report = Report(proof.id)
     st = proof.statement
     current = None

@@ -21,6 +21,7 @@ statement must equal its bound in :data:`analysis.THEOREMS`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import sympy as sp
 
@@ -180,7 +181,7 @@ class Proof:
     #: a hypothesis t <= T); every other index of a hypothesis ranges (proofs._domain)
     parameters: tuple = ()
 
-    @property
+    @cached_property
     def params(self):
         """The symbols this proof fixes: its statement's, and ``parameters``."""
         return _free(self.statement) | set(self.parameters)

@@ -118,10 +118,11 @@ def identity(lhs, rhs, why="algebraic identity"):
 def swap_expect(x, i, ilo, ihi, t, tlo, thi):
     r"""Linearity of expectation over finite sums and Fubini:
     :math:`\sum_t \mathbb E[\sum_i x_{t,i}] = \mathbb E[\sum_t\sum_i x_{t,i}]
-    = \sum_i \mathbb E[\sum_t x_{t,i}]`."""
+    = \sum_i \mathbb E[\sum_t x_{t,i}]`.
+
+    Side conditions: none (finite sums of bounded terms)."""
     lhs = sp.Sum(E(sp.Sum(x, (i, ilo, ihi))), (t, tlo, thi))
     rhs = sp.Sum(E(sp.Sum(x, (t, tlo, thi))), (i, ilo, ihi))
-    # Side conditions: none (finite sums of bounded terms).
     return Fact(lhs, EQ, rhs, "linearity of expectation over finite sums; exchanging the "
                 "order of a finite double sum", (), "rule")  # fmt: skip
 

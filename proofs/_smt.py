@@ -13,9 +13,9 @@ run-data term an opaque real (signed as sympy's assumptions sign it, a sum by it
   :math:`x^{p/n}` an auxiliary :math:`y \ge 0` with :math:`y^n = x`, raised to :math:`p`; so the
   remainder is checked wherever it is defined;
 * :math:`|x|`, :math:`\max`, :math:`\min` are if-then-else terms;
-* anything else (a logarithm, a power with a symbolic exponent) is an opaque real with the
-  sign sympy's assumptions give it: z3 rarely decides those, and such steps stay
-  "sympy only".
+* a power :math:`b^{s+n}` with a symbolic exponent is :math:`b^s\,b^n`, :math:`b^s` opaque;
+* anything else (a logarithm, ...) is an opaque real with the sign sympy's assumptions give
+  it: z3 rarely decides those, and such steps stay "sympy only".
 
 The verdict is ``"z3"`` (proved), ``"refuted"`` (z3 found a point where a coefficient is
 wrong: sympy and z3 disagree), or ``"unknown"`` (timeout, or a term z3 cannot take).
@@ -103,6 +103,10 @@ class _Encoder:
             return self.opaque(e)
         if e.is_Pow and e.exp.is_Rational:
             return self.power(e.base, e.exp)
+        if e.is_Pow:  # b^(s + n) = b^s b^n: one opaque b^s per symbolic exponent s
+            n, rest = e.exp.as_coeff_Add()
+            if n.is_integer and n != 0:
+                return self.enc(e.base**rest) * self.power(e.base, n)
         if e.is_number:
             raise _Unsupported(str(e))
         return self.opaque(e)

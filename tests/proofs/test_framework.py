@@ -189,3 +189,13 @@ def test_rejected_scalar_step_reports_a_sampled_counterexample():
                   domain=Domain({s: (0, 1)}))  # fmt: skip
     report = proof.check()
     assert not report.ok and "sampling found it negative" in report.steps[0].message
+
+
+def test_every_rule_states_its_side_conditions():
+    from proofs import _rules, _rules_constant, _rules_expectation, _rules_regret
+
+    not_rules = {"given", "nonneg", "E"}  # a helper, a stated fact, the expectation symbol
+    for module in (_rules, _rules_constant, _rules_regret, _rules_expectation):
+        for name in set(module.__all__) - not_rules:
+            doc = getattr(module, name).__doc__ or ""
+            assert "side conditions" in doc.lower(), f"{module.__name__}.{name}"

@@ -64,3 +64,12 @@ def test_z3_takes_roots_and_divisors_through_their_axioms():
     assert confirm(1 / (1 - b) - 1 - b, LE, unit) == "z3"
     assert confirm(b - sp.sqrt(b), LE, unit) == "refuted"
     assert confirm(sp.log(1 + b) - b / 2, LE, unit) == "unknown"  # a logarithm: opaque
+
+
+def test_z3_splits_a_symbolic_exponent_and_keeps_its_sign():
+    lam = sp.Symbol("lam", nonnegative=True)
+    T = sp.Symbol("T", positive=True, integer=True)
+    unit = Domain({lam: (0, 1)})
+    assert confirm(lam ** (T + 1) - lam * lam**T, "=", unit) == "z3"
+    assert confirm(lam**T - lam ** (T + 1), LE, unit) == "z3"  # lam^T (1 - lam) >= 0
+    assert confirm(lam ** (T + 1) - lam**T, LE, unit) != "z3"
