@@ -121,12 +121,15 @@ def test_an_empty_or_truncated_checkpoint_is_named_as_such(tmp_path, cut, needle
     assert len(str(err.value)) < 200 and "\n" not in str(err.value)
 
 
-def test_a_checkpoint_that_cannot_be_written_is_refused_before_training(tmp_path):
-    with pytest.raises(ValueError, match="checkpoint .* is a folder"):
+def test_a_checkpoint_that_cannot_be_written_is_refused_before_training(tmp_path, unwritable):
+    with pytest.raises(ValueError, match=r"checkpoint .* cannot be written"):
+        train(RunConfig(**QUICK, optimizer="adam", checkpoint=f"{unwritable}/ck.pt"),
+              progress=False)  # fmt: skip
+    with pytest.raises(ValueError, match=r"checkpoint .* is a folder"):
         train(RunConfig(**QUICK, optimizer="adam", checkpoint=str(tmp_path)), progress=False)
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(ValueError, match="checkpoint .* cannot be written"):
+    with pytest.raises(ValueError, match=r"checkpoint .* cannot be written"):
         train(RunConfig(**QUICK, optimizer="adam", checkpoint=str(blocker / "c.pt")),
               progress=False)  # fmt: skip
 
