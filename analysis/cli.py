@@ -217,11 +217,8 @@ def _no_theorem_accepts(errors):
 
 
 def _run_bounds(args):
-    try:
-        rows = bounds_rows([args.theorem] if args.theorem else _theorem_ids(),
-                           dict(args.values), latex=args.latex)  # fmt: skip
-    except ValueError as err:
-        args.error(str(err))
+    rows = bounds_rows([args.theorem] if args.theorem else _theorem_ids(), dict(args.values),
+                       latex=args.latex)  # a ValueError: main's one-line error  # fmt: skip
     widths = [max(len(r[k]) for r in [("id", "setting", "rate", ""), *rows]) for k in range(3)]
     head = ("id", "setting", "rate", "bound")
     for row in [head, *rows]:
