@@ -21,7 +21,7 @@ result is bit for bit the one of an uninterrupted run (``tests/analysis/experime
 checkpoint holds tensors and plain Python values only and is read with
 ``torch.load(weights_only=True)``, so loading one can never execute code; one written for a
 different configuration is refused, and so, with one short reason each, is a file that is
-empty, truncated, or not a plain-tensor checkpoint.
+empty, truncated, or not a plain-tensor checkpoint (:mod:`.checkpoint`).
 
 **Names.** :func:`run_name` names a run by its task, optimizer and seed and a short hash of
 its whole resolved configuration, so runs that differ in any setting never share a name.
@@ -34,23 +34,17 @@ failing). MADA's own check (``nonfinite="raise"``) ends the run the same way.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import math
 import os
-import pickle
-import re
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field, replace
 
 import torch
 
+from . import checkpoint as ckpt
 from .optimizers import OPTIMIZERS, check_optimizer, coefficients, make_optimizer
-from .results import write_atomic
 from .tasks import SIZES, TASKS, check_text, defaults, make_task
-
-CHECKPOINT_FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -98,7 +92,7 @@ class RunConfig:
         check_optimizer(self.optimizer, lr=self.lr or defaults(self.task, self.size)[1],
                         betas=self.betas, **self.optimizer_options)  # fmt: skip
         if self.checkpoint is not None:
-            _check_checkpoint_path(self.checkpoint)
+            ckpt.check_path(self.checkpoint)
 
 
 def check_checkpoint(config):
@@ -106,21 +100,7 @@ def check_checkpoint(config):
     readable checkpoint of this very run (see the module docstring)."""
     config.check()
     if config.checkpoint and os.path.exists(config.checkpoint):
-        _load_checkpoint(config.checkpoint, _plain(resolved(config)))
-
-
-def _check_checkpoint_path(path):
-    """A probe file is made and removed in the folder of ``path`` (created if missing)."""
-    if os.path.isdir(path):
-        raise ValueError(f"checkpoint {path!r} is a folder; it must be a file")
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        os.makedirs(folder, exist_ok=True)
-        fd, probe = tempfile.mkstemp(dir=folder, prefix=".tmp-probe-")
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as err:
-        raise ValueError(f"checkpoint {path!r} cannot be written: {err.strerror or err}") from None
+        ckpt.load(config.checkpoint, _plain(resolved(config)))
 
 
 @dataclass
@@ -170,41 +150,6 @@ def _plain(config):
     return out
 
 
-def save_atomic(obj, path):
-    """``torch.save`` of ``obj`` to ``path`` through :func:`.results.write_atomic`."""
-    buf = io.BytesIO()
-    torch.save(obj, buf)
-    return write_atomic(buf.getvalue(), path)
-
-
-def _load_checkpoint(path, plain):
-    where = f"checkpoint {path!r}"
-    with open(path, "rb") as f:
-        head = f.read(4)
-    if not head:
-        raise ValueError(f"{where} is empty (0 bytes); remove it to start afresh")
-    if head != b"PK\x03\x04":  # torch.save writes a zip archive
-        raise ValueError(f"{where} is refused: not a plain-tensor checkpoint (not torch's zip "
-                         "format); it was not unpickled")  # fmt: skip
-    try:
-        ck = torch.load(path, map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError as err:  # the weights-only unpickler met a forbidden object
-        found = re.search(r"GLOBAL ([\w.]+)", str(err))
-        what = f" (it asks for {found.group(1)})" if found else ""
-        raise ValueError(f"{where} is refused: not a plain-tensor checkpoint{what}; nothing "
-                         "in it was run") from None  # fmt: skip
-    except (RuntimeError, EOFError, OSError) as err:
-        reason = str(err).split(". ", 1)[0].strip() or type(err).__name__
-        raise ValueError(f"{where} is truncated or corrupt ({reason})") from None
-    if not isinstance(ck, dict) or ck.get("format") != CHECKPOINT_FORMAT:
-        raise ValueError(f"checkpoint {path!r} is not a mada-analysis run checkpoint")
-    if ck["config"] != plain:
-        diff = sorted(k for k in plain if ck["config"].get(k) != plain[k])
-        raise ValueError(f"checkpoint {path!r} was written for another run (differs in "
-                         f"{', '.join(diff)}); remove it or change --checkpoint")  # fmt: skip
-    return ck
-
-
 def train(config, *, progress=True, callback=None):
     """Run ``config`` (a :class:`RunConfig`) and return a :class:`RunResult`.
 
@@ -215,7 +160,7 @@ def train(config, *, progress=True, callback=None):
     plain = _plain(config)
     ck = None
     if config.checkpoint and os.path.exists(config.checkpoint):
-        ck = _load_checkpoint(config.checkpoint, plain)
+        ck = ckpt.load(config.checkpoint, plain)
     task = make_task(config.task, seed=config.seed, size=config.size, device=config.device,
                      text=config.text)  # fmt: skip
     opt = make_optimizer(config.optimizer, task.model.parameters(), lr=config.lr,
@@ -263,11 +208,11 @@ def train(config, *, progress=True, callback=None):
             if progress:
                 bar.set_postfix(loss=f"{history[-1]['train_loss']:.4f}")
         if config.checkpoint and (step % config.checkpoint_every == 0 or step == config.steps):
-            save_atomic({"format": CHECKPOINT_FORMAT, "config": plain, "step": step,
-                         "model": task.model.state_dict(), "optimizer": opt.state_dict(),
-                         "monitor": monitor.state_dict() if monitor is not None else None,
-                         "history": history, "sums": sums, "step_losses": step_losses},
-                        config.checkpoint)  # fmt: skip
+            ckpt.save_atomic({"format": ckpt.FORMAT, "config": plain, "step": step,
+                              "model": task.model.state_dict(), "optimizer": opt.state_dict(),
+                              "monitor": monitor.state_dict() if monitor is not None else None,
+                              "history": history, "sums": sums, "step_losses": step_losses},
+                             config.checkpoint)  # fmt: skip
         if callback is not None:
             callback(step, value)
     if monitor is not None and not diverged and step_losses:
