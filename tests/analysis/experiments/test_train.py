@@ -178,3 +178,19 @@ def test_a_killed_process_resumes_to_the_same_result(tmp_path):
     b = read_json(tmp_path / "killed" / name / "result.json")
     assert a["history"] == b["history"]
     assert a["final"]["coefficients"] == b["final"]["coefficients"]
+
+
+def test_runs_without_progress_bars_never_load_tqdms_notebook_front_end():
+    """tqdm.auto warns (TqdmWarning) in a notebook without ipywidgets, as notebook 04 did."""
+    code = ("import sys\n"
+            "from analysis.experiments.grid import robustness_grid\n"
+            "from analysis.experiments.train import RunConfig, train\n"
+            "train(RunConfig(size='quick', steps=2, optimizer='adam'), progress=False)\n"
+            "robustness_grid('digits', size='quick', steps=1, optimizers=['adam'],\n"
+            "                beta1s=[0.9], beta2s=[0.9], progress=False)\n"
+            "print(sorted(m for m in sys.modules if m.startswith('tqdm.')))\n")  # fmt: skip
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "OMP_NUM_THREADS": "1"})  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    loaded = proc.stdout.strip()
+    assert "tqdm.auto" not in loaded and "tqdm.notebook" not in loaded, loaded
