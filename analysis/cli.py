@@ -41,13 +41,17 @@ def _nonnegative_int(text):
     return value
 
 
-def _greater_than_two(text):
+MAX_C = 1e150  # the demo squares C in float64 (beta2 = 1/(1 + C^2)); 1e155 overflows
+
+
+def _demo_C(text):
+    allowed = f"must be a number in (2, {MAX_C:g}], got {text[:40]!r}"
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number > 2, got {text!r}") from None
-    if not value > 2:
-        raise argparse.ArgumentTypeError(f"must be a number > 2, got {text!r}")
+        raise argparse.ArgumentTypeError(allowed) from None
+    if not 2 < value <= MAX_C:
+        raise argparse.ArgumentTypeError(allowed)
     return value
 
 
@@ -128,12 +132,12 @@ def build_parser():
     # so that a subcommand cannot silently ignore them
     parser.add_argument("--steps", dest="top_steps", type=_positive_int,
                         help="the demo's T (default 10000)")  # fmt: skip
-    parser.add_argument("--C", dest="top_C", type=_greater_than_two,
-                        help="the demo's C > 2 (default 3)")  # fmt: skip
+    parser.add_argument("--C", dest="top_C", type=_demo_C,
+                        help=f"the demo's C in (2, {MAX_C:g}] (default 3)")  # fmt: skip
     sub = parser.add_subparsers(dest="command")
     d = sub.add_parser("demo", help="Adam vs AMSGrad vs AVGrad on Reddi et al.'s counterexample")
     d.add_argument("--steps", type=_positive_int, help="T (default 10000)")
-    d.add_argument("--C", type=_greater_than_two, help="C > 2 (default 3)")
+    d.add_argument("--C", type=_demo_C, help=f"C in (2, {MAX_C:g}] (default 3)")
     d.set_defaults(error=d.error)
     b = sub.add_parser("bounds", help="published convergence/regret bounds as a table")
     b.add_argument("--theorem", choices=_theorem_ids(), help="only this theorem")
