@@ -19,6 +19,7 @@ import re
 import sys
 
 from . import demo
+from .cli_values import exact_number
 
 
 def _positive_int(text):
@@ -63,49 +64,14 @@ def _theorem_ids():
     return sorted(m.name for m in found if not m.name.startswith("_"))
 
 
-MAX_EXPONENT = 300  # |log10| of a --set value: sympy evaluates 10**n exactly
-
-
-def _exact(name, value):
-    """``value`` (a decimal like 0.9 or 1e-8, or a fraction like 1/3) as an exact sympy
-    Rational; ArgumentTypeError for anything else, huge or tiny magnitudes included (the
-    exact 10**n of 1e999999999 would take hours)."""
-    from decimal import Decimal, InvalidOperation
-
-    from sympy import Rational
-
-    shown = repr(value) if len(value) <= 40 else f"{value[:40]!r}... ({len(value)} characters)"
-    too_big = argparse.ArgumentTypeError(
-        f"{name}: {shown} is out of range: a value has at most 100 characters and a magnitude "
-        f"within 1e-{MAX_EXPONENT}..1e{MAX_EXPONENT}"
-    )
-    parts = value.split("/")
-    if len(value) > 100:
-        raise too_big
-    try:
-        if len(parts) > 2:
-            raise InvalidOperation
-        decimals = [Decimal(p.strip()) for p in parts]
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(
-            f"{name}: not a number: {shown}; write it like 0.9, 1e-8 or 1/3"
-        ) from None
-    for d in decimals:
-        if not d.is_finite():
-            raise argparse.ArgumentTypeError(f"{name}: not a finite number: {shown}")
-        if d != 0 and abs(d.adjusted()) > MAX_EXPONENT:
-            raise too_big
-    if len(decimals) == 2 and decimals[1] == 0:
-        raise argparse.ArgumentTypeError(f"{name}: division by zero in {value!r}")
-    number = Rational(str(decimals[0]))  # exact: 0.9 -> 9/10, 1e-8 -> 1/100000000
-    return number / Rational(str(decimals[1])) if len(decimals) == 2 else number
-
-
 def _assignment(text):
     name, sep, value = text.partition("=")
     if not sep or not name.strip() or not value.strip():
         raise argparse.ArgumentTypeError(f"must be NAME=VALUE, got {text!r}")
-    return name.strip(), _exact(name.strip(), value.strip())
+    try:
+        return name.strip(), exact_number(value.strip())
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"{name.strip()}: {err}") from None
 
 
 def _version():
@@ -130,9 +96,9 @@ def build_parser():
                         help="show the Python traceback of an error")  # fmt: skip
     # before a subcommand, --steps and --C are the demo's; they are kept apart (dest top_*)
     # so that a subcommand cannot silently ignore them
-    parser.add_argument("--steps", dest="top_steps", type=_positive_int,
+    parser.add_argument("--steps", dest="top_steps", metavar="STEPS", type=_positive_int,
                         help="the demo's T (default 10000)")  # fmt: skip
-    parser.add_argument("--C", dest="top_C", type=_demo_C,
+    parser.add_argument("--C", dest="top_C", metavar="C", type=_demo_C,
                         help=f"the demo's C in (2, {MAX_C:g}] (default 3)")  # fmt: skip
     sub = parser.add_subparsers(dest="command")
     d = sub.add_parser("demo", help="Adam vs AMSGrad vs AVGrad on Reddi et al.'s counterexample")
