@@ -3,18 +3,23 @@
 Subcommands: ``demo`` (the default), ``bounds`` (the published bounds of
 :mod:`analysis.theorems` as a table), ``verify`` (adversarial search for violations of the
 online regret bounds, :mod:`analysis.verify`; exit status 1 if a bound fails), and
-``report``, ``train`` and ``grid`` (:mod:`analysis.cli_experiments`). Bad input ends
-with a one-line error on stderr and exit status 2, never a traceback.
+``report``, ``train`` and ``grid`` (:mod:`analysis.cli_experiments`). Every input is
+checked before any compute. Bad input ends with a one-line error naming the argument on
+stderr and exit status 2; Ctrl-C with one line and exit status 130; never a traceback
+unless ``--debug``.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import pkgutil
+import re
 import sys
 
 from . import demo
+from .cli_values import exact_number
 
 
 def _positive_int(text):
@@ -37,13 +42,17 @@ def _nonnegative_int(text):
     return value
 
 
-def _greater_than_two(text):
+MAX_C = 1e150  # the demo squares C in float64 (beta2 = 1/(1 + C^2)); 1e155 overflows
+
+
+def _demo_C(text):
+    allowed = f"must be a number in (2, {MAX_C:g}], got {text[:40]!r}"
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number > 2, got {text!r}") from None
-    if not value > 2:
-        raise argparse.ArgumentTypeError(f"must be a number > 2, got {text!r}")
+        raise argparse.ArgumentTypeError(allowed) from None
+    if not 2 < value <= MAX_C:
+        raise argparse.ArgumentTypeError(allowed)
     return value
 
 
@@ -56,16 +65,25 @@ def _theorem_ids():
 
 
 def _assignment(text):
-    from sympy import Rational
-
     name, sep, value = text.partition("=")
     if not sep or not name.strip() or not value.strip():
         raise argparse.ArgumentTypeError(f"must be NAME=VALUE, got {text!r}")
     try:
-        number = Rational(value.strip())  # exact: 0.9 -> 9/10, 1e-8 -> 1/100000000
-    except (TypeError, ValueError):
-        raise argparse.ArgumentTypeError(f"{name.strip()}: not a number: {value!r}") from None
-    return name.strip(), number
+        return name.strip(), exact_number(value.strip())
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"{name.strip()}: {err}") from None
+
+
+def _version():
+    """The installed distribution's version; from a source tree, the package's own."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mada-analysis")
+    except PackageNotFoundError:
+        from mada import __version__
+
+        return __version__
 
 
 def build_parser():
@@ -73,11 +91,20 @@ def build_parser():
         prog="mada-analysis",
         description="Theory and convergence analysis for MADA. Without a subcommand: demo.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the Python traceback of an error")  # fmt: skip
+    # before a subcommand, --steps and --C are the demo's; they are kept apart (dest top_*)
+    # so that a subcommand cannot silently ignore them
+    parser.add_argument("--steps", dest="top_steps", metavar="STEPS", type=_positive_int,
+                        help="the demo's T (default 10000)")  # fmt: skip
+    parser.add_argument("--C", dest="top_C", metavar="C", type=_demo_C,
+                        help=f"the demo's C in (2, {MAX_C:g}] (default 3)")  # fmt: skip
     sub = parser.add_subparsers(dest="command")
     d = sub.add_parser("demo", help="Adam vs AMSGrad vs AVGrad on Reddi et al.'s counterexample")
-    for p in (parser, d):
-        p.add_argument("--steps", type=_positive_int, default=10000, help="T (default 10000)")
-        p.add_argument("--C", type=_greater_than_two, default=3.0, help="C > 2 (default 3)")
+    d.add_argument("--steps", type=_positive_int, help="T (default 10000)")
+    d.add_argument("--C", type=_demo_C, help=f"C in (2, {MAX_C:g}] (default 3)")
+    d.set_defaults(error=d.error)
     b = sub.add_parser("bounds", help="published convergence/regret bounds as a table")
     b.add_argument("--theorem", choices=_theorem_ids(), help="only this theorem")
     b.add_argument(
@@ -100,6 +127,9 @@ def build_parser():
     from .cli_experiments import add_parsers
 
     add_parsers(sub)
+    for p in sub.choices.values():  # --debug after the subcommand too (SUPPRESS: no reset)
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="show the Python traceback of an error")  # fmt: skip
     return parser
 
 
@@ -138,16 +168,27 @@ def bounds_rows(theorem_ids, values, latex=False):
             show = str(expr)
         rows.append((th.id, th.setting, str(rate), show))
     if len(errors) == len(theorems):
-        raise ValueError(errors[0])
+        raise ValueError(errors[0] if len(errors) == 1 else _no_theorem_accepts(errors))
     return rows
 
 
+def _no_theorem_accepts(errors):
+    """One line for "every theorem refused": each distinct reason (its range) once, with the
+    number of theorems that give it, the most common first."""
+    counts = {}
+    for e in errors:
+        # "beta1: assumption 0 <= beta1 < 1 (why) is violated (beta1=2)": the range, not why
+        reason = re.sub(r" \([^()]*\)(?= is violated)", "", e.split(": ", 1)[1])
+        counts[reason] = counts.get(reason, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    return "no theorem accepts these values: " + "; ".join(
+        f"{reason} [{n} theorem{'s' if n > 1 else ''}]" for reason, n in ranked
+    )
+
+
 def _run_bounds(args):
-    try:
-        rows = bounds_rows([args.theorem] if args.theorem else _theorem_ids(),
-                           dict(args.values), latex=args.latex)  # fmt: skip
-    except ValueError as err:
-        args.error(str(err))
+    rows = bounds_rows([args.theorem] if args.theorem else _theorem_ids(), dict(args.values),
+                       latex=args.latex)  # a ValueError: main's one-line error  # fmt: skip
     widths = [max(len(r[k]) for r in [("id", "setting", "rate", ""), *rows]) for k in range(3)]
     head = ("id", "setting", "rate", "bound")
     for row in [head, *rows]:
@@ -198,18 +239,51 @@ def _run_verify(args):
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
+    """Run the command line ``argv`` (default ``sys.argv[1:]``); returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    error = getattr(args, "error", parser.error)
+    try:
+        return _dispatch(parser, args)
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        checkpoint = getattr(args, "checkpoint", None)
+        kept = (f"; checkpoint {checkpoint} is intact: run the same command to resume"
+                if checkpoint and os.path.exists(checkpoint) else "")  # fmt: skip
+        sys.stderr.write(f"{parser.prog}: interrupted{kept}\n")
+        return 130
+    except (ValueError, OSError) as err:  # bad input found after parsing (or by the OS)
+        if args.debug:
+            raise
+        error(" ".join(str(err).split()) or type(err).__name__)
+    except Exception as err:
+        if args.debug:
+            raise
+        sys.stderr.write(f"{parser.prog}: internal error: {type(err).__name__}: "
+                         f"{' '.join(str(err).split())} (rerun with --debug for the "
+                         "traceback)\n")  # fmt: skip
+        return 1
+
+
+def _dispatch(parser, args):
+    if args.command not in (None, "demo") and (args.top_steps, args.top_C) != (None, None):
+        parser.error(f"--steps and --C before the subcommand are the demo's; {args.command} "
+                     "does not take them there")  # fmt: skip
     if hasattr(args, "run"):  # report, train, grid (cli_experiments)
-        try:
-            return args.run(args)
-        except ValueError as err:  # bad input found after parsing (e.g. a non-text file)
-            args.error(str(err))
+        return args.run(args)
     if args.command == "bounds":
         return _run_bounds(args)
     if args.command == "verify":
         return _run_verify(args)
-    print(demo.format_rows(demo.run(steps=args.steps, C=args.C), args.steps, args.C))
+    steps = _first(getattr(args, "steps", None), args.top_steps, 10000)
+    C = _first(getattr(args, "C", None), args.top_C, 3.0)
+    print(demo.format_rows(demo.run(steps=steps, C=C), steps, C))
     return 0
+
+
+def _first(*values):
+    return next(v for v in values if v is not None)
 
 
 if __name__ == "__main__":  # pragma: no cover

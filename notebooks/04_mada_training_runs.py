@@ -43,7 +43,10 @@ from analysis.experiments.train import RunConfig, train
 
 QUICK = os.environ.get("MADA_NOTEBOOK_QUICK") == "1"
 SIZE = "quick" if QUICK else "default"
-OUT = tempfile.mkdtemp(prefix="mada-nb04-")
+# figures and the checkpoint go to a temporary folder, removed by the last cell (or, if the
+# notebook stops earlier, when the kernel exits); the figures are embedded when displayed
+WORK = tempfile.TemporaryDirectory(prefix="mada-nb04-")
+OUT = WORK.name
 
 # %% [markdown]
 # ## Nine optimizers on digits
@@ -149,3 +152,10 @@ for r in gpt:
     assert math.isfinite(r.final["val_loss"])
     assert r.history[-1]["train_loss"] < r.history[0]["train_loss"]
 display(Image(figures.loss_curves(gpt, f"{OUT}/gpt.png", title="char-GPT")))
+
+# %% [markdown]
+# The figures are embedded above; the temporary folder goes.
+
+# %%
+WORK.cleanup()
+assert not os.path.exists(OUT)

@@ -14,7 +14,9 @@ default  0.1, 0.5, 0.8, 0.9, 0.99                  0.501, 0.8, 0.95, 0.99
 quick    0.1, 0.9, 0.99                            0.501, 0.99
 ======== ========================================= =================================
 
-A run that diverges maps to ``inf`` (drawn as the worst colour), not to an error.
+A run that diverges maps to ``inf`` (drawn as the worst colour), not to an error. A grid
+point that an optimizer refuses (say β1 = 0 below MADA's learned bound on β1) is an error,
+raised by :func:`check_points` before the first run.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .train import RunConfig, train
+from .optimizers import check_optimizer, learns
+from .train import RunConfig, progress_bar, train
 
 GRID_OPTIMIZERS = ("adam", "hyperadam", "mada")
 BETA1S = {"default": (0.1, 0.5, 0.8, 0.9, 0.99), "quick": (0.1, 0.9, 0.99)}
@@ -67,6 +70,23 @@ def _check_betas(name, values):
     return [float(b) for b in values]
 
 
+def _options(name, options):
+    return {**PAPER_HYPER, **(options or {})} if learns(name) else {}
+
+
+def check_points(optimizers, beta1s, beta2s, options=None):
+    """Raise ValueError naming the first grid point an optimizer refuses, built on a dummy
+    parameter with MADA's own rules (so the check follows MADA's defaults)."""
+    for o in optimizers:
+        for b1 in beta1s:
+            for b2 in beta2s:
+                try:
+                    check_optimizer(o, betas=(b1, b2), **_options(o, options))
+                except ValueError as err:
+                    raise ValueError(f"grid point (beta1={b1:g}, beta2={b2:g}) is refused by "
+                                     f"{err}") from None  # fmt: skip
+
+
 def robustness_grid(
     task="digits",
     *,
@@ -78,26 +98,28 @@ def robustness_grid(
     seed=0,
     text=None,
     device=None,
+    options=None,
     progress=True,
 ):
-    """Train every optimizer from every initial (β1, β2) and collect the final losses."""
+    """Train every optimizer from every initial (β1, β2) and collect the final losses.
+
+    ``options`` (e.g. ``hyper_lr``, ``bounds``) go, over :data:`PAPER_HYPER`, to the
+    optimizers that learn; every point is checked (:func:`check_points`) before any run."""
     grid_size = size if size in BETA1S else "quick"
     beta1s = _check_betas("beta1s", beta1s if beta1s is not None else BETA1S[grid_size])
     beta2s = _check_betas("beta2s", beta2s if beta2s is not None else BETA2S[grid_size])
     if not optimizers:
         raise ValueError("optimizers must name at least one optimizer")
-    from tqdm.auto import tqdm
-
+    check_points(optimizers, beta1s, beta2s, options)
     points = [(o, j, k) for o in optimizers for j in range(len(beta1s))
               for k in range(len(beta2s))]  # fmt: skip
     train_loss = {o: [[math.inf] * len(beta2s) for _ in beta1s] for o in optimizers}
     val_loss = {o: [[math.inf] * len(beta2s) for _ in beta1s] for o in optimizers}
     used_steps = steps
-    for o, j, k in tqdm(points, desc=f"grid {task}", disable=not progress):
-        options = dict(PAPER_HYPER) if o in ("hyperadam", "mada") else {}
+    for o, j, k in progress_bar(points, enabled=progress, desc=f"grid {task}"):
         cfg = RunConfig(task=task, optimizer=o, steps=steps, betas=(beta1s[j], beta2s[k]),
                         seed=seed, size=size, text=text, device=device,
-                        optimizer_options=options)  # fmt: skip
+                        optimizer_options=_options(o, options))  # fmt: skip
         res = train(cfg, progress=False)
         used_steps = res.config["steps"]
         train_loss[o][j][k] = res.final["train_loss"]

@@ -21,6 +21,10 @@ each optimizer's default (AdamW 0.01, MADA 0, both decoupled); a number is passe
 ``fused=None`` keeps each optimizer's default path (MADA: for-loop on the CPU, foreach on
 CUDA; AdamW: torch's choice); ``True`` / ``False`` is passed through.
 
+:func:`check_optimizer` builds an optimizer on a dummy parameter, so that a caller can refuse
+settings (betas outside the learned bounds, bad bounds) before any compute, with MADA's own
+rules and message, whatever MADA's defaults are.
+
 >>> import torch
 >>> w = torch.nn.Parameter(torch.ones(3))
 >>> opt = make_optimizer("hyperadam", [w], lr=1e-3, betas=(0.8, 0.9))
@@ -33,11 +37,12 @@ CUDA; AdamW: torch's choice); ``True`` / ``False`` is passed through.
 from __future__ import annotations
 
 import math
+import warnings
 from numbers import Real
 
 import torch
 
-from mada import MADA
+from mada import MADA, preset_kwargs
 from mada._validate import learn_names
 
 OPTIMIZERS = ("adam", "adamw", "amsgrad", "avgrad", "yogi", "adan", "lion", "hyperadam", "mada")
@@ -85,6 +90,31 @@ def make_optimizer(name, params, *, lr, betas=None, weight_decay=None, fused=Non
         kwargs.setdefault("weight_decay", ADAMW_WEIGHT_DECAY)
         return torch.optim.AdamW(params, **kwargs)
     return MADA.preset(name, params, **kwargs, **options)
+
+
+def learns(name):
+    """Whether optimizer ``name`` learns coefficients (takes ``hyper_lr`` and ``bounds``)."""
+    return name != "adamw" and bool(learn_names(preset_kwargs(name).get("learn", ())))
+
+
+def _dummy():
+    return [torch.nn.Parameter(torch.zeros(1))]
+
+
+def check_optimizer(name, *, lr=1e-3, betas=None, **options):
+    """Build ``name`` (as :func:`make_optimizer`) on a dummy parameter; ValueError with the
+    optimizer's own message if it refuses the settings. Warnings are left to the real run."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            make_optimizer(name, _dummy(), lr=lr, betas=betas, **options)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{name}: {err}") from None
+
+
+def learned_bounds(name="mada"):
+    """The clamp ranges ``name`` uses by default for the coefficients it learns."""
+    return dict(make_optimizer(name, _dummy(), lr=1e-3).param_groups[0]["bounds"])
 
 
 def coefficients(optimizer) -> dict[str, float]:

@@ -1,9 +1,11 @@
 """Results on disk: JSON (everything) and CSV (one flat row per history record).
 
 Every file is written to a temporary file in the target folder and renamed into place, so an
-interrupted run never leaves a half-written result. Non-finite floats are written as the
-strings ``"inf"``, ``"-inf"`` and ``"nan"`` (JSON has no literal for them) and read back as
-floats by :func:`read_json`.
+interrupted run never leaves a half-written result. A whole output folder (a report, a grid,
+one training run) is built in a hidden sibling staging folder by :func:`staged_output` and
+put in place by renaming it at the end: a killed run leaves the previous output untouched.
+Non-finite floats are written as the strings ``"inf"``, ``"-inf"`` and ``"nan"`` (JSON has
+no literal for them) and read back as floats by :func:`read_json`.
 
     >>> import tempfile, os
     >>> folder = tempfile.mkdtemp()
@@ -17,11 +19,15 @@ floats by :func:`read_json`.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import ctypes
+import errno
 import io
 import json
 import math
 import os
+import shutil
 import tempfile
 
 _NONFINITE = {"inf": math.inf, "-inf": -math.inf, "nan": math.nan}
@@ -47,6 +53,79 @@ def write_atomic(data, path):
             os.unlink(tmp)
         raise
     return path
+
+
+def prepare_output(out, marker, name="out"):
+    """Check, before any compute, that the folder ``out`` can be (re)placed by a new output,
+    and make its staging folder, a fresh hidden sibling ``.<basename>.tmp-*``.
+
+    ``out`` may be absent, empty, or an earlier output (it holds ``marker``); anything else
+    (a file, a folder of other files, an unwritable place) raises ValueError naming ``name``.
+    """
+    path = os.path.abspath(out)
+    above = path
+    while not os.path.lexists(above):
+        above = os.path.dirname(above)
+    if not os.path.isdir(above):
+        where = "is a file" if above == path else f"is under {above!r}, a file"
+        raise ValueError(f"{name} {out!r} {where}; it must be a folder")
+    if os.path.isdir(path) and os.listdir(path) and not os.path.exists(os.path.join(path, marker)):
+        raise ValueError(f"{name} {out!r} holds other files (no {marker} of an earlier output); "
+                         "choose a new or empty folder")  # fmt: skip
+    parent = os.path.dirname(path)
+    try:
+        os.makedirs(parent, exist_ok=True)
+        return tempfile.mkdtemp(dir=parent, prefix=f".{os.path.basename(path)}.tmp-")
+    except OSError as err:
+        raise ValueError(f"{name} {out!r} cannot be written: {err.strerror or err}") from None
+
+
+def _exchange(a, b):
+    """Swap paths ``a`` and ``b`` in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False
+    where the system has no such call."""
+    fn = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if fn is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL):  # old kernel or a file system without it
+        return False
+    raise OSError(code, os.strerror(code), b)
+
+
+def publish(stage, out):
+    """Put the finished staging folder ``stage`` in place of ``out`` (swapped in one step
+    where the system allows, else two renames) and remove the previous output."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(stage, 0o777 & ~umask)  # mkdtemp makes 0700; give the usual mode
+    path = os.path.abspath(out)
+    if not os.path.lexists(path):
+        os.rename(stage, path)
+    elif _exchange(stage, path):
+        shutil.rmtree(stage)
+    else:
+        old = tempfile.mkdtemp(dir=os.path.dirname(path), prefix=f".{os.path.basename(path)}.old-")
+        os.rename(path, os.path.join(old, "previous"))
+        os.rename(stage, path)
+        shutil.rmtree(old)
+    return out
+
+
+@contextlib.contextmanager
+def staged_output(out, marker, name="out"):
+    """``with staged_output(out, marker) as stage:`` write the output into ``stage``; on
+    success it replaces ``out`` (:func:`publish`), on any error or interrupt it is removed
+    and ``out`` is untouched. See :func:`prepare_output` for the checks, made on entry."""
+    stage = prepare_output(out, marker, name)
+    try:
+        yield stage
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    publish(stage, out)
 
 
 def _encode(obj):

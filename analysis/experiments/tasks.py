@@ -159,6 +159,27 @@ def make_task(name, *, seed=0, size="default", device=None, text=None, **model_o
     return _chargpt(seed, device, settings, text)
 
 
+def defaults(name, size):
+    """The default ``(steps, lr)`` of task ``name`` at ``size``, without building it."""
+    settings = (DIGITS_SIZES if name == "digits" else CHARGPT_SIZES)[size]
+    return settings["steps"], settings["lr"]
+
+
+def check_text(text, name="chargpt", size="default"):
+    """Raise ValueError naming ``text`` if it cannot be the corpus of task ``name`` at
+    ``size`` (not readable, not UTF-8, too short, or a task that takes no text); see
+    :func:`read_corpus`. Reads the file once, before any compute."""
+    if text is None:
+        return
+    if name != "chargpt":
+        raise ValueError(f"text applies only to the chargpt task, not {name}")
+    read_corpus(text, _min_chars(CHARGPT_SIZES[size]["block_size"]))
+
+
+def _min_chars(block):
+    return 10 * (block + 1) + 1  # the last 10% must hold one window of block + 1 chars
+
+
 def _seeded(seed, build):
     """``build()`` on the CPU under a forked global RNG seeded with ``seed``."""
     with torch.random.fork_rng(devices=[]):
@@ -238,7 +259,11 @@ def read_corpus(text, min_chars):
     try:
         corpus = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
-        raise ValueError(f"text must be {allowed}; {str(text)!r} is not UTF-8 ({err})") from err
+        raise ValueError(f"text must be {allowed}; {str(text)!r} is not UTF-8 (byte "
+                         f"{err.start})") from None  # fmt: skip
+    except OSError as err:
+        raise ValueError(f"text must be {allowed}; {str(text)!r} cannot be read "
+                         f"({err.strerror or err})") from None  # fmt: skip
     if len(corpus) < min_chars:
         raise ValueError(f"text must be {allowed} (block_size + 1 in each of the 90/10 "
                          f"splits); {str(text)!r} has {len(corpus)}")  # fmt: skip
@@ -255,7 +280,7 @@ def encode(corpus):
 
 def _chargpt(seed, device, s, text):
     block = s["block_size"]
-    min_chars = 10 * (block + 1) + 1  # the last 10% must hold one window of block + 1 chars
+    min_chars = _min_chars(block)
     if text is None:
         corpus, source = stdlib_corpus(), "stdlib"
         if len(corpus) < min_chars:

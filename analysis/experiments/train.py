@@ -20,7 +20,11 @@ with the same configuration resumes from that file; on the same device and threa
 result is bit for bit the one of an uninterrupted run (``tests/analysis/experiments``). A
 checkpoint holds tensors and plain Python values only and is read with
 ``torch.load(weights_only=True)``, so loading one can never execute code; one written for a
-different configuration is refused.
+different configuration is refused, and so, with one short reason each, is a file that is
+empty, truncated, or not a plain-tensor checkpoint (:mod:`.checkpoint`).
+
+**Names.** :func:`run_name` names a run by its task, optimizer and seed and a short hash of
+its whole resolved configuration, so runs that differ in any setting never share a name.
 
 **Divergence.** A step whose loss is not finite ends the run early with ``diverged=True``
 and the final losses set to ``inf`` (the robustness grid maps such corners instead of
@@ -29,7 +33,8 @@ failing). MADA's own check (``nonfinite="raise"``) ends the run the same way.
 
 from __future__ import annotations
 
-import io
+import hashlib
+import json
 import math
 import os
 import time
@@ -37,11 +42,9 @@ from dataclasses import asdict, dataclass, field, replace
 
 import torch
 
-from .optimizers import OPTIMIZERS, coefficients, make_optimizer
-from .results import write_atomic
-from .tasks import SIZES, TASKS, make_task
-
-CHECKPOINT_FORMAT = 1
+from . import checkpoint as ckpt
+from .optimizers import OPTIMIZERS, check_optimizer, coefficients, make_optimizer
+from .tasks import SIZES, TASKS, check_text, defaults, make_task
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,19 @@ class RunConfig:
             raise ValueError(f"seed must be an integer >= 0; got {self.seed!r}")
         if self.monitor and self.optimizer == "lion":
             raise ValueError("monitor: the bound monitor needs a second moment; lion has none")
+        check_text(self.text, self.task, self.size)
+        check_optimizer(self.optimizer, lr=self.lr or defaults(self.task, self.size)[1],
+                        betas=self.betas, **self.optimizer_options)  # fmt: skip
+        if self.checkpoint is not None:
+            ckpt.check_path(self.checkpoint)
+
+
+def check_checkpoint(config):
+    """Raise ValueError unless ``config.checkpoint`` can be written and, if it exists, is a
+    readable checkpoint of this very run (see the module docstring)."""
+    config.check()
+    if config.checkpoint and os.path.exists(config.checkpoint):
+        ckpt.load(config.checkpoint, _plain(resolved(config)))
 
 
 @dataclass
@@ -101,11 +117,27 @@ class RunResult:
                 "final": self.final}  # fmt: skip
 
 
-def _resolved(config, task):
-    steps = config.steps or task.steps
+def resolved(config):
+    """``config`` with the task's defaults filled in (steps, lr, eval_every, ...)."""
+    steps, lr = defaults(config.task, config.size)
+    steps = config.steps or steps
     every = config.eval_every or max(1, steps // 10)
-    return replace(config, steps=steps, lr=config.lr or task.lr, eval_every=every,
+    return replace(config, steps=steps, lr=config.lr or lr, eval_every=every,
                    checkpoint_every=config.checkpoint_every or every)  # fmt: skip
+
+
+def run_name(config):
+    """``{task}_{optimizer}_seed{seed}_{hash}``, the hash (8 hex digits) of every setting of
+    the resolved ``config`` that can change the result.
+
+    >>> run_name(RunConfig(optimizer="adam", steps=60, size="quick"))  # doctest: +ELLIPSIS
+    'digits_adam_seed0_...'
+    >>> run_name(RunConfig(size="quick")) == run_name(RunConfig(size="quick", steps=60))
+    True
+    """
+    plain = _plain(resolved(config))
+    digest = hashlib.sha256(json.dumps(plain, sort_keys=True).encode("utf-8")).hexdigest()
+    return f"{config.task}_{config.optimizer}_seed{config.seed}_{digest[:8]}"
 
 
 def _plain(config):
@@ -118,37 +150,19 @@ def _plain(config):
     return out
 
 
-def save_atomic(obj, path):
-    """``torch.save`` of ``obj`` to ``path`` through :func:`.results.write_atomic`."""
-    buf = io.BytesIO()
-    torch.save(obj, buf)
-    return write_atomic(buf.getvalue(), path)
-
-
-def _load_checkpoint(path, plain):
-    try:
-        ck = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as err:
-        raise ValueError(f"checkpoint {path!r} cannot be read safely: {err}") from None
-    if not isinstance(ck, dict) or ck.get("format") != CHECKPOINT_FORMAT:
-        raise ValueError(f"checkpoint {path!r} is not a mada-analysis run checkpoint")
-    if ck["config"] != plain:
-        diff = sorted(k for k in plain if ck["config"].get(k) != plain[k])
-        raise ValueError(f"checkpoint {path!r} was written for another run (differs in "
-                         f"{', '.join(diff)}); remove it or change --checkpoint")  # fmt: skip
-    return ck
-
-
 def train(config, *, progress=True, callback=None):
     """Run ``config`` (a :class:`RunConfig`) and return a :class:`RunResult`.
 
     ``callback(step, loss)`` is called after every step (tests use it to interrupt a run).
     """
     config.check()
+    config = resolved(config)
+    plain = _plain(config)
+    ck = None
+    if config.checkpoint and os.path.exists(config.checkpoint):
+        ck = ckpt.load(config.checkpoint, plain)
     task = make_task(config.task, seed=config.seed, size=config.size, device=config.device,
                      text=config.text)  # fmt: skip
-    config = _resolved(config, task)
-    plain = _plain(config)
     opt = make_optimizer(config.optimizer, task.model.parameters(), lr=config.lr,
                          betas=config.betas, **config.optimizer_options)  # fmt: skip
     monitor = None
@@ -158,8 +172,7 @@ def train(config, *, progress=True, callback=None):
         monitor = BoundMonitor(opt)
     history, sums, start, diverged = [], {"loss": 0.0, "n": 0}, 1, False
     step_losses = []  # f_s(x_s), kept for the measured regret of a monitored run
-    if config.checkpoint and os.path.exists(config.checkpoint):
-        ck = _load_checkpoint(config.checkpoint, plain)
+    if ck is not None:
         task.model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["optimizer"])
         if monitor is not None:
@@ -195,11 +208,11 @@ def train(config, *, progress=True, callback=None):
             if progress:
                 bar.set_postfix(loss=f"{history[-1]['train_loss']:.4f}")
         if config.checkpoint and (step % config.checkpoint_every == 0 or step == config.steps):
-            save_atomic({"format": CHECKPOINT_FORMAT, "config": plain, "step": step,
-                         "model": task.model.state_dict(), "optimizer": opt.state_dict(),
-                         "monitor": monitor.state_dict() if monitor is not None else None,
-                         "history": history, "sums": sums, "step_losses": step_losses},
-                        config.checkpoint)  # fmt: skip
+            ckpt.save_atomic({"format": ckpt.FORMAT, "config": plain, "step": step,
+                              "model": task.model.state_dict(), "optimizer": opt.state_dict(),
+                              "monitor": monitor.state_dict() if monitor is not None else None,
+                              "history": history, "sums": sums, "step_losses": step_losses},
+                             config.checkpoint)  # fmt: skip
         if callback is not None:
             callback(step, value)
     if monitor is not None and not diverged and step_losses:
@@ -235,9 +248,37 @@ def _record(step, train_loss, val_loss, opt, monitor):
     return rec
 
 
-def _bar(steps, config, progress):
+class _NoBar:
+    """What :func:`progress_bar` returns when disabled: iterates, and ignores the rest."""
+
+    def __init__(self, iterable=None):
+        self.iterable = iterable
+
+    def __iter__(self):
+        return iter(self.iterable)
+
+    def update(self, n=1):
+        pass
+
+    def set_postfix(self, **kwargs):
+        pass
+
+    def close(self):
+        pass
+
+
+def progress_bar(iterable=None, *, enabled=True, **kwargs):
+    """``tqdm.auto.tqdm(iterable, **kwargs)``, or a silent stand-in when not ``enabled``, so
+    that a run without progress bars never imports tqdm's notebook front end (which warns in
+    a notebook without ipywidgets)."""
+    if not enabled:
+        return _NoBar(iterable)
     from tqdm.auto import tqdm
 
-    return tqdm(steps, total=config.steps, initial=steps.start - 1 if len(steps) else 0,
-                desc=f"{config.task}/{config.optimizer}", disable=not progress,
-                leave=False)  # fmt: skip
+    return tqdm(iterable, **kwargs)
+
+
+def _bar(steps, config, progress):
+    return progress_bar(steps, enabled=progress, total=config.steps,
+                        initial=steps.start - 1 if len(steps) else 0,
+                        desc=f"{config.task}/{config.optimizer}", leave=False)  # fmt: skip

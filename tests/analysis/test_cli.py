@@ -26,7 +26,7 @@ def test_main_prints_the_table(capsys):
 @pytest.mark.parametrize(
     ("args", "needle"),
     [(["--steps", "0"], "--steps"), (["--steps", "x"], "--steps"), (["--C", "1.5"], "--C"),
-     (["demo", "--C", "nan"], "--C"), (["nosuch"], "invalid choice")],
+     (["demo", "--C", "nan"], "--C"), (["--C", "1e309"], "--C"), (["nosuch"], "invalid choice")],
 )  # fmt: skip
 def test_bad_input_is_one_line_and_exit_2(args, needle):
     proc = subprocess.run(

@@ -47,11 +47,11 @@ def test_train_writes_json_csv_and_figures(tmp_path, capsys):
     code = main(["train", "--size", "quick", "--steps", "6", "--optimizer", "avgrad",
                  "--monitor", "--no-progress", "--out", str(out)])  # fmt: skip
     assert code == 0
-    stem = "digits_avgrad_seed0"
-    assert sorted(os.listdir(out)) == sorted(
-        [f"{stem}.json", f"{stem}.csv", f"{stem}_loss.png", f"{stem}_bounds.png"]
-    )
-    res = read_json(out / f"{stem}.json")
+    (run,) = os.listdir(out)
+    assert run.startswith("digits_avgrad_seed0_")
+    assert sorted(os.listdir(out / run)) == ["bounds.png", "history.csv", "loss.png",
+                                             "result.json"]  # fmt: skip
+    res = read_json(out / run / "result.json")
     assert res["final"]["steps"] == 6 and res["config"]["optimizer"] == "avgrad"
     assert "train loss" in capsys.readouterr().out
 

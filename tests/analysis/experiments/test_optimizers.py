@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 import torch
 
-from analysis.experiments.optimizers import OPTIMIZERS, coefficients, make_optimizer
+from analysis.experiments.optimizers import (
+    OPTIMIZERS,
+    check_optimizer,
+    coefficients,
+    learned_bounds,
+    learns,
+    make_optimizer,
+)
 from analysis.experiments.tasks import make_task
 from mada import MADA
 from tests.conftest import EXACT_ATOL, EXACT_RTOL
@@ -104,3 +111,23 @@ def test_options_reach_mada_and_adamw_refuses_them():
     assert set(group["hyper_momentum"].values()) == {0.5}
     with pytest.raises(ValueError, match="adamw"):
         make_optimizer("adamw", [w], lr=1e-3, hyper_lr=1e-3)
+
+
+def test_check_optimizer_uses_the_optimizers_own_rules_and_names_it():
+    check_optimizer("adam", betas=(0.0, 0.999))
+    with pytest.raises(ValueError, match=r"^mada: bounds\['beta2'\] must have lo <= hi"):
+        check_optimizer("mada", bounds={"beta2": (0.9, 0.8)})
+    with pytest.raises(ValueError, match=r"^mada: bounds\['beta1'\] must be in \[0, 1\)"):
+        check_optimizer("mada", bounds={"beta1": (0.5, 1.0)})
+    check_optimizer("mada", betas=(0.9, 0.999), bounds={"beta2": (0.5, 0.9999)})
+    with pytest.raises(ValueError, match=r"^hyperadam: .*hyper_lr"):
+        check_optimizer("hyperadam", hyper_lr=-1.0)
+    with pytest.raises(ValueError, match=r"^adamw: .*adamw takes none"):
+        check_optimizer("adamw", hyper_lr=1e-3)
+
+
+def test_learners_and_their_default_bounds_come_from_mada():
+    assert [n for n in OPTIMIZERS if learns(n)] == ["hyperadam", "mada"]
+    w = torch.nn.Parameter(torch.zeros(1))
+    assert learned_bounds("mada") == MADA.preset("mada", [w]).param_groups[0]["bounds"]
+    assert set(learned_bounds("hyperadam")) == {"beta1", "beta2"}

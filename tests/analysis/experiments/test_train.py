@@ -89,12 +89,49 @@ def test_a_checkpoint_that_would_run_code_is_refused_unread(tmp_path):
     path, marker = tmp_path / "evil.pt", tmp_path / "pwned"
     with open(path, "wb") as f:
         pickle.dump({"format": 1, "payload": _Evil(marker)}, f, protocol=2)
-    with pytest.raises(ValueError, match="cannot be read safely"):
+    with pytest.raises(ValueError, match="refused: not a plain-tensor checkpoint") as err:
         train(RunConfig(**QUICK, optimizer="adam", checkpoint=str(path)), progress=False)
+    assert "weights_only" not in str(err.value) and "\n" not in str(err.value)
     assert not marker.exists()  # the payload never ran
     with open(path, "rb") as f:  # while a plain unpickler would have run it
         pickle.load(f)
     assert marker.exists()
+
+
+def test_a_torch_saved_checkpoint_with_code_is_refused_in_one_short_line(tmp_path):
+    path, marker = tmp_path / "evil.pt", tmp_path / "pwned"
+    torch.save({"format": 1, "payload": _Evil(marker)}, path)  # torch's own zip format
+    with pytest.raises(ValueError, match=r"not a plain-tensor checkpoint \(it asks for "
+                       r"\w+\.system\); nothing in it was run") as err:  # fmt: skip
+        train(RunConfig(**QUICK, optimizer="adam", checkpoint=str(path)), progress=False)
+    assert "weights_only" not in str(err.value) and "\n" not in str(err.value)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(("cut", "needle"), [(0, "is empty"), (100, "truncated"),
+                                             (0.5, "truncated")])  # fmt: skip
+def test_an_empty_or_truncated_checkpoint_is_named_as_such(tmp_path, cut, needle):
+    path = tmp_path / "c.pt"
+    cfg = RunConfig(**{**QUICK, "steps": 3}, optimizer="adam", checkpoint=str(path))
+    train(cfg, progress=False)
+    data = path.read_bytes()
+    path.write_bytes(data[: int(cut * len(data)) if isinstance(cut, float) else cut])
+    with pytest.raises(ValueError, match=needle) as err:
+        train(cfg, progress=False)
+    assert len(str(err.value)) < 200 and "\n" not in str(err.value)
+
+
+def test_a_checkpoint_that_cannot_be_written_is_refused_before_training(tmp_path, unwritable):
+    with pytest.raises(ValueError, match=r"checkpoint .* cannot be written"):
+        train(RunConfig(**QUICK, optimizer="adam", checkpoint=f"{unwritable}/ck.pt"),
+              progress=False)  # fmt: skip
+    with pytest.raises(ValueError, match=r"checkpoint .* is a folder"):
+        train(RunConfig(**QUICK, optimizer="adam", checkpoint=str(tmp_path)), progress=False)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(ValueError, match=r"checkpoint .* cannot be written"):
+        train(RunConfig(**QUICK, optimizer="adam", checkpoint=str(blocker / "c.pt")),
+              progress=False)  # fmt: skip
 
 
 def test_checkpoints_leave_no_temporary_files(tmp_path):
@@ -136,7 +173,24 @@ def test_a_killed_process_resumes_to_the_same_result(tmp_path):
     step = torch.load(ck, weights_only=True)["step"]
     assert 20 <= step < 150, "the process was not killed mid-run"
     subprocess.run(killed, env=env, check=True, capture_output=True)
-    name = "digits_mada_seed0.json"
-    a, b = read_json(tmp_path / "clean" / name), read_json(tmp_path / "killed" / name)
+    (name,) = os.listdir(tmp_path / "clean")  # the same run name: the checkpoint is no setting
+    a = read_json(tmp_path / "clean" / name / "result.json")
+    b = read_json(tmp_path / "killed" / name / "result.json")
     assert a["history"] == b["history"]
     assert a["final"]["coefficients"] == b["final"]["coefficients"]
+
+
+def test_runs_without_progress_bars_never_load_tqdms_notebook_front_end():
+    """tqdm.auto warns (TqdmWarning) in a notebook without ipywidgets, as notebook 04 did."""
+    code = ("import sys\n"
+            "from analysis.experiments.grid import robustness_grid\n"
+            "from analysis.experiments.train import RunConfig, train\n"
+            "train(RunConfig(size='quick', steps=2, optimizer='adam'), progress=False)\n"
+            "robustness_grid('digits', size='quick', steps=1, optimizers=['adam'],\n"
+            "                beta1s=[0.9], beta2s=[0.9], progress=False)\n"
+            "print(sorted(m for m in sys.modules if m.startswith('tqdm.')))\n")  # fmt: skip
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "OMP_NUM_THREADS": "1"})  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    loaded = proc.stdout.strip()
+    assert "tqdm.auto" not in loaded and "tqdm.notebook" not in loaded, loaded
