@@ -7,12 +7,16 @@ Two families, chosen by ``eps_placement`` (the value the theorems' ``algorithm``
 
 .. math::
     m_n = \beta_1 m_{n-1} + g_n,\quad v_n = \beta_2 v_{n-1} + g_n^2,\quad
-    x_n = x_{n-1} - \alpha_n \frac{m_n}{\sqrt{\epsilon + v_n}},
+    x_n = x_{n-1} - \alpha_n \frac{m_n}{\sqrt{\epsilon + w_n}},
+
+:math:`w_n = v_n`, or with ``long_memory="average"`` MADA's interpolation
+:math:`w_n = \rho_n v_n + (1-\rho_n)\frac1n\sum_{s\le n} v_s`
+(``adam_avgrad_interpolation_nonconvex``; ``rho`` a number or one per step, in (0, 1]);
 
 :math:`\alpha_n = \alpha(1-\beta_1)\sqrt{(1-\beta_2^n)/(1-\beta_2)}` (``lr_schedule``
 ``"defossez_adam"``) or :math:`\alpha` (``"constant"``; Adagrad is :math:`\beta_1 = 0`,
-:math:`\beta_2 = 1`). The trace's ``v_hat`` and ``v`` are :math:`v_n`, ``alpha`` is
-:math:`\alpha_n`.
+:math:`\beta_2 = 1`). The trace's ``v_hat`` is :math:`w_n`, ``v`` is :math:`v_n`, ``alpha``
+is :math:`\alpha_n`.
 
 ``"inside_sqrt, eps/t"``: avgrad_nonconvex's AVGrad (``long_memory="average"``, ``rho`` 0,
 ``lr_schedule="inv_sqrt"``), :math:`v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2`,
@@ -43,8 +47,14 @@ def normalise(c):
     if c["bias_correction"]:
         raise ValueError(f"eps_placement {c['eps_placement']!r} has no bias correction")
     if c["eps_placement"] == "inside_sqrt":
-        if lm != "none" or rho not in (None, 1, 1.0):
-            raise ValueError("Défossez et al.'s iteration has no long memory (rho 1 or None)")
+        if lm == "average":
+            rho = np.asarray(rho if rho is not None else np.nan, dtype=np.float64)
+            if rho.ndim > 1 or not np.all((rho > 0) & (rho <= 1)):
+                raise ValueError("the interpolated iteration needs rho (a number or one per "
+                                 "step) in (0, 1]")  # fmt: skip
+        elif lm != "none" or rho not in (None, 1, 1.0):
+            raise ValueError("Défossez et al.'s iteration has no long memory but 'average' "
+                             "(rho in (0, 1]); without it rho is 1 or None")  # fmt: skip
         if c["lr_schedule"] not in ("constant", "defossez_adam"):
             raise ValueError("Défossez et al.'s lr_schedule is 'constant' or 'defossez_adam'")
         if c["momentum_schedule"] != "constant":
@@ -53,7 +63,8 @@ def normalise(c):
             raise ValueError("Défossez et al.'s iteration needs 0 <= beta1 < 1, 0 < beta2 <= 1")
         if c["lr_schedule"] == "defossez_adam" and c["beta2"] == 1:
             raise ValueError("lr_schedule 'defossez_adam' needs beta2 < 1")
-        kind = "defossez"
+        kind = "defossez_mix" if lm == "average" else "defossez"
+        c = {**c, "rho": rho}
     else:
         if lm != "average" or rho not in (None, 0, 0.0) or c["lr_schedule"] != "inv_sqrt":
             raise ValueError("eps/t inside the root is AVGrad's: long_memory 'average', "
@@ -88,7 +99,8 @@ def iterate(problem, c, T, betas, full):
     B, d = problem.B, problem.d
     steps = alphas(c, T)
     b1, b2, eps, a = float(c["beta1"]), float(c["beta2"]), float(c["eps"]), float(c["alpha"])
-    defossez = c["kind"] == "defossez"
+    defossez = c["kind"] in ("defossez", "defossez_mix")
+    rho_t = np.broadcast_to(c["rho"], (T,)) if c["kind"] == "defossez_mix" else None
     x = np.array(problem.x0, dtype=np.float64)
     m, v, Sv = (np.zeros((B, d)) for _ in range(3))
     inside = _in_box(problem, x)
@@ -101,8 +113,11 @@ def iterate(problem, c, T, betas, full):
         if defossez:
             m = b1 * m + g
             v = b2 * v + g * g
-            x = x - steps[i] * m / np.maximum(np.sqrt(eps + v), _TINY)
             vh = v
+            if rho_t is not None:
+                Sv = Sv + v
+                vh = rho_t[i] * v + (1.0 - rho_t[i]) * (Sv / t)
+            x = x - steps[i] * m / np.maximum(np.sqrt(eps + vh), _TINY)
         else:
             bt = betas[i]
             m = g if bt == 0 else bt * m + (1.0 - bt) * g

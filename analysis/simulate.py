@@ -197,7 +197,7 @@ def run(problem, config, T, record="full"):
     c = normalise(config)
     T, B, d = int(T), problem.B, problem.d
     alphas, betas = schedules(c, T)
-    if c["kind"] in ("defossez", "avgrad_eps_t"):
+    if c["kind"] in ("defossez", "defossez_mix", "avgrad_eps_t"):
         r = _nc.iterate(problem, c, T, betas, record == "full")
         if record == "full":
             return BatchTrace(beta1=betas, **r)

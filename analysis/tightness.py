@@ -134,12 +134,12 @@ def check_online(th_id, problem, consts, T):
 def check_nonconvex(th_id, problem, consts, T):
     """Run the theorem's iteration (:func:`~analysis.simulate.run`, unprojected, as the
     theorem's) on the B seeds; per seed: stationarity (``Theorem.measured``), the bound
-    (``Theorem.numeric`` at the problem's box constants R = max(G_inf, sqrt eps), L and
+    (``Theorem.numeric`` at the problem's box constants R = G_inf + sqrt(eps), L and
     Delta = F(x_0) - F_*) and whether every iterate stayed in the box (``inside``)."""
     th = _theorems()[th_id]
     bt = run(problem, {**th.algorithm, **consts}, T)
     meas = np.array([th.measured(bt.trace(b)) for b in range(bt.B)])
-    R = max(problem.G_inf, np.sqrt(consts["eps"]))
+    R = problem.G_inf + np.sqrt(consts["eps"])  # |g| <= R - sqrt(eps), as Défossez et al.
     delta = problem.full_loss(problem.x0) - problem.f_star
     vals = {"T": T, "d": problem.d, "R": R, "L": problem.L, "Delta": delta, **consts}
     bound = th.numeric(**{k: vals[k] for k in th.symbols})
@@ -169,6 +169,8 @@ def nonconvex_setup(th_id, rng, B, name="rosenbrock"):
         c["beta1"] = float(rng.uniform(0, 0.9) * c["beta2"])
     elif th_id == "adagrad_nonconvex_defossez2022":
         c["beta2"] = 1.0
+    elif th_id == "adam_avgrad_interpolation_nonconvex":
+        c["rho"] = float(rng.uniform(0.05, 1))
     return p, c
 
 

@@ -1,10 +1,10 @@
 """Test problems for the simulator (:mod:`analysis.simulate`), batched over B instances.
 
 Online convex (regret): :class:`OnlineLinear`, :func:`reddi3`, :func:`reddi3_stochastic`,
-:func:`reddi1010`, :class:`RandomQuadratics`, :class:`OnlineLogistic` and
-:func:`breast_cancer_logistic` (needs scikit-learn). Stochastic nonconvex:
-:class:`NoisyRosenbrock`, :class:`SigmoidRegression`, :class:`DigitsMLP` (needs
-scikit-learn). The protocol is :class:`Problem`.
+:func:`reddi1010`, :func:`reddi_two_phase`, :class:`RandomQuadratics`,
+:class:`OnlineLogistic` and :func:`breast_cancer_logistic` (needs scikit-learn).
+Stochastic nonconvex: :class:`NoisyRosenbrock`, :class:`SigmoidRegression`,
+:class:`DigitsMLP` (needs scikit-learn). The protocol is :class:`Problem`.
 """
 
 from ._base import SETTINGS, BoxProblem, Problem
@@ -18,6 +18,7 @@ from .online import (
     reddi3,
     reddi3_stochastic,
     reddi1010,
+    reddi_two_phase,
 )
 
 __all__ = [
@@ -34,4 +35,5 @@ __all__ = [
     "reddi3",
     "reddi3_stochastic",
     "reddi1010",
+    "reddi_two_phase",
 ]  # fmt: skip

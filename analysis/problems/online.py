@@ -91,6 +91,25 @@ def reddi3_stochastic(C=3.0, delta=0.1, B=1, d=1, seed=0):
                         name=f"reddi3_stochastic(C={C:g}, delta={delta:g})")  # fmt: skip
 
 
+def reddi_two_phase(C=3.0, G=10.0, K=10, delta=0.1, B=1):
+    r"""Two coordinates on :math:`[-1, 1]^2` that want opposite memories.
+
+    Coordinate 1 is Reddi et al.'s counterexample (:math:`C` when :math:`t \bmod 3 = 1`, else
+    :math:`-1`): forgetting the rare large gradient (Adam) sends it to the wrong corner.
+    Coordinate 2 is :math:`G` for :math:`t \le K`, then :math:`-\delta`: AVGrad's average keeps
+    :math:`G^2` and crawls back to :math:`x^\star_2 = 1` (for :math:`T > K(1 + G/\delta)`).
+    MADA's interpolation with an interior :math:`\rho` can keep enough memory for the first
+    and still move the second (``interpolation_improvement``).
+    """
+    C, G, delta = float(C), float(G), float(delta)
+
+    def costs(t):
+        return np.array([C if t % 3 == 1 else -1.0, G if t <= K else -delta])
+
+    name = f"reddi_two_phase(C={C:g}, G={G:g}, K={K}, delta={delta:g})"
+    return OnlineLinear(costs, 1.0, B=B, d=2, G_inf=max(C, G, 1.0), name=name)
+
+
 class RandomQuadratics(BoxProblem):
     r""":math:`f_t(x) = \tfrac12 (x - c_t)^\top \mathrm{diag}(a_t) (x - c_t)` on :math:`[-r, r]^d`,
     :math:`a_{t,i} \sim U[a_{lo}, a_{hi}]`, :math:`c_{t,i} \sim U[-c_{max}, c_{max}]` drawn per

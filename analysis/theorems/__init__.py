@@ -31,6 +31,9 @@ adam_avgrad_interpolation_regret     vhat = rho v + (1 - rho) average (MADA's rh
                                      rho <= beta2/((T-1)(1-beta2)); sqrt(T)
 avgrad_nonconvex                     AVGrad, beta1 = 0, stochastic nonconvex
                                      (Défossez-style); log(T)/sqrt(T)
+adam_avgrad_interpolation_nonconvex  rho v + (1 - rho) average, learned rho_t >= rho > 0,
+                                     constant alpha, bias correction, beta1 = 0; Défossez
+                                     et al.'s Theorem 2 at rho = 1; noise floor
 interpolation_improvement            when an interior rho gives a smaller data bound
                                      than both ends; exact T = 2 witness, no rate
 ==================================== ===================================================
@@ -47,7 +50,7 @@ Left out because their exact statements could not be verified (no constant is in
 
 Example:
     >>> sorted(THEOREMS)[:2]
-    ['adagrad_nonconvex_defossez2022', 'adam_avgrad_interpolation_regret']
+    ['adagrad_nonconvex_defossez2022', 'adam_avgrad_interpolation_nonconvex']
     >>> THEOREMS["amsgrad_regret_reddi2018_cor1"].setting
     'online-convex'
 """

@@ -46,8 +46,8 @@ def test_batched_data_bound_equals_per_trace_nonconvex(th_id):
     p, consts = tightness.nonconvex_setup(th_id, rng, 5, "sigmoid")
     bt = run(p, {**th.algorithm, **consts}, 30)
     traces = [bt.trace(b) for b in range(bt.B)]
-    given = {"L": p.L, "Delta": 1.5, "eps": consts["eps"], "beta2": consts["beta2"]}
-    given = {k: v for k, v in given.items() if k in th.assumptions.names}
+    given = {"L": p.L, "Delta": 1.5, **consts}
+    given = {k: v for k, v in given.items() if k in th.assumptions.names and k != "alpha"}
     ref = np.array([th.data_bound(tr, **given) for tr in traces])
     np.testing.assert_allclose(data_bounds(th, traces, **given), ref, rtol=1e-12, atol=0)
 

@@ -10,6 +10,7 @@ from analysis.problems import RandomQuadratics, SigmoidRegression, reddi3, reddi
 from analysis.simulate import BatchTrace, Final, normalise, run
 from analysis.theorems import THEOREMS
 from mada import MADA
+from tests.conftest import EXACT_ATOL, EXACT_RTOL
 
 T_MADA = 200
 
@@ -224,3 +225,31 @@ def test_online_traces_record_the_second_moment():
 def test_bad_nonconvex_configs_raise(bad):
     with pytest.raises(ValueError):
         normalise({"alpha": 1.0, "beta2": 0.5, **bad})
+
+
+@pytest.mark.parametrize("rho", [0.3, 1.0, "schedule"])
+def test_interpolated_nonconvex_iteration_equals_the_written_equations(rho):
+    """adam_avgrad_interpolation_nonconvex: w_t = rho_t v_t + (1 - rho_t) mean(v_1..v_t)."""
+    p = SigmoidRegression(B=2, d=3, n=40, radius=3.0, seed=4)
+    T, alpha, beta2, eps = 120, 0.05, 0.8, 1e-6
+    rho_t = np.linspace(0.05, 1.0, T) if rho == "schedule" else np.full(T, rho)
+    cfg = {**THEOREMS["adam_avgrad_interpolation_nonconvex"].algorithm, "alpha": alpha,
+           "beta2": beta2, "eps": eps, "rho": rho_t if rho == "schedule" else rho}  # fmt: skip
+    bt = run(p, cfg, T)
+    x, v, Sv = np.array(p.x0, dtype=np.float64), np.zeros((2, 3)), np.zeros((2, 3))
+    for n in range(1, T + 1):
+        np.testing.assert_allclose(bt.x[:, n - 1], x, rtol=EXACT_RTOL, atol=EXACT_ATOL)
+        v = beta2 * v + p.grad(n, x) ** 2
+        Sv = Sv + v
+        w = rho_t[n - 1] * v + (1 - rho_t[n - 1]) * Sv / n
+        np.testing.assert_allclose(bt.v_hat[:, n - 1], w, rtol=EXACT_RTOL)
+        x = x - alpha * np.sqrt((1 - beta2**n) / (1 - beta2)) * p.grad(n, x) / np.sqrt(eps + w)
+    assert bt.inside.all()
+
+
+@pytest.mark.parametrize("rho", [0.0, 1.5, None, np.ones((2, 2))])
+def test_interpolated_nonconvex_iteration_needs_rho_in_range(rho):
+    cfg = {"alpha": 1.0, "beta2": 0.5, "eps_placement": "inside_sqrt",
+           "long_memory": "average", "rho": rho}  # fmt: skip
+    with pytest.raises(ValueError, match="rho"):
+        normalise(cfg)

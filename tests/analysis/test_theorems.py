@@ -27,6 +27,7 @@ RATES = {
     "amsgrad_avgrad_interpolation_regret": sp.sqrt(T),
     "adam_avgrad_interpolation_regret": sp.sqrt(T),
     "avgrad_nonconvex": sp.log(T) / sp.sqrt(T),
+    "adam_avgrad_interpolation_nonconvex": sp.S.One,  # the noise floor -E ln(beta2)/rho
     "interpolation_improvement": None,  # a T = 2 witness: no rate
 }
 
@@ -50,8 +51,9 @@ def sample(th_id, rng, n):
 
 
 def test_registry_is_keyed_by_module_name():
-    assert IDS == ["adagrad_nonconvex_defossez2022", "adam_avgrad_interpolation_regret",
-                   "adam_nonconvex_defossez2022", "amsgrad_avgrad_interpolation_regret",
+    assert IDS == ["adagrad_nonconvex_defossez2022", "adam_avgrad_interpolation_nonconvex",
+                   "adam_avgrad_interpolation_regret", "adam_nonconvex_defossez2022",
+                   "amsgrad_avgrad_interpolation_regret",
                    "amsgrad_regret_corrected_tran2019", "amsgrad_regret_reddi2018",
                    "amsgrad_regret_reddi2018_cor1", "avgrad_nonconvex", "avgrad_regret",
                    "avgrad_regret_constant_beta1", "interpolation_improvement"]  # fmt: skip
