@@ -1,0 +1,57 @@
+r"""Theorem (regret along a learned coefficient path in the safe set S).
+
+Any accumulator path :math:`W_{t,i} = t\,\hat v_{t,i}` (learned :math:`\beta_{2t}, \rho_t`,
+adaptively chosen, safeguarded or not) with, for :math:`1 \le t \le T`,
+
+* (S1) :math:`W_{t-1,i} \le W_{t,i}`, i.e. :math:`\sqrt{\hat v_{t,i}}/\alpha_t` non-decreasing
+  (what :func:`analysis.simulate.safeguard` enforces);
+* (S2) :math:`(1-\rho)(1-\beta_2)\sum_{s\le t} g_{s,i}^2 \le W_{t,i}` (:math:`\rho`: the upper
+  end of the box of :math:`\rho_t`, the weight of the forgetful :math:`v_t`; :math:`\beta_2`:
+  the upper end of the box of :math:`\beta_{2t}`);
+* (S3) :math:`W_{t,i} \le t\,G_\infty^2`,
+
+and :math:`\beta_{1t} = \beta_1\lambda^{t-1}`, :math:`\alpha_t = \alpha/\sqrt t`, has
+
+.. math::
+    R_T \le \frac{d D_\infty^2 G_\infty\sqrt T}{2\alpha}
+    + \frac{\beta_1 d D_\infty^2 G_\infty}{\alpha(1-\beta_1)(1-\lambda)^2}
+    + \frac{\alpha(1+\beta_1) d G_\infty\sqrt T}{(1-\beta_1)^2\sqrt{1-\beta_2}\sqrt{1-\rho}} .
+
+The proof is :mod:`proofs._regret_chain` at the abstract :math:`W` = ``Wpath``: S1-S3 are the
+three facts it needs of an accumulator (the chain never uses how :math:`W` was computed), so
+they are this theorem's hypotheses. Why the safeguarded MADA path satisfies them is
+:mod:`analysis.theorems.coefficient_path_regret`'s docstring.
+"""
+
+import dataclasses
+
+import sympy as sp
+
+from analysis.theorems._core import G_inf, beta2
+from analysis.theorems._own import ADAM_AVG_BOUND, data_form, g, i, rho, t
+from analysis.theorems.coefficient_path_regret import Wpath
+
+from ._core import le
+from ._regret_chain import domain, regret_proof, s
+from ._rules import substitute
+
+MONO = le(Wpath(t - 1, i), Wpath(t, i), "S1: W_{t-1,i} <= W_{t,i} (sqrt(vhat)/alpha_t "
+          "non-decreasing)")  # fmt: skip
+LOWER = le((1 - rho) * (1 - beta2) * sp.Sum(g(s, i) ** 2, (s, 1, t)), Wpath(t, i),
+           "S2: (1 - rho_hi)(1 - beta2_hi) sum_{s<=t} g_s^2 <= W_t")  # fmt: skip
+UPPER = le(Wpath(t, i), t * G_inf**2, "S3: W_t <= t G_inf^2")
+
+_PROOF = regret_proof(
+    "coefficient_path_regret", Wpath,
+    title="Regret along a learned coefficient path in the safe set",
+    hypotheses=(MONO, LOWER, UPPER),
+    mono=MONO,
+    upper=lambda k: substitute(UPPER, {t: k}),
+    lower=LOWER,
+    c=sp.sqrt(1 - rho) * sp.sqrt(1 - beta2),
+    form=data_form(Wpath), bound=ADAM_AVG_BOUND, domain=domain({rho: (0, 1)}),
+    lemmas=(),
+    notes="S1-S3 are the safe set (hypotheses); the safeguard and the coefficient box give "
+          "them (see the theorem module).",
+)  # fmt: skip
+PROOF = dataclasses.replace(_PROOF, data=(*_PROOF.data, Wpath))
