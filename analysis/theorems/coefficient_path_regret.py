@@ -32,8 +32,11 @@ box: S1 is the max; S2: :math:`\hat v_t \ge \tilde v_t \ge (1-\rho_t)\bar v_t` (
 :math:`\ge \bar v_t` as :math:`\max \ge` average) and :math:`t\bar v_t = \sum_s v_s \ge
 \sum_s (1-\beta_{2s}) g_s^2`; S3: :math:`v_t, \ell_t, \bar v_t \le G_\infty^2` (convex
 combinations), and :math:`t\hat v_t \le \max(tG_\infty^2, (t-1)\hat v_{t-1})` by induction.
-These three arguments are written here, not machine-checked; the proof certifies the bound
-from S1-S3. An unguarded path is covered only where it satisfies S1 itself (e.g.
+The S3 induction is machine-checked (``proofs/lemma_safeguard_bound.py``, from
+:math:`t\tilde v_t \le tG_\infty^2`); S1, S2 and :math:`\tilde v_t \le G_\infty^2` are argued
+here (S1, S2 are hypotheses of the proof: the framework has no rule
+:math:`\max(a, b) \ge a`). An unguarded path is covered only where it satisfies S1 itself
+(then the max changes nothing; e.g.
 :math:`\rho_t` non-decreasing for the AMSGrad/AVGrad interpolation at constant
 :math:`\beta_2`).
 
@@ -63,9 +66,10 @@ instances with random paths in the box, safeguarded, :math:`T = 60`; largest reg
 (``tests/analysis/test_theorems_coefficient_path.py``). Not yet searched by
 ``analysis.tightness``/``verify``.
 
-**Status.** Proved in this package from S1-S3 (source: ``proofs/coefficient_path_regret.py``,
-:mod:`proofs._regret_chain` at an abstract accumulator); that the safeguarded iteration lies
-in S is argued above, not machine-checked.
+**Status.** Proved in this package from S1, S2 and the safeguard (source:
+``proofs/coefficient_path_regret.py``, :mod:`proofs._regret_chain` at an abstract
+accumulator; S3 by induction); that the safeguarded iteration satisfies S1, S2 is argued
+above, not machine-checked.
 
 References:
     [1] S. J. Reddi, S. Kale, S. Kumar. On the Convergence of Adam and Beyond. ICLR 2018.

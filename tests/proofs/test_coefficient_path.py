@@ -1,4 +1,5 @@
-"""proofs.coefficient_path_regret: certified, ends on the registry's bound, and needs S1-S3."""
+"""proofs.coefficient_path_regret: certified, ends on the registry's bound, and needs S1, S2,
+the safeguard and the raw upper bound (S3 is derived from the last two)."""
 
 import dataclasses
 
@@ -7,7 +8,7 @@ import sympy as sp
 
 from analysis.theorems import THEOREMS
 from proofs import PROOFS
-from proofs.coefficient_path_regret import LOWER, MONO, UPPER
+from proofs.coefficient_path_regret import LOWER, MONO, RAW_UPPER, SAFEGUARD
 
 PROOF = PROOFS["coefficient_path_regret"]
 
@@ -22,7 +23,8 @@ def test_statement_is_the_registry_bound():
     assert sp.simplify(PROOF.statement.rhs - THEOREMS["coefficient_path_regret"].bound()) == 0
 
 
-@pytest.mark.parametrize("dropped", [MONO, LOWER, UPPER], ids=["S1", "S2", "S3"])
+@pytest.mark.parametrize("dropped", [MONO, LOWER, SAFEGUARD, RAW_UPPER],
+                         ids=["S1", "S2", "safeguard", "raw upper"])
 def test_each_safe_set_condition_is_needed_by_the_proof(dropped):
     hyps = tuple(h for h in PROOF.hypotheses if h is not dropped)
     assert len(hyps) == len(PROOF.hypotheses) - 1
