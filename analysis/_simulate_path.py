@@ -4,8 +4,8 @@ r"""The online iteration with a *coefficient path*: learned :math:`\beta_{1t}, \
 ``path(t, g, m) -> dict`` giving step :math:`t`'s coefficients from the past (``g``: the
 gradient :math:`g_t` just observed, ``m``: :math:`m_{t-1}`; both (B, d)), as a hypergradient
 rule does; or a dict of (T,) / (T, B, d) arrays. Keys it may set: ``beta1``, ``beta2``,
-``rho``; a missing key keeps the config's constant. Per coordinate (:math:`c_t = 1`,
-:math:`\beta_{3t} = 0`):
+``rho``; a missing key keeps the config's constant (for ``beta1``, its schedule). Per
+coordinate (:math:`c_t = 1`, :math:`\beta_{3t} = 0`):
 
 .. math::
     m_t = \beta_{1t} m_{t-1} + (1-\beta_{1t}) g_t,\quad
@@ -41,7 +41,7 @@ def safeguard(v_hat, v_hat_prev, alpha_t, alpha_prev):
     return np.maximum(v_hat, (alpha_t / alpha_prev) ** 2 * v_hat_prev)
 
 
-def _coefficients(path, t, g, m, c):
+def _coefficients(path, t, g, m, c, beta1):
     if callable(path):
         got = path(t, g, m)
     else:
@@ -49,7 +49,8 @@ def _coefficients(path, t, g, m, c):
     unknown = set(got) - set(PATH_KEYS)
     if unknown:
         raise ValueError(f"path gave unknown key(s) {sorted(unknown)}; allowed: {PATH_KEYS}")
-    out = {k: np.asarray(got.get(k, c[k]), dtype=np.float64) for k in PATH_KEYS}
+    out = {k: np.asarray(got.get(k, beta1 if k == "beta1" else c[k]), dtype=np.float64)
+           for k in PATH_KEYS}  # fmt: skip
     for k, (lo, hi) in {"beta1": (0, 1), "beta2": (0, 1), "rho": (0, 1)}.items():
         if np.any(out[k] < lo) or np.any(out[k] > hi) or (k != "rho" and np.any(out[k] >= 1)):
             raise ValueError(f"path's {k} at step {t} must lie in [{lo}, {hi}"
@@ -57,8 +58,9 @@ def _coefficients(path, t, g, m, c):
     return out
 
 
-def iterate(problem, c, T, alphas, rec):
-    """Run the path iteration; returns (x_{T+1}, v̂_T, the (T,) mean beta_1t) for the record."""
+def iterate(problem, c, T, alphas, betas, rec):
+    """Run the path iteration (``betas``: the config's beta_1t schedule); returns
+    (x_{T+1}, v̂_T, the (T,) mean beta_1t) for the record."""
     if c["long_memory"] not in ("max+average", "average"):
         raise ValueError("a coefficient path needs long_memory 'max+average' or 'average', "
                          f"got {c['long_memory']!r}")  # fmt: skip
@@ -72,7 +74,7 @@ def iterate(problem, c, T, alphas, rec):
         i = t - 1
         g = problem.grad(t, x)
         rec.step(i, x, g, problem.loss(t, x))
-        k = _coefficients(c["path"], t, g, m, c)
+        k = _coefficients(c["path"], t, g, m, c, betas[i])
         beta1s[i] = float(np.mean(k["beta1"]))
         m = k["beta1"] * m + (1.0 - k["beta1"]) * g
         v = k["beta2"] * v + (1.0 - k["beta2"]) * (g * g)

@@ -86,10 +86,8 @@ def normalise(config):
             raise ValueError(f"config needs {k}")
     if c["eps_placement"] in _nc.FAMILIES:
         return _nc.normalise(c)
-    if c["path"] is not None:
-        return {**c, "kind": "path", "w": None}
-    if c["safeguard"]:
-        raise ValueError("safeguard=True needs a coefficient path (config key 'path')")
+    if c["path"] is not None or c["safeguard"]:  # no path: the config's constants
+        return {**c, "path": {} if c["path"] is None else c["path"], "kind": "path", "w": None}
     lm, rho = c["long_memory"] or "none", c["rho"]
     if lm == "mix":
         if c["mix"] not in ("max_avg", "adam_avg"):
@@ -229,7 +227,7 @@ def run(problem, config, T, record="full"):
             x_star, comp_sum = problem.comparator(T, aggregate=True)
     rec = Recorder(B, T, d, full, full_grad, x_star)
     if kind == "path":
-        x, vh, betas = _path.iterate(problem, c, T, alphas, rec)
+        x, vh, betas = _path.iterate(problem, c, T, alphas, betas, rec)
         if full:
             return BatchTrace(alpha=alphas, beta1=betas, comparator_losses=comp,
                               x_star=x_star, **rec.result(None, None))  # fmt: skip

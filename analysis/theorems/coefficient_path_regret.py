@@ -23,42 +23,44 @@ assignment is the **safeguard** (:func:`analysis.simulate.safeguard`).
 
 **Safe set S** (what the proof uses of :math:`W_{t,i} = t\hat v_{t,i}`, ``proofs/
 coefficient_path_regret.py``): (S1) :math:`\sqrt{\hat v_{t,i}}/\alpha_t` non-decreasing;
-(S2) :math:`W_{t,i} \ge (1-\rho)(1-\beta_2)\sum_{s\le t}g_{s,i}^2`; (S3) :math:`W_{t,i} \le
-tG_\infty^2`; with the symbols of the bound read as the ends of the coefficient box:
-:math:`\beta_{2t} \le \beta_2 < 1`, and :math:`\rho_t \le \rho < 1` for the weight of the
-forgetful :math:`v_t` (:math:`\rho = 0` for the AMSGrad/AVGrad interpolation, whatever its
-:math:`\rho_t \in [0, 1]`). The safeguarded iteration lies in S for **every** path in that
-box: S1 is the max; S2: :math:`\hat v_t \ge \tilde v_t \ge (1-\rho_t)\bar v_t` (resp.
-:math:`\ge \bar v_t` as :math:`\max \ge` average) and :math:`t\bar v_t = \sum_s v_s \ge
-\sum_s (1-\beta_{2s}) g_s^2`; S3: :math:`v_t, \ell_t, \bar v_t \le G_\infty^2` (convex
-combinations), and :math:`t\hat v_t \le \max(tG_\infty^2, (t-1)\hat v_{t-1})` by induction.
-The S3 induction is machine-checked (``proofs/lemma_safeguard_bound.py``, from
-:math:`t\tilde v_t \le tG_\infty^2`); S1, S2 and :math:`\tilde v_t \le G_\infty^2` are argued
-here (S1, S2 are hypotheses of the proof: the framework has no rule
+(S2) :math:`W_{t,i} \ge (1-\beta_2)\sum_{s\le t}g_{s,i}^2`; (S3) :math:`W_{t,i} \le
+tG_\infty^2`. For a **coefficient box** :math:`\beta_{2t} \le \beta_{2,hi} < 1` and
+:math:`\rho_t \le \rho_{hi} < 1` (the weight of the forgetful :math:`v_t`; any
+:math:`\rho_t \in [0, 1]` for the AMSGrad/AVGrad interpolation, :math:`\rho_{hi} = 0`),
+the bound's :math:`\beta_2` is the **effective** :math:`\beta_2 = 1 - (1-\rho_{hi})(1 -
+\beta_{2,hi})` (:func:`effective_beta2`). The safeguarded iteration lies in S for **every**
+path in that box: S1 is the max; S2: :math:`\hat v_t \ge \tilde v_t \ge (1-\rho_t)\bar v_t`
+(resp. :math:`\ge \bar v_t` as :math:`\max \ge` average) and :math:`t\bar v_t = \sum_s v_s
+\ge \sum_s (1-\beta_{2s}) g_s^2`; S3: :math:`v_t, \ell_t, \bar v_t \le G_\infty^2` (convex
+combinations), and :math:`t\hat v_t = \max((t-1)\hat v_{t-1}, t\tilde v_t) \le tG_\infty^2`
+by induction. The S3 induction is machine-checked (``proofs/lemma_safeguard_bound.py``,
+from :math:`t\tilde v_t \le tG_\infty^2`); S1, S2 and :math:`\tilde v_t \le G_\infty^2` are
+argued here (S1, S2 are hypotheses of the proof: the framework has no rule
 :math:`\max(a, b) \ge a`). An unguarded path is covered only where it satisfies S1 itself
-(then the max changes nothing; e.g.
-:math:`\rho_t` non-decreasing for the AMSGrad/AVGrad interpolation at constant
-:math:`\beta_2`).
+(then the max changes nothing; e.g. :math:`\rho_t` non-decreasing for the AMSGrad/AVGrad
+interpolation at constant :math:`\beta_2`).
 
-**Bound** (an **upper** bound; data-dependent form: ``_own.data_form`` at :math:`W` = ``Wpath``):
+**Bound** (an **upper** bound; data-dependent form: ``_own.data_form`` at :math:`W` =
+``Wpath``):
 
 .. math::
     R_T \le \frac{d D_\infty^2 G_\infty\sqrt T}{2\alpha}
     + \frac{\beta_1 d D_\infty^2 G_\infty}{\alpha(1-\beta_1)(1-\lambda)^2}
-    + \frac{\alpha(1+\beta_1)\, d G_\infty\sqrt T}{(1-\beta_1)^2\sqrt{(1-\beta_2)(1-\rho)}} .
+    + \frac{\alpha(1+\beta_1)\, d G_\infty\sqrt T}{(1-\beta_1)^2\sqrt{1-\beta_2}} .
 
-Special cases (tested symbolically): :math:`\rho = 0` gives ``avgrad_regret``'s and
-``amsgrad_avgrad_interpolation_regret``'s bound; a constant :math:`\rho` gives
-``adam_avgrad_interpolation_regret``'s (which needs no safeguard only for
-:math:`\rho \le \beta_2/((T-1)(1-\beta_2))`).
+Special cases (tested symbolically): it is ``avgrad_regret``'s and
+``amsgrad_avgrad_interpolation_regret``'s bound; at :math:`\beta_2 =`
+``effective_beta2(beta2, rho)`` it is ``adam_avgrad_interpolation_regret``'s (which needs
+no safeguard only for :math:`\rho \le \beta_2/((T-1)(1-\beta_2))`).
 
 **What S excludes, and why.** (i) A path breaking S1: ``analysis.problems.reddi3_switching``
 (:math:`\rho_t \in \{0, 0.9\}` by the sign of the hypergradient :math:`g_t m_{t-1}`,
 :math:`\beta_2 = 0.1`, :math:`C = 3`) stays in the box yet has regret/T = 0.666 at
 :math:`T = 2\cdot 10^4` (0.0046 with the safeguard; ``tests/analysis/test_problems_paths.py``).
-So the box alone is not a safe set. (ii) :math:`\rho = 1` (pure Adam's :math:`v_t`): S2 fails
-(:math:`c = 0`, the bound is infinite); Reddi et al.'s counterexample is the witness for the
-unguarded path. (iii) Bias correction and a constant :math:`\alpha` are not covered.
+So the box alone is not a safe set. (ii) :math:`\rho_{hi} = 1` (pure Adam's :math:`v_t`):
+S2 fails (effective :math:`\beta_2 = 1`, the bound is infinite); Reddi et al.'s
+counterexample is the witness for the unguarded path. (iii) Bias correction and a
+constant :math:`\alpha` are not covered.
 
 **Measured tightness** (no run exceeded the bound): 0 violations over 10^4 seeded
 instances with random paths in the box, safeguarded, :math:`T = 60`; largest regret/bound
@@ -82,7 +84,7 @@ Example:
     >>> th.rate()
     sqrt(T)
     >>> th.bound(T=1, d=1, D_inf=1, G_inf=1, alpha=1, beta1=0, lam=0,
-    ...          beta2=sp.Rational(3, 4), rho=0)  # = avgrad_regret's at rho = 0
+    ...          beta2=effective_beta2(sp.Rational(1, 2), sp.Rational(1, 2)))
     5/2
 """
 
@@ -118,8 +120,9 @@ ALGORITHM = {
 }
 
 
-def _values(trace, c):
-    return own_online_values(trace, c, needs=("rho",))
+def effective_beta2(beta2_hi, rho_hi):
+    """The bound's beta2 for a coefficient box beta_2t <= beta2_hi, rho_t <= rho_hi."""
+    return 1 - (1 - rho_hi) * (1 - beta2_hi)
 
 
 def _data(trace, c):
@@ -135,13 +138,12 @@ THEOREM = Theorem(
     setting="online-convex",
     source=source("coefficient_path_regret"),
     status=STATUS,
-    assumptions=Assumptions((*OWN_ONLINE_CONSTRAINTS, in_range("lam", 0, 1, hi_open=True),
-                             in_range("rho", 0, 1, hi_open=True))),
+    assumptions=Assumptions((*OWN_ONLINE_CONSTRAINTS, in_range("lam", 0, 1, hi_open=True))),
     algorithm=ALGORITHM,
     printed_form=_own.data_form(Wpath),
     worst_case={},
-    closed_form=_own.ADAM_AVG_BOUND,
-    run_values=_values,
+    closed_form=_own.AVGRAD_BOUND,
+    run_values=own_online_values,
     measure=regret,
     measured_quantity=REGRET,
     run_data=_data,

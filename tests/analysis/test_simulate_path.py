@@ -66,6 +66,14 @@ def test_safeguard_makes_sqrt_vhat_over_alpha_non_decreasing():
     assert np.any(np.diff(r2, axis=1) < 0)  # the safeguard is what makes it monotone
 
 
+def test_safeguard_without_a_path_keeps_avgrad_which_is_already_monotone():
+    p, T = RandomQuadratics(B=3, d=2, seed=4), 100
+    cfg = {"alpha": 0.4, "beta1": 0.5, "lam": 0.9, "momentum_schedule": "geometric",
+           "beta2": 0.7, "lr_schedule": "inv_sqrt", "long_memory": "average", "rho": 0.0}
+    np.testing.assert_allclose(run(p, {**cfg, "safeguard": True}, T).x, run(p, cfg, T).x,
+                               rtol=EXACT_RTOL, atol=EXACT_ATOL)  # fmt: skip
+
+
 def test_safeguard_is_amsgrad_max_at_constant_step():
     a, b = np.array([1.0, 5.0]), np.array([3.0, 2.0])
     assert safeguard(a, b, 0.1, 0.1).tolist() == [3.0, 5.0]
@@ -77,7 +85,6 @@ def test_safeguard_is_amsgrad_max_at_constant_step():
     ({"path": lambda t, g, m: {"gamma": 0.1}}, "unknown"),
     ({"path": {"rho": np.ones(10)}, "bias_correction": True}, "bias correction"),
     ({"path": {"rho": np.ones(10)}, "long_memory": "max"}, "long_memory"),
-    ({"safeguard": True}, "needs a coefficient path"),
 ])  # fmt: skip
 def test_bad_paths_are_refused(bad, match):
     cfg = {"alpha": 0.1, "beta2": 0.5, "long_memory": "average", **bad}

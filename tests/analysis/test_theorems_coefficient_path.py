@@ -13,7 +13,7 @@ from analysis.problems import OnlineLinear, RandomQuadratics
 from analysis.simulate import run
 from analysis.theorems import THEOREMS
 from analysis.theorems._own import AVGRAD_FORM, W_avgrad, data_form
-from analysis.theorems.coefficient_path_regret import Wpath
+from analysis.theorems.coefficient_path_regret import Wpath, effective_beta2
 
 TH = THEOREMS["coefficient_path_regret"]
 NAMES = ("T", "d", "D_inf", "G_inf", "alpha", "beta1", "lam", "beta2")
@@ -21,10 +21,13 @@ NAMES = ("T", "d", "D_inf", "G_inf", "alpha", "beta1", "lam", "beta2")
 
 def test_fixed_coefficient_theorems_are_special_cases():
     b = TH.bound()
-    rho = sp.Symbol("rho", nonnegative=True)
+    rho, beta2 = sp.Symbol("rho", nonnegative=True), sp.Symbol("beta2", positive=True)
     for fixed in ("avgrad_regret", "amsgrad_avgrad_interpolation_regret"):
-        assert sp.simplify(b.subs(rho, 0) - THEOREMS[fixed].bound()) == 0
-    assert sp.simplify(b - THEOREMS["adam_avgrad_interpolation_regret"].bound()) == 0
+        assert sp.simplify(b - THEOREMS[fixed].bound()) == 0
+    adam_avg = THEOREMS["adam_avgrad_interpolation_regret"].bound()
+    u, w = sp.symbols("u w", positive=True)  # 1 - beta2 > 0, 1 - rho > 0
+    gap = (b.subs(beta2, effective_beta2(beta2, rho)) - adam_avg).subs({beta2: 1 - u, rho: 1 - w})
+    assert sp.simplify(gap) == 0
     form = TH.printed_form.replace(Wpath, lambda a, c: W_avgrad(a, c))
     assert sp.simplify(form - AVGRAD_FORM) == 0
     assert TH.printed_form == data_form(Wpath)
@@ -63,17 +66,18 @@ def test_no_violation_over_random_paths_in_the_safe_set(long_memory):
         p = _problem(("quadratics", "linear")[k % 2], 10 * k + 1, B, d)
         alpha, b1, lam = rng.uniform(0.05, 3.0), rng.uniform(0, 0.95), rng.uniform(0, 0.99)
         b2_hi, rho_hi = rng.uniform(0.01, 0.999, (B, 1)), rng.uniform(0, 0.99, (B, 1))
-        if long_memory == "max+average":  # any rho_t in [0, 1]; the bound's rho is 0
+        if long_memory == "max+average":  # any rho_t in [0, 1]; the box's rho_hi is 0
             rho_hi, rho_b = np.ones((B, 1)), np.zeros(B)
         else:
             rho_b = rho_hi[:, 0]
+        beta2 = effective_beta2(b2_hi[:, 0], rho_b)
         sched = b1 * lam ** np.arange(T)
         cfg = {"alpha": alpha, "beta2": 0.5, "lr_schedule": "inv_sqrt",
                "long_memory": long_memory, "path": _path(rng, b2_hi, rho_hi, sched),
                "safeguard": True}  # fmt: skip
         regret = run(p, cfg, T, record="final").regret
         bound = TH.numeric(T=T, d=d, D_inf=p.D_inf, G_inf=p.G_inf, alpha=alpha, beta1=b1,
-                           lam=lam, beta2=b2_hi[:, 0], rho=rho_b)  # fmt: skip
+                           lam=lam, beta2=beta2)  # fmt: skip
         assert np.all(regret <= bound), f"{p.name}: {np.max(regret / bound)}"
         worst = max(worst, float(np.max(regret / bound)))
     assert 0 < worst < 1
@@ -92,7 +96,7 @@ def test_data_form_holds_on_recorded_paths():
                "path": _path(rng, b2_hi, rho_hi, sched), "safeguard": True}  # fmt: skip
         tr = run(p, cfg, T).trace(0)
         measured = TH.measured(tr)
-        bound = TH.data_bound(tr, beta2=b2_hi, rho=rho_hi, lam=lam)
+        bound = TH.data_bound(tr, beta2=effective_beta2(b2_hi, rho_hi), lam=lam)
         assert measured <= bound
         worst = max(worst, measured / bound)
     assert 0 < worst < 1
