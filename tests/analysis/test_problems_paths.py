@@ -30,6 +30,16 @@ def test_regret_per_step_grows_linearly_under_the_switching_path():
     assert r[1] > 0.6 and r[1] >= 0.95 * r[0]
 
 
+def test_constant_step_has_linear_regret_even_safeguarded():
+    """Item C, measured (not proved): with a constant alpha the safeguard is AMSGrad's max and
+    the step never shrinks; regret/T = 0.2945 (T = 2000), 0.293 (T = 20000), 0.2928
+    (T = 1e5) at alpha = 0.5; 0.044, 0.031, 0.030 at alpha = 0.05. Unguarded: 0.90."""
+    p = reddi3_switching()
+    cfg = {**p.config, "lr_schedule": "constant", "safeguard": True}
+    r = [run(p, cfg, T, record="final").regret[0] / T for T in (2000, 20000)]
+    assert r[0] > 0.25 and r[1] > 0.95 * r[0]
+
+
 @pytest.mark.slow
 def test_safeguard_on_reddi1010_moves_to_the_right_corner():
     """Measured (alpha = 0.5, beta2 = 0.1, T = 1e5): the switching path 0.217 (x_T = +1),
