@@ -68,8 +68,9 @@ safeguarded regret/T = 0.293 at :math:`T = 2\cdot 10^4` and 0.2928 at :math:`10^
 **Measured tightness** (no run exceeded the bound): 0 violations over 10^4 seeded
 instances with random paths in the box, safeguarded, :math:`T = 60`; largest regret/bound
 0.054 on the closed form, 0.456 on the data form (200 runs, :math:`T = 80`)
-(``tests/analysis/test_theorems_coefficient_path.py``). Not yet searched by
-``analysis.tightness``/``verify``.
+(``tests/analysis/test_theorems_coefficient_path.py``). ``analysis.tightness`` and
+``verify`` run it with constant coefficients only (its ``algorithm``: safeguarded AVGrad);
+they do not yet draw coefficient paths.
 
 **Status.** Proved in this package from S1, S2 and the safeguard (source:
 ``proofs/coefficient_path_regret.py``, :mod:`proofs._regret_chain` at an abstract
