@@ -28,6 +28,10 @@ updates use torch's ``lerp`` arithmetic, so the iterates equal :class:`mada.MADA
 rounding. A ``config`` may be a ``Theorem.algorithm`` dict plus the constants: its
 descriptive string keys (``name``, ``projection``, ...) are ignored.
 
+A config with ``path`` (learned coefficients :math:`\beta_{1t}, \beta_{2t}, \rho_t`: a callable
+of the past or arrays) and ``safeguard`` runs :mod:`analysis._simulate_path`'s iteration;
+:func:`safeguard` is the projection onto the safe set of ``coefficient_path_regret``.
+
 The nonconvex theorems' iterations (``eps_placement`` ``"inside_sqrt"``: Défossez et al.'s
 Adam/Adagrad with unnormalised moments and step :math:`\alpha_n`; ``"inside_sqrt, eps/t"``:
 avgrad_nonconvex's :math:`x_t = x_{t-1} - \alpha g_t/\sqrt{\epsilon + Sv_t}`) run unprojected
@@ -56,14 +60,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _simulate_nonconvex as _nc
+from . import _simulate_path as _path
 from ._recorder import Recorder
+from ._simulate_path import safeguard as safeguard  # public: the safe set's projection
 from .trace import Trace
 
 _DESCRIPTIVE = frozenset({"name", "projection", "first_moment", "second_moment", "v_hat",
                           "update", "step_size"})  # fmt: skip
 _DEFAULTS = {"alpha": None, "beta1": 0.0, "beta2": None, "eps": 0.0, "eps_placement": "outside",
              "lr_schedule": "constant", "momentum_schedule": "constant", "lam": 1.0,
-             "bias_correction": False, "long_memory": "none", "rho": None, "mix": None}  # fmt: skip
+             "bias_correction": False, "long_memory": "none", "rho": None, "mix": None,
+             "path": None, "safeguard": False}  # fmt: skip
 _TINY = np.finfo(np.float64).smallest_subnormal
 
 
@@ -79,6 +86,8 @@ def normalise(config):
             raise ValueError(f"config needs {k}")
     if c["eps_placement"] in _nc.FAMILIES:
         return _nc.normalise(c)
+    if c["path"] is not None or c["safeguard"]:  # no path: the config's constants
+        return {**c, "path": {} if c["path"] is None else c["path"], "kind": "path", "w": None}
     lm, rho = c["long_memory"] or "none", c["rho"]
     if lm == "mix":
         if c["mix"] not in ("max_avg", "adam_avg"):
@@ -196,6 +205,8 @@ def run(problem, config, T, record="full"):
         raise ValueError(f"record must be 'full' or 'final', got {record!r}")
     c = normalise(config)
     T, B, d = int(T), problem.B, problem.d
+    if c["kind"] == "path" and problem.setting != "online-convex":
+        raise ValueError("a coefficient path runs on online-convex problems only")
     alphas, betas = schedules(c, T)
     if c["kind"] in ("defossez", "defossez_mix", "avgrad_eps_t"):
         r = _nc.iterate(problem, c, T, betas, record == "full")
@@ -215,6 +226,12 @@ def run(problem, config, T, record="full"):
         else:
             x_star, comp_sum = problem.comparator(T, aggregate=True)
     rec = Recorder(B, T, d, full, full_grad, x_star)
+    if kind == "path":
+        x, vh, betas = _path.iterate(problem, c, T, alphas, betas, rec)
+        if full:
+            return BatchTrace(alpha=alphas, beta1=betas, comparator_losses=comp,
+                              x_star=x_star, **rec.result(None, None))  # fmt: skip
+        return Final(comparator_sum=comp_sum, x_star=x_star, **rec.result(x, vh))
     x = np.array(problem.x0, dtype=np.float64)
     m, v, vmax, vavg = (np.zeros((B, d)) for _ in range(4))
     for t in range(1, T + 1):

@@ -25,7 +25,7 @@ from analysis.theorems._core import R, T, beta2, eps, rho
 from analysis.theorems._own import g, i, t, v
 
 from ._core import EQ, LE, Domain, Proof, Step, eq, le
-from ._rules import apply, log_ratio, scale, telescope, termwise
+from ._rules import apply, given, log_ratio, scale, telescope, termwise
 from ._rules_expectation import identity
 
 #: the interpolated accumulator w_t (unnormalised, as v), at least rho v_t
@@ -74,8 +74,10 @@ PROOF = Proof(
         Step(EQ, sp.log(eps + rho * v(T, i)) - sp.log(eps) - T * sp.log(beta2), "v_0 = 0",
              by=[(-1, apply(V0, lambda x: sp.log(eps + rho * x)))]),
         Step(LE, sp.log(eps + rho * R**2 / (1 - beta2)) - sp.log(eps) - T * sp.log(beta2),
-             "ln is increasing, v_T <= R^2/(1 - beta2)",
-             by=[log_ratio(eps + rho * R**2 / (1 - beta2), eps + rho * v(T, i)),
+             "ln is increasing, v_T <= R^2/(1 - beta2) (which also makes the log's argument "
+             "> 0: eps + rho v_T > 0)",
+             by=[given(log_ratio(eps + rho * R**2 / (1 - beta2), eps + rho * v(T, i)),
+                       scale(VT, rho)),
                  (rho / (eps + rho * R**2 / (1 - beta2)), VT)]),
         Step(EQ, _LOG - T * sp.log(beta2), "ln(eps + x) - ln(eps) = ln(1 + x/eps)"),
     ),

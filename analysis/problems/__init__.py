@@ -1,7 +1,8 @@
 """Test problems for the simulator (:mod:`analysis.simulate`), batched over B instances.
 
 Online convex (regret): :class:`OnlineLinear`, :func:`reddi3`, :func:`reddi3_stochastic`,
-:func:`reddi1010`, :func:`reddi_two_phase`, :class:`RandomQuadratics`,
+:func:`reddi1010`, :func:`reddi_two_phase`, :func:`reddi3_switching` (with a
+learned-coefficient path, :mod:`analysis.problems.paths`), :class:`RandomQuadratics`,
 :class:`OnlineLogistic` and :func:`breast_cancer_logistic` (needs scikit-learn).
 Stochastic nonconvex: :class:`NoisyRosenbrock`, :class:`SigmoidRegression`,
 :class:`DigitsMLP` (needs scikit-learn). The protocol is :class:`Problem`.
@@ -20,6 +21,7 @@ from .online import (
     reddi1010,
     reddi_two_phase,
 )
+from .paths import reddi3_switching, sign_switching_rho
 
 __all__ = [
     "SETTINGS",
@@ -34,6 +36,8 @@ __all__ = [
     "breast_cancer_logistic",
     "reddi3",
     "reddi3_stochastic",
+    "reddi3_switching",
     "reddi1010",
     "reddi_two_phase",
+    "sign_switching_rho",
 ]  # fmt: skip

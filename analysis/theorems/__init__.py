@@ -29,6 +29,8 @@ amsgrad_avgrad_interpolation_regret  vhat = rho max + (1 - rho) average; AMSGrad
                                      rho = 1 without log T; sqrt(T)
 adam_avgrad_interpolation_regret     vhat = rho v + (1 - rho) average (MADA's rho),
                                      rho <= beta2/((T-1)(1-beta2)); sqrt(T)
+coefficient_path_regret              learned beta2_t, rho_t in a box, safeguarded
+                                     (sqrt(vhat)/alpha_t non-decreasing); sqrt(T)
 avgrad_nonconvex                     AVGrad, beta1 = 0, stochastic nonconvex
                                      (Défossez-style); log(T)/sqrt(T)
 adam_avgrad_interpolation_nonconvex  rho v + (1 - rho) average, learned rho_t >= rho > 0,

@@ -27,6 +27,7 @@ RATES = {
     "amsgrad_avgrad_interpolation_regret": sp.sqrt(T),
     "adam_avgrad_interpolation_regret": sp.sqrt(T),
     "avgrad_nonconvex": sp.log(T) / sp.sqrt(T),
+    "coefficient_path_regret": sp.sqrt(T),
     "adam_avgrad_interpolation_nonconvex": sp.S.One,  # the noise floor -E ln(beta2)/rho
     "interpolation_improvement": None,  # a T = 2 witness: no rate
 }
@@ -56,7 +57,8 @@ def test_registry_is_keyed_by_module_name():
                    "amsgrad_avgrad_interpolation_regret",
                    "amsgrad_regret_corrected_tran2019", "amsgrad_regret_reddi2018",
                    "amsgrad_regret_reddi2018_cor1", "avgrad_nonconvex", "avgrad_regret",
-                   "avgrad_regret_constant_beta1", "interpolation_improvement"]  # fmt: skip
+                   "avgrad_regret_constant_beta1", "coefficient_path_regret",
+                   "interpolation_improvement"]  # fmt: skip
     for th_id in IDS:
         assert importlib.import_module(f"analysis.theorems.{th_id}").THEOREM is THEOREMS[th_id]
 

@@ -1,0 +1,64 @@
+"""The coefficient-path counterexample (analysis.problems.paths) and the safeguard on it."""
+
+import numpy as np
+import pytest
+
+from analysis.problems import reddi3_switching, reddi1010, sign_switching_rho
+from analysis.simulate import run
+
+
+def test_switching_rho_gives_linear_regret_and_the_safeguard_removes_it():
+    """Measured (T = 20000): regret/T = 0.666 unguarded (x_T = +1, the worst corner),
+    0.0046 with the safeguard."""
+    p, T = reddi3_switching(C=3.0), 20000
+    bad = run(p, p.config, T, record="final")
+    good = run(p, {**p.config, "safeguard": True}, T, record="final")
+    assert bad.regret[0] / T > 0.6 and bad.x[0, 0] > 0.99
+    assert good.regret[0] / T < 0.01 and good.x[0, 0] < -0.99
+
+
+def test_switching_path_stays_in_its_coefficient_box():
+    bt = run(reddi3_switching(rho_hi=0.9), reddi3_switching().config, 300)
+    rho = sign_switching_rho(0.9)(2, bt.grads[:, 1:], bt.grads[:, :-1])["rho"]
+    assert set(np.unique(rho)) == {0.0, 0.9}
+
+
+def test_regret_per_step_grows_linearly_under_the_switching_path():
+    """regret/T does not fall from T = 6000 to 18000 without the safeguard."""
+    p = reddi3_switching(C=3.0)
+    r = [run(p, p.config, T, record="final").regret[0] / T for T in (6000, 18000)]
+    assert r[1] > 0.6 and r[1] >= 0.95 * r[0]
+
+
+def test_constant_step_has_linear_regret_even_safeguarded():
+    """Item C, measured (not proved): with a constant alpha the safeguard is AMSGrad's max and
+    the step never shrinks; regret/T = 0.2945 (T = 2000), 0.293 (T = 20000), 0.2928
+    (T = 1e5) at alpha = 0.5; 0.044, 0.031, 0.030 at alpha = 0.05. Unguarded: 0.90."""
+    p = reddi3_switching()
+    cfg = {**p.config, "lr_schedule": "constant", "safeguard": True}
+    r = [run(p, cfg, T, record="final").regret[0] / T for T in (2000, 20000)]
+    assert r[0] > 0.25 and r[1] > 0.95 * r[0]
+
+
+@pytest.mark.slow
+def test_safeguard_on_reddi1010_moves_to_the_right_corner():
+    """Measured (alpha = 0.5, beta2 = 0.1, T = 1e5): the switching path 0.217 (x_T = +1),
+    Adam's path (rho = 1) 0.209 (x_T = +1); safeguarded 0.122 and 0.124, x_T < 0, and
+    falling (0.194, 0.196 at T = 2e4). Regret/T at x = +1 for ever is 20/101 = 0.198.
+    Instance 0 follows the switching path, instance 1 Adam's."""
+    p, switching = reddi1010(B=2), sign_switching_rho(0.9)
+
+    def path(t, g, m):
+        return {"rho": np.where(np.arange(2)[:, None] == 0, switching(t, g, m)["rho"], 1.0)}
+
+    cfg = {**reddi3_switching().config, "alpha": 0.5, "beta2": 0.1, "path": path}
+    bad = run(p, cfg, 100000, record="final")
+    assert np.all(bad.regret / 1e5 > 0.2) and np.all(bad.x[:, 0] > 0.99)
+    short, long = (run(p, {**cfg, "safeguard": True}, T, record="final") for T in (20000, 100000))
+    assert np.all(long.regret / 1e5 < 0.13) and np.all(short.regret / 2e4 > 0.13)
+    assert np.all(long.x[:, 0] < 0)
+
+
+def test_bad_rho_hi_is_refused():
+    with pytest.raises(ValueError, match="rho_hi"):
+        sign_switching_rho(1.5)
