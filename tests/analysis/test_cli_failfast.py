@@ -4,6 +4,7 @@ report killed partway (the previous report untouched)."""
 
 import glob
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pytest
 import torch
 
 from analysis import cli
+from analysis.theorems import THEOREMS
 from tests.analysis.experiments.conftest import tree
 
 ENV = {**os.environ, "OMP_NUM_THREADS": "1"}
@@ -77,8 +79,12 @@ def test_a_number_whose_exact_value_is_astronomic_does_not_hang():
 def test_a_value_no_theorem_accepts_reports_the_ranges(capsys):
     line = _error_line(capsys, ["bounds", "--set", "beta1=2"])
     assert "no theorem accepts these values" in line
-    assert "0 <= beta1 < 1 is violated (beta1=2) [8 theorems]" in line  # the range, first
+    ranged = [th for th in THEOREMS.values() if "beta1" in th.assumptions.names]
+    counts = [int(n) for n in re.findall(r"\[(\d+) theorems\]", line)]
+    assert re.search(r"0 <= beta1 < 1 is violated \(beta1=2\) \[\d+ theorems\]", line)
     assert "beta1 = 0 is violated" in line
+    assert line.index("0 <= beta1 < 1") < line.index("beta1 = 0")  # the range, first
+    assert sum(counts) == len(ranged)  # every theorem that names beta1 is accounted for
 
 
 def test_debug_shows_the_traceback_and_only_then(monkeypatch, capsys):
