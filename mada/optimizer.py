@@ -1,8 +1,9 @@
 r"""``MADA``: the meta-adaptive optimizer family of Ozkara et al. (ICML 2024) as a torch optimizer.
 
-The update rule is written in ``mada/_kernel.py``; the hypergradient engine in
-``mada/hyper.py``. This module holds the torch.optim plumbing: argument checks, lazy state,
-the for-loop / foreach dispatch, checkpoints and the non-finite guard.
+The update and its hypergradient partials are written once, in ``mada/_update.py``; the
+buckets that run it in ``mada/_engine.py``; the hyper-step in ``mada/hyper.py``. This module
+holds the torch.optim plumbing: argument checks, lazy state, the dispatch, checkpoints and
+the non-finite guard.
 
 State buffers (per parameter, created on first use, only for active or learned parts):
 
@@ -18,25 +19,32 @@ key                   quantity                                         needed wh
 ====================  ===============================================  ==================
 
 In learned mode the moments are stored one step behind (:math:`S_{t-1}`, :math:`g_{t-1}`,
-plus the pending :math:`g_t`). The next step replays step t (bit for bit on the eager
-paths; inside the step kernel with ``fused=True``) while contracting
-:math:`\partial d_t/\partial q` with :math:`g_{t+1}`, so no per-coefficient buffer is kept.
+plus the pending :math:`g_t`). The next step recomputes step t while contracting
+:math:`\partial d_t/\partial q` with :math:`g_{t+1}`, so no per-coefficient buffer is kept;
+:meth:`MADA.moments` folds the pending step in, out of place, to read the current moments.
+The learned coefficients live on the device, in ``state["coefficient_set.<i>"]``.
 """
 
 from __future__ import annotations
 
 import copy
 from collections import defaultdict
+from typing import NamedTuple
 
 import torch
 from torch.optim import Optimizer
 
-from . import _checkpoint, _fused, _kernel, _validate, hyper
-from ._ops import FOREACH, LOOP
-
-FUSED = "fused"  # marks a bucket for the compiled kernels of mada/_fused.py
+from . import _checkpoint, _engine, _update, _validate, hyper
 
 _LOW_PRECISION = (torch.float16, torch.bfloat16)
+SET_KEY = "coefficient_set.{}"  # opt.state key of learned coefficient set i
+
+
+class Moments(NamedTuple):
+    """A parameter's current bias-corrected moments (see :meth:`MADA.moments`)."""
+
+    m_hat: torch.Tensor
+    v_hat: torch.Tensor
 
 
 class MADA(Optimizer):
@@ -63,10 +71,21 @@ class MADA(Optimizer):
         hyper_clip: clip each hypergradient to [-clip, clip]; ``None`` disables it.
         bounds: dict name -> (lo, hi) clamp range of a learned coefficient.
         nonfinite: ``"raise"`` (default), ``"skip"`` (leave everything unchanged) or ``None``
-            (no check, as torch.optim) when a gradient holds inf or NaN.
-        foreach: use ``torch._foreach_*`` kernels; default: when all params are on CUDA.
-        fused: run each phase of a step as one ``torch.compile``-d kernel per parameter
-            (``mada/_fused.py``): the fast path, equal to the others up to rounding. The
+            (no check, as torch.optim) when a gradient holds inf or NaN. ``"raise"`` and
+            ``"skip"`` read one flag back from the device per step (a host sync); ``None``
+            does not, and a non-finite hypergradient still moves no coefficient.
+        coefficient_scope: ``"model"`` (default): one coefficient set learned for every
+            group that learns, as the paper does, its hypergradient summed over the groups
+            with each term weighted by the group's lr (the learning groups must then agree
+            on ``learn`` and the hyper settings); ``"group"``: one set per group.
+        process_group: for sharded parameters (each rank holds a part of every tensor), the
+            group whose ranks' partial hypergradient sums are summed. Leave ``None`` for
+            replicated parameters (DDP): their hypergradients agree without a collective.
+        foreach: run each bucket of like tensors as one update on their concatenation
+            (``mada/_engine.py``): a constant number of kernels per bucket, whatever the
+            number of tensors. Default: when all params are on CUDA.
+        fused: as ``foreach``, but each phase of the update is one ``torch.compile``-d
+            kernel per bucket: the fast path, equal to the others up to rounding. The
             first step per structure compiles (tens of seconds on CPU; needs a C++
             compiler there). Default off.
 
@@ -106,11 +125,17 @@ class MADA(Optimizer):
         hyper_momentum=None,
         hyper_clip=_validate.DEFAULT_HYPER_CLIP,
         bounds=None,
+        coefficient_scope="model",
+        process_group=None,
         nonfinite="raise",
         foreach=None,
         fused=None,
     ):
         self.nonfinite = _validate.choice("nonfinite", nonfinite, ("raise", "skip", None))
+        self.coefficient_scope = _validate.choice(
+            "coefficient_scope", coefficient_scope, ("model", "group")
+        )
+        self.process_group = process_group
         defaults = dict(
             lr=lr, betas=betas, beta3=beta3, rho=rho, c=c, gamma=gamma, eps=eps,
             weight_decay=weight_decay, long_memory=long_memory, lion_betas=lion_betas,
@@ -123,7 +148,25 @@ class MADA(Optimizer):
 
     def add_param_group(self, param_group):
         super().add_param_group(param_group)
-        _check_group(self.param_groups[-1])
+        group = self.param_groups[-1]
+        _check_group(group)
+        group["coefficient_set"] = None
+        if group["learn"]:
+            group["coefficient_set"] = self._set_index(group, self.param_groups[:-1])
+
+    def _set_index(self, group, others):
+        learning = [g for g in others if g["learn"]]
+        if self.coefficient_scope == "group":
+            return len(learning)
+        for g in learning:
+            if hyper.settings(g) != hyper.settings(group):
+                raise ValueError(
+                    "coefficient_scope='model' learns one coefficient set, so every group "
+                    "that learns must agree on learn, hyper_lr, hyper_momentum, hyper_clip "
+                    f"and bounds; got {hyper.settings(g)} and {hyper.settings(group)}. Pass "
+                    "coefficient_scope='group' for one set per group"
+                )
+        return 0
 
     @classmethod
     def preset(cls, name, params, **overrides):
@@ -132,15 +175,45 @@ class MADA(Optimizer):
 
         return cls(params, **{**preset_kwargs(name), **overrides})
 
+    # ---------------------------------------------------------------- readings (may sync)
+    def hyper_state(self, group=0):
+        """Group ``group``'s coefficients, last hypergradients and hyper momentum buffers,
+        as Python floats (this reads the device)."""
+        g = self.param_groups[group]
+        return hyper.readout(g, self._set(g))
+
     @property
     def coefficients(self):
         """Group 0's current coefficients as Python floats."""
-        return hyper.coefficients(self.param_groups[0])
+        return self.hyper_state()["coefficients"]
 
     @property
     def hypergradients(self):
         """Group 0's last hypergradients h_q (empty before the first hyper-update)."""
-        return dict(self.param_groups[0]["hypergrad"])
+        return self.hyper_state()["hypergradients"]
+
+    @torch.no_grad()
+    def moments(self, p):
+        """``Moments(m_hat, v_hat)`` of ``p`` after its last step: m_t / (1 - beta1^t) and
+        (rho v_t + (1 - rho) v̄_t) / (1 - beta2^t), new tensors in the state's dtype.
+
+        In learned mode the stored state lags one step; the pending step is folded in here,
+        out of place, by the same update. ``None`` before the first step or when the
+        adaptive part is off (gamma = 0).
+        """
+        group = next(g for g in self.param_groups if any(p is q for q in g["params"]))
+        st = self.state.get(p)
+        if not st or "m" not in st:
+            return None
+        t = st["step"]
+        k = _update.structure(group, _update.present(st))
+        buffers = {name: st[name] for name in _update.STATE if name in st}
+        if st.get("pending"):
+            S = self._scalars(group, t, prev=True)
+            buffers = _update.forward(buffers, st["g"], st.get("g_prev"), S, k)
+        else:
+            S = self._scalars(group, t)
+        return Moments(*_update.moments(buffers, S, k))
 
     # ---------------------------------------------------------------- step
     @torch.no_grad()
@@ -158,19 +231,28 @@ class MADA(Optimizer):
                 )
             return loss
         for group, items in zip(self.param_groups, work):  # state only once the step is on
-            for _, p, _, _ in items:
+            for _, p, _ in items:
                 state = self.state[p]
                 if not state:
                     self._init_state(group, p, state)
-                _kernel.check_buffers(group, state)
-        sums = [self._replay(group, items) for group, items in zip(self.param_groups, work)]
-        hyper.update(self.param_groups, sums)
+                _update.check_buffers(group, state)
+        terms = defaultdict(list)
         for group, items in zip(self.param_groups, work):
-            self._advance_and_apply(group, items)
+            if group["learn"]:
+                terms[group["coefficient_set"]] += self._hyper_terms(group, items)
+        for index, group in self._set_owners().items():
+            hyper.update(self._set(group), group, terms[index], self.process_group)
+        for group, items in zip(self.param_groups, work):
+            self._advance(group, items)
+        for group in self.param_groups:
+            group["lr_prev"] = float(group["lr"])
+        for group in self._set_owners().values():
+            cset = self._set(group)
+            cset["q_prev"] = cset["q"]
         return loss
 
     def _collect(self, group):
-        """(index, param, compute-param, grad) for the params with a gradient."""
+        """(index, param, grad) for the params with a gradient."""
         items = []
         for i, p in enumerate(group["params"]):
             if p.grad is None:
@@ -179,130 +261,124 @@ class MADA(Optimizer):
                 raise TypeError("MADA does not support sparse gradients; use dense gradients")
             if p.is_complex():
                 raise TypeError("MADA does not support complex parameters; use view_as_real")
-            low = p.dtype in _LOW_PRECISION
-            items.append((i, p, p.float() if low else p, p.grad.float() if low else p.grad))
+            items.append((i, p, p.grad))
         return items
 
     def _init_state(self, group, p, state):
-        dtype = torch.float32 if p.dtype in _LOW_PRECISION else p.dtype
         state["step"] = 0
-        for key in _kernel.required_buffers(group) + (("g",) if group["learn"] else ()):
-            state[key] = torch.zeros_like(p, dtype=dtype, memory_format=torch.preserve_format)
+        for key in _update.required_buffers(group) + (("g",) if group["learn"] else ()):
+            state[key] = torch.zeros_like(p, dtype=_work_dtype(p),
+                                          memory_format=torch.preserve_format)  # fmt: skip
         if group["learn"]:
             state["pending"] = False
 
+    def _set_owners(self):
+        """set index -> the first group that learns into it (its settings are the set's)."""
+        out = {}
+        for g in self.param_groups:
+            if g["learn"]:
+                out.setdefault(g["coefficient_set"], g)
+        return out
+
+    def _set(self, group):
+        """The group's coefficient set (created on first use next to its first param)."""
+        if not group["learn"]:
+            return None
+        key = SET_KEY.format(group["coefficient_set"])
+        if key not in self.state:
+            owner = self._set_owners()[group["coefficient_set"]]
+            self.state[key] = hyper.new_set(owner, group["params"][0].device)
+        return self.state[key]
+
+    def _scalars(self, group, t, prev=False, device=None):
+        """The step-t scalars of ``group`` (the pending step's with ``prev``); a float64
+        vector on ``device`` when given (fused kernels), else a dict."""
+        S = _update.scalars(
+            hyper.values(group, self._set(group), prev), t,
+            lr=group["lr_prev"] if prev else group["lr"], wd=group["weight_decay"],
+            eps=group["eps"], lion_betas=group["lion_betas"],
+            bias_correction=group["bias_correction"],
+        )  # fmt: skip
+        return S if device is None else _engine.scalar_vector(S, device)
+
     def _buckets(self, group, items):
-        """(kernel, items) pairs: per param (for-loop, fused) or per like bucket (foreach).
-
-        With ``fused``, tensors below ``_fused.MIN_NUMEL`` (learned) or ``MIN_NUMEL_DIRECT``
-        elements, or non-contiguous ones, take the foreach path: there one compiled call
-        costs more than the batched eager ops.
-        """
-        if group["fused"]:
-            learned, fused, rest = bool(group["learn"]), [], []
-            for it in items:
-                (fused if _fused.fits(it[2], learned) else rest).append(it)
-            return [(FUSED, [it]) for it in fused] + self._foreach_buckets(rest)
-        foreach = group["foreach"]
+        """Lists of items updated together: one per param (for-loop) or per like bucket."""
+        foreach = group["foreach"] or group["fused"]
         if foreach is None:
-            foreach = bool(items) and all(p.is_cuda for _, p, _, _ in items)
+            foreach = bool(items) and all(p.is_cuda for _, p, _ in items)
         if not foreach:
-            return [(LOOP, [it]) for it in items]
-        return self._foreach_buckets(items)
-
-    def _foreach_buckets(self, items):
+            return [[it] for it in items]
         buckets = defaultdict(list)
         for it in items:
             s = self.state[it[1]]
-            present = _kernel.present_buffers(s)
-            buckets[(it[2].device, it[2].dtype, s["step"], s.get("pending"), present)].append(it)
-        return [(FOREACH, b) for b in buckets.values()]
+            key = (it[1].device, it[1].dtype, s["step"], s.get("pending"), _update.present(s))
+            buckets[key].append(it)
+        return list(buckets.values())
 
-    def _state_lists(self, bucket):
-        states = [self.state[p] for _, p, _, _ in bucket]
-        st = {k: ([s[k] for s in states] if k in states[0] else None) for k in _kernel.BUFFERS}
-        return states, st
+    def _bucket(self, group, bucket, prev, partials=()):
+        """(states, flat buffers, structure, scalars) of a bucket; scalars of the pending
+        step with ``prev``, else of the next step."""
+        states = [self.state[p] for _, p, _ in bucket]
+        dtype = _work_dtype(bucket[0][1])
+        flat = {k: _engine.gather([s[k] for s in states], dtype)
+                for k in (*_update.BUFFERS, "g") if k in states[0]}  # fmt: skip
+        k = _update.structure(group, _update.present(states[0]), partials)
+        t = states[0]["step"] + (0 if prev else 1)
+        device = bucket[0][1].device if group["fused"] else None
+        return states, flat, k, self._scalars(group, t, prev, device)
 
-    def _replay(self, group, items):
-        """Learned mode: fold the pending step into the state; return the h sums or None."""
-        if not group["learn"]:
-            return None
-        with_grad = {id(p) for _, p, _, _ in items}
-        pending = [
-            (i, p, p, None) for i, p in enumerate(group["params"])
-            if self.state.get(p, {}).get("pending") and id(p) not in with_grad
-        ]  # fmt: skip
-        contract = [it for it in items if self.state[it[1]]["pending"]]
-        contributions = {}
-        for todo, with_sums in ((pending, False), (contract, True)):
-            for ops, bucket in self._buckets(group, todo):
-                out = self._replay_bucket(ops, group, bucket, with_sums)
-                for k, vec in out.items():
-                    for (i, *_), val in zip(bucket, vec.unbind()):
-                        contributions.setdefault(k, {})[i] = val
-        if not contributions:
-            return None
-        return {k: torch.stack([d[i] for i in sorted(d)]).sum() for k, d in contributions.items()}
+    def _hyper_terms(self, group, items):
+        """Fold pending steps of params without a gradient; [(lr_prev, sums)] of the rest."""
+        with_grad = {id(p) for _, p, _ in items}
+        idle = [(i, p, None) for i, p in enumerate(group["params"])
+                if self.state.get(p, {}).get("pending") and id(p) not in with_grad]  # fmt: skip
+        for bucket in self._buckets(group, idle):
+            states, flat, k, S = self._bucket(group, bucket, prev=True)
+            new = _engine.run(_engine.fold, group["fused"], flat["g"], flat.get("g_prev"),
+                              _state(flat), S, k)  # fmt: skip
+            for name, x in new.items():
+                _engine.scatter([s[name] for s in states], x)
+            _rotate_gradients(states)
+        total = None
+        pending = [it for it in items if self.state[it[1]]["pending"]]
+        for bucket in self._buckets(group, pending):
+            states, flat, k, S = self._bucket(group, bucket, prev=True, partials=group["learn"])
+            G = _engine.gather([it[2] for it in bucket], flat["g"].dtype)
+            vec = _engine.run(_engine.sums, group["fused"], G, flat["g"], flat.get("g_prev"),
+                              _state(flat), S, k)  # fmt: skip
+            vec = vec.to(self._set(group)["q"].device)
+            total = vec if total is None else total + vec
+        if total is None:
+            return []
+        return [(group["lr_prev"], hyper.scatter(group, total, total.device))]
 
-    def _replay_bucket(self, ops, group, bucket, with_sums):
-        states, st = self._state_lists(bucket)
-        g = [s["g"] for s in states]
-        t = states[0]["step"]
-        partials = group["learn"] if with_sums else ()
-        if ops is FUSED:  # with sums, the fold is merged into the step kernel
-            out = _fused.replay(group, states[0], bucket[0], partials, t)
-            if not with_sums:
-                _rotate_gradients(states)
-            return out
-        fwd = _kernel.advance(
-            ops, st, g, st["g_prev"], group["q_prev"], t, long_memory=group["long_memory"],
-            lion_betas=group["lion_betas"], inplace=True, learned=group["learn"],
-            partials=partials,
-        )  # fmt: skip
-        out = {}
-        if with_sums:
-            out = hyper.contract(ops, fwd, [it[3] for it in bucket], group, t)
-        _rotate_gradients(states)
-        return out
-
-    def _advance_and_apply(self, group, items):
-        if not items:
-            return
-        q = hyper.coefficients(group)
+    def _advance(self, group, items):
         learned = bool(group["learn"])
-        for ops, bucket in self._buckets(group, items):
-            states, st = self._state_lists(bucket)
-            params = [it[2] for it in bucket]
-            grads = [it[3] for it in bucket]
-            t = states[0]["step"] + 1
-            if ops is FUSED:
-                _fused.step(group, states[0], bucket[0], q, t)
-            else:
-                self._eager_step(ops, group, st, states, params, grads, q, t)
+        for bucket in self._buckets(group, items):
+            states, flat, k, S = self._bucket(group, bucket, prev=False)
+            pending = states[0].get("pending", False)
+            S_prev = self._bucket(group, bucket[:1], prev=True)[3] if pending else None
+            params = [p for _, p, _ in bucket]
+            dtype = _work_dtype(params[0])
+            G = _engine.gather([it[2] for it in bucket], dtype)
+            new_p, store = _engine.run(
+                _engine.step, group["fused"], _engine.gather(params, dtype), G,
+                flat.get("g_prev"), _state(flat), S, k, g=flat["g"] if pending else None,
+                S_prev=S_prev, keep_state=learned and not pending,
+            )  # fmt: skip
+            _engine.scatter(params, new_p)
+            for name, x in store.items():
+                _engine.scatter([s[name] for s in states], x)
+            if learned:  # the gradient stays pending until the next step folds it in
+                if pending:
+                    _rotate_gradients(states)
+                _engine.scatter([s["g"] for s in states], G)
+            elif "g_prev" in states[0]:
+                _engine.scatter([s["g_prev"] for s in states], G)
             for s in states:
-                s["step"] = t
+                s["step"] += 1
                 if learned:
                     s["pending"] = True
-        for _, p, p_work, _ in items:
-            if p_work is not p:
-                p.copy_(p_work)
-        if learned:
-            group["q_prev"], group["lr_prev"] = q, float(group["lr"])
-
-    def _eager_step(self, ops, group, st, states, params, grads, q, t):
-        learned = bool(group["learn"])
-        fwd = _kernel.advance(
-            ops, st, grads, st["g_prev"], q, t, long_memory=group["long_memory"],
-            lion_betas=group["lion_betas"], inplace=not learned, learned=group["learn"],
-        )  # fmt: skip
-        _kernel.apply(
-            ops, params, fwd, q, t, lr=group["lr"], weight_decay=group["weight_decay"],
-            eps=group["eps"], bias_correction=group["bias_correction"],
-        )  # fmt: skip
-        if learned:  # the gradient stays pending until the next step folds it in
-            ops.copy_([s["g"] for s in states], grads)
-        elif st["g_prev"] is not None:
-            ops.copy_(st["g_prev"], grads)
 
     # ---------------------------------------------------------------- checkpoints
     def load_state_dict(self, state_dict):
@@ -333,10 +409,18 @@ def _check_group(group):
     hyper.check_group(group)
 
 
+def _work_dtype(p):
+    return torch.float32 if p.dtype in _LOW_PRECISION else p.dtype
+
+
+def _state(flat):
+    return {n: flat[n] for n in _update.STATE if n in flat}
+
+
 def _all_finite(work):
     """One reduction per gradient: a sum is finite unless an entry is (or it overflows,
     which the exact per-element check then rules out)."""
-    grads = [g for items in work for _, _, _, g in items]
+    grads = [g for items in work for _, _, g in items]
     if not grads:
         return True
     if bool(torch.stack([g.sum().to(grads[0].device) for g in grads]).isfinite().all()):

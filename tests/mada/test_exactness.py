@@ -7,6 +7,8 @@ every term of the update (eps, the Yogi sign, the long memory) is exercised at e
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -14,7 +16,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mada import MADA, AVGrad, preset_kwargs
-from tests.conftest import CUDA, EXACT_ATOL, EXACT_RTOL, FLOAT32_ATOL, FLOAT32_RTOL
+from tests.conftest import (
+    CUDA,
+    EXACT_ATOL,
+    EXACT_RTOL,
+    FLOAT32_ATOL,
+    FLOAT32_RTOL,
+    HYPER_RTOL,
+)
 from tests.reference_numpy import reference_trajectory
 
 STEPS = 100
@@ -241,11 +250,21 @@ def test_foreach_equals_loop_bit_for_bit_float64(coefficients, gaps):
         for f in (False, True)
     ]
     (loop, opt_l, params_l), (fe, opt_f, params_f) = runs
-    assert_trajectories_equal(loop, fe)
-    assert_states_equal(opt_l, params_l, opt_f, params_f)
-    if coefficients.get("learn"):
-        assert opt_l.coefficients == opt_f.coefficients
-        assert opt_l.hypergradients == opt_f.hypergradients
+    if not coefficients.get("learn"):
+        assert_trajectories_equal(loop, fe)
+        assert_states_equal(opt_l, params_l, opt_f, params_f)
+        return
+    # Learned: the hypergradient sums are reduced per bucket (the foreach path's bucket is
+    # the concatenation of all tensors, the for-loop's one tensor), so h differs in its last
+    # bits and the runs agree to rounding, not bit for bit.
+    for a, b in zip(loop, fe, strict=True):
+        torch.testing.assert_close(a, b, rtol=EXACT_RTOL, atol=EXACT_ATOL)
+    for k, v in opt_l.coefficients.items():
+        assert math.isclose(opt_f.coefficients[k], v, rel_tol=EXACT_RTOL, abs_tol=EXACT_ATOL)
+    h_l, h_f = opt_l.hypergradients, opt_f.hypergradients
+    assert h_l.keys() == h_f.keys() and h_l
+    for k, v in h_l.items():
+        assert math.isclose(h_f[k], v, rel_tol=HYPER_RTOL, abs_tol=HYPER_RTOL * abs(v)), k
 
 
 @pytest.mark.parametrize("coefficients", _foreach_cases())

@@ -274,7 +274,7 @@ def test_clipping():
 def test_momentum():
     kw = dict(INTERIOR, lr=1e-2, learn=True, hyper_lr=3e-3, hyper_momentum=0.9, hyper_clip=None)
     opt, ref, log = side_by_side(kw)
-    buf = opt.param_groups[0]["hyper_buf"]
+    buf = opt.hyper_state()["momentum"]
     for q in COEFFICIENTS:
         assert math.isclose(buf[q], ref.hyper_buf[q], rel_tol=1e-8, abs_tol=1e-15), q
     _check_nontrivial(log, COEFFICIENTS, start=_start(kw))
@@ -422,7 +422,7 @@ def test_two_param_groups_are_independent():
         hyper_lr=0.05, hyper_clip=None, long_memory="max",
     )  # fmt: skip
     groups = [dict(params=params[:2], **kw0), dict(params=params[2:], **kw1)]
-    opt = MADA(groups, foreach=True)
+    opt = MADA(groups, foreach=True, coefficient_scope="group")
     refs = [Reference(params[:2], **kw0), Reference(params[2:], **kw1)]
     for k, grads in enumerate(grad_stream(SHAPES, STEPS)):
         for p, g in zip(params, grads, strict=True):
@@ -433,14 +433,11 @@ def test_two_param_groups_are_independent():
         if h0 is not None:
             for q, value in h0.items():
                 assert_hyper_close(opt.hypergradients[q], value, refs[0].scales[q], f"{k} {q}")
-        for group, ref in zip(opt.param_groups, refs, strict=True):
-            mine = dict(
-                beta1=group["betas"][0], beta2=group["betas"][1],
-                **{q: group[q] for q in ("beta3", "rho", "c", "gamma")},
-            )  # fmt: skip
+        for i, (group, ref) in enumerate(zip(opt.param_groups, refs, strict=True)):
+            mine = opt.hyper_state(i)["coefficients"]
             for q in COEFFICIENTS:
                 assert math.isclose(mine[q], ref.q[q], rel_tol=EXACT_RTOL, abs_tol=EXACT_ATOL)
             for p, x in zip(group["params"], ref.params, strict=True):
                 torch.testing.assert_close(p.detach(), x, rtol=EXACT_RTOL, atol=EXACT_ATOL)
-    assert opt.param_groups[1]["betas"][0] != 0.8 and opt.param_groups[1]["c"] != 0.9
-    assert opt.param_groups[1]["rho"] == 0.7
+    second = opt.hyper_state(1)["coefficients"]
+    assert second["beta1"] != 0.8 and second["c"] != 0.9 and second["rho"] == 0.7

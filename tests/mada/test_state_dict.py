@@ -71,7 +71,7 @@ def build(case, params, foreach):
             dict(params=params[:2], **INTERIOR, learn=("beta3", "gamma"), hyper_momentum=0.5),
             dict(params=params[2:], betas=(0.9, 0.95), lr=3e-2, learn=("beta1",)),
         ]
-        return MADA(groups, lr=1e-2, foreach=foreach)
+        return MADA(groups, lr=1e-2, foreach=foreach, coefficient_scope="group")
     if preset is None:
         return MADA(params, foreach=foreach, **kwargs)
     return MADA.preset(preset, params, foreach=foreach, **kwargs)

@@ -165,7 +165,8 @@ def _train(opt, w, steps, mon=None, start=1):
     for step in range(start, start + steps):
         opt.zero_grad()
         scale = 1.0 if step < 4 else 0.01  # shrinking gradients: Adam's sqrt(v)/alpha_t drops
-        (scale * ((w - torch.arange(w.numel(), dtype=w.dtype)) ** 2).sum()).backward()
+        target = torch.arange(w.numel(), dtype=w.dtype, device=w.device)
+        (scale * ((w - target) ** 2).sum()).backward()
         opt.step()
         if mon is not None:
             mon.observe(step)

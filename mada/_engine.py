@@ -1,0 +1,107 @@
+r"""Buckets: the update of ``mada/_update.py`` run once per bucket of like tensors.
+
+A bucket is a list of parameters of one group with the same device, dtype, step count,
+pending flag and state buffers. Its tensors are concatenated into one flat tensor per
+quantity (one ``torch.cat`` each), the update runs once on the flat tensors, and the results
+are copied back with one ``torch._foreach_copy_`` per quantity. The number of kernel
+launches per bucket is therefore a constant, whatever the number of tensors in it: about
+seventy elementwise kernels eagerly, or one ``torch.compile``-d kernel per phase with
+``fused=True`` (inductor fuses the whole update into a single loop; C++/OpenMP on CPU,
+Triton on CUDA). The compiled kernels take flat 1-D tensors with ``dynamic=True``, so one
+compilation per :class:`~mada._update.Structure` serves every bucket size; the scalars enter
+as one float64 tensor, so neither learned coefficients nor the step count recompile.
+
+The for-loop path is the same code on buckets of one tensor.
+
+Reductions. The hypergradient sums are formed on the device, one float64 ``sum`` per
+learned coefficient and bucket (per-block partials, then a second pass, as torch's and
+inductor's reduction kernels do, with no atomics), then added over buckets and groups in a
+fixed order: the same input gives the same bits.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import torch
+
+from . import _update
+
+_F64 = torch.float64
+# Distinct structures in one process (presets, groups, dtypes, devices) each take one
+# compilation of the same three functions; dynamo's default limit of 8 per function would
+# send the rest to eager execution.
+RECOMPILE_LIMIT = 64
+
+
+def gather(xs, dtype):
+    """The flat concatenation of ``xs`` in ``dtype`` (a view for one contiguous tensor)."""
+    if len(xs) == 1:
+        return xs[0].reshape(-1).to(dtype)
+    return torch.cat([x.reshape(-1) for x in xs]).to(dtype)
+
+
+def scatter(xs, flat):
+    """Copy the flat ``flat`` back into ``xs`` (casting to their dtype)."""
+    if len(xs) == 1:
+        xs[0].copy_(flat.view(xs[0].shape))
+        return
+    parts = flat.split([x.numel() for x in xs])
+    torch._foreach_copy_(xs, [c.view(x.shape) for c, x in zip(parts, xs)])
+
+
+def _scalars(S):
+    return dict(zip(_update.SCALARS, S.unbind())) if torch.is_tensor(S) else S
+
+
+def sums(G, g, gp, st, S, k):
+    """[sum G dd_t/dq for q in k.partials] as one float64 vector; nothing is written."""
+    S = _scalars(S)
+    f = _update.forward(st, g, gp, S, k)
+    terms = _update.partials(st, g, f, G, S, k)
+    return torch.stack([x.sum(dtype=_F64) for x in terms])
+
+
+def step(p, G, gp, st, S, k, g=None, S_prev=None, keep_state=False):
+    """(new p, state to store): step t from ``st``; with ``g`` the pending step t-1 is folded
+    into ``st`` first (coefficients ``S_prev``) and the folded state is the one stored."""
+    S = _scalars(S)
+    if g is not None:
+        st = _update.forward(st, g, gp, _scalars(S_prev), k)
+        gp = g
+    f = _update.forward(st, G, gp, S, k)
+    store = {} if keep_state else (st if g is not None else f)
+    return _update.apply(p, f, S, k), {name: store[name] for name in _update.STATE
+                                       if name in store}  # fmt: skip
+
+
+def fold(g, gp, st, S, k):
+    """The state advanced by the pending gradient ``g``."""
+    f = _update.forward(st, g, gp, _scalars(S), k)
+    return {name: f[name] for name in _update.STATE if name in st}
+
+
+@functools.cache
+def compiled(fn):
+    return torch.compile(fn, dynamic=True, fullgraph=True)
+
+
+def run(fn, fused, *args, **kwargs):
+    """``fn`` eagerly, or its compiled kernel (scalars passed as one float64 tensor)."""
+    if not fused:
+        return fn(*args, **kwargs)
+    with torch._dynamo.config.patch(recompile_limit=RECOMPILE_LIMIT):
+        return compiled(fn)(*args, **kwargs)
+
+
+def scalar_vector(S, device):
+    """The dict ``S`` as one float64 tensor on ``device`` (for the compiled kernels)."""
+    if all(not torch.is_tensor(v) for v in S.values()):
+        return _host_vector(tuple(S.values()), device)
+    return torch.stack([v.to(_F64) if torch.is_tensor(v) else torch.full((), v, dtype=_F64,
+                        device=device) for v in S.values()])  # fmt: skip
+
+
+@functools.lru_cache(maxsize=256)
+def _host_vector(vals, device):
+    return torch.tensor(vals, dtype=_F64, device=device)
