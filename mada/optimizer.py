@@ -136,6 +136,7 @@ class MADA(Optimizer):
             "coefficient_scope", coefficient_scope, ("model", "group")
         )
         self.process_group = process_group
+        self._step_cache = {}
         defaults = dict(
             lr=lr, betas=betas, beta3=beta3, rho=rho, c=c, gamma=gamma, eps=eps,
             weight_decay=weight_decay, long_memory=long_memory, lion_betas=lion_betas,
@@ -209,10 +210,10 @@ class MADA(Optimizer):
         k = _update.structure(group, _update.present(st))
         buffers = {name: st[name] for name in _update.STATE if name in st}
         if st.get("pending"):
-            S = self._scalars(group, t, prev=True)
+            S = self._new_scalars(group, t, True, None)
             buffers = _update.forward(buffers, st["g"], st.get("g_prev"), S, k)
         else:
-            S = self._scalars(group, t)
+            S = self._new_scalars(group, t, False, None)
         return Moments(*_update.moments(buffers, S, k))
 
     # ---------------------------------------------------------------- step
@@ -222,6 +223,7 @@ class MADA(Optimizer):
         if closure is not None:
             with torch.enable_grad():
                 loss = closure()
+        self._step_cache = {}
         work = [self._collect(group) for group in self.param_groups]
         if self.nonfinite is not None and not _all_finite(work):
             if self.nonfinite == "raise":
@@ -249,6 +251,7 @@ class MADA(Optimizer):
         for group in self._set_owners().values():
             cset = self._set(group)
             cset["q_prev"] = cset["q"]
+        self._step_cache = {}
         return loss
 
     def _collect(self, group):
@@ -292,7 +295,14 @@ class MADA(Optimizer):
 
     def _scalars(self, group, t, prev=False, device=None):
         """The step-t scalars of ``group`` (the pending step's with ``prev``); a float64
-        vector on ``device`` when given (fused kernels), else a dict."""
+        vector on ``device`` when given (fused kernels), else a dict. Cached for the step
+        (``_step_cache``), as every bucket of a group at step t shares them."""
+        key = (id(group), t, prev, device)
+        if key not in self._step_cache:
+            self._step_cache[key] = self._new_scalars(group, t, prev, device)
+        return self._step_cache[key]
+
+    def _new_scalars(self, group, t, prev, device):
         S = _update.scalars(
             hyper.values(group, self._set(group), prev), t,
             lr=group["lr_prev"] if prev else group["lr"], wd=group["weight_decay"],
@@ -418,11 +428,10 @@ def _state(flat):
 
 
 def _all_finite(work):
-    """One reduction per gradient: a sum is finite unless an entry is (or it overflows,
-    which the exact per-element check then rules out)."""
+    """Whether every gradient is finite: one max-abs per bucket of tensors (a
+    multi-tensor kernel on CUDA), read back to the host (the one sync of the check)."""
     grads = [g for items in work for _, _, g in items]
     if not grads:
         return True
-    if bool(torch.stack([g.sum().to(grads[0].device) for g in grads]).isfinite().all()):
-        return True
-    return all(bool(g.isfinite().all()) for g in grads)
+    norms = torch._foreach_norm(grads, float("inf"))
+    return bool(torch.stack([n.to(grads[0].device) for n in norms]).isfinite().all())

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from mada import MADA
-from tests.conftest import HYPER_RTOL
+from tests.conftest import DEVICES, HYPER_RTOL
 
 # The fused kernels regroup the arithmetic; float64 agreement is to rounding.
 FUSED_RTOL, FUSED_ATOL = 1e-11, 1e-13
@@ -20,16 +20,16 @@ POINTS = {
 }  # fmt: skip
 
 
-def _params(dtype=torch.float64):
+def _params(dtype=torch.float64, device="cpu"):
     shapes = [(), (7,), (3, 4), (2, 3, 5)]
-    ps = [torch.randn(s, dtype=dtype).requires_grad_() for s in shapes]
-    ps.append(torch.randn(4, 6, dtype=dtype).t().requires_grad_())  # non-contiguous
+    ps = [torch.randn(s, dtype=dtype).to(device).requires_grad_() for s in shapes]
+    ps.append(torch.randn(4, 6, dtype=dtype).to(device).t().requires_grad_())  # non-contiguous
     return ps
 
 
-def _run(kw, fused, steps=25, long_memory="average", bias_correction=True):
+def _run(kw, fused, steps=25, long_memory="average", bias_correction=True, device="cpu"):
     torch.manual_seed(1)
-    ps = _params()
+    ps = _params(device=device)
     grads = [[torch.randn_like(p) * 10.0 ** torch.randint(-3, 3, ()).item() for p in ps]
              for _ in range(steps)]  # fmt: skip
     opt = MADA(ps, lr=0.01, long_memory=long_memory, bias_correction=bias_correction,
@@ -43,14 +43,15 @@ def _run(kw, fused, steps=25, long_memory="average", bias_correction=True):
     return ps, opt, hist
 
 
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("long_memory", ["average", "max"])
 @pytest.mark.parametrize("point", list(POINTS))
-def test_fused_matches_eager(point, long_memory):
+def test_fused_matches_eager(point, long_memory, device):
     bias_correction = point != "interior"  # one point without bias correction
     ref, ref_opt, ref_h = _run(POINTS[point], False, long_memory=long_memory,
-                               bias_correction=bias_correction)  # fmt: skip
+                               bias_correction=bias_correction, device=device)  # fmt: skip
     out, opt, h = _run(POINTS[point], True, long_memory=long_memory,
-                       bias_correction=bias_correction)  # fmt: skip
+                       bias_correction=bias_correction, device=device)  # fmt: skip
     for p, q in zip(ref, out):
         torch.testing.assert_close(q, p, rtol=FUSED_RTOL, atol=FUSED_ATOL)
         assert q.grad_fn is None and q.is_leaf

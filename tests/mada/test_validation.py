@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mada import MADA, PRESETS, AVGrad
+from tests.conftest import DEVICES
 
 NAN, INF = math.nan, math.inf
 HUGE = 10**400  # a Python int that no float can hold
@@ -217,22 +218,25 @@ def test_valid_hyper_arguments_construct(kwargs):
 
 
 # ----------------------------------------------------------------------------- at step, presets
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("foreach", [False, True])
-def test_sparse_gradient_raises_at_step(foreach):
-    p = torch.nn.Parameter(torch.zeros(4, 3))
+def test_sparse_gradient_raises_at_step(foreach, device):
+    p = torch.nn.Parameter(torch.zeros(4, 3, device=device))
     opt = MADA([p], foreach=foreach)
     p.grad = torch.sparse_coo_tensor([[0, 2]], torch.ones(2, 3), (4, 3), check_invariants=True)
+    p.grad = p.grad.to(device)
     with pytest.raises(TypeError, match="sparse"):
         opt.step()
-    assert torch.equal(p.detach(), torch.zeros(4, 3))
+    assert torch.equal(p.detach().cpu(), torch.zeros(4, 3))
 
 
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("foreach", [False, True])
 @pytest.mark.parametrize("dtype", [torch.complex64, torch.complex128])
-def test_complex_param_raises_at_step(dtype, foreach):
-    p = torch.nn.Parameter(torch.zeros(3, dtype=dtype))
+def test_complex_param_raises_at_step(dtype, foreach, device):
+    p = torch.nn.Parameter(torch.zeros(3, dtype=dtype, device=device))
     opt = MADA([p], foreach=foreach)
-    p.grad = torch.ones(3, dtype=dtype)
+    p.grad = torch.ones(3, dtype=dtype, device=device)
     with pytest.raises(TypeError, match="complex"):
         opt.step()
 
