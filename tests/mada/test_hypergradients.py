@@ -441,3 +441,44 @@ def test_two_param_groups_are_independent():
                 torch.testing.assert_close(p.detach(), x, rtol=EXACT_RTOL, atol=EXACT_ATOL)
     second = opt.hyper_state(1)["coefficients"]
     assert second["beta1"] != 0.8 and second["c"] != 0.9 and second["rho"] == 0.7
+
+
+def test_one_set_per_model_sums_the_groups_each_weighted_by_its_lr():
+    """coefficient_scope="model" (the default): every group reads one coefficient set, and
+    its hypergradient is the sum of the groups' -lr_g sum <g, dd/dq>. At the first
+    hyper-step (step 2) the groups' states equal those of a run with one set per group,
+    whose per-group hypergradients the tests above check against autograd: the model's h
+    is their sum. Later the groups share coefficients (a decay and a no-decay group do not
+    drift apart)."""
+    kw = dict(INTERIOR, learn=True, hyper_lr=HYPER_LR, hyper_clip=None)
+    runs = {}
+    for scope in ("model", "group"):
+        params = make_params()
+        groups = [dict(params=params[:2], lr=1e-2, weight_decay=0.1),
+                  dict(params=params[2:], lr=3e-2)]  # fmt: skip
+        opt = MADA(groups, coefficient_scope=scope, foreach=True, **kw)
+        states = []
+        for grads in grad_stream(SHAPES, 6):
+            for p, g in zip(params, grads, strict=True):
+                p.grad = g.clone()
+            opt.step()
+            states.append([opt.hyper_state(i) for i in range(2)])
+        runs[scope] = states
+    model, group = runs["model"][1], runs["group"][1]  # step 2
+    for q in COEFFICIENTS:
+        h = group[0]["hypergradients"][q] + group[1]["hypergradients"][q]
+        scale = abs(group[0]["hypergradients"][q]) + abs(group[1]["hypergradients"][q])
+        assert math.isclose(model[0]["hypergradients"][q], h, rel_tol=HYPER_RTOL,
+                            abs_tol=HYPER_RTOL * scale), q  # fmt: skip
+    for step in runs["model"]:
+        assert step[0] == step[1]
+    apart = runs["group"][-1]
+    assert apart[0]["coefficients"] != apart[1]["coefficients"]
+
+
+def test_model_scope_refuses_groups_that_disagree_on_what_they_learn():
+    params = make_params()
+    groups = [dict(params=params[:2], learn=("beta1",)), dict(params=params[2:], learn=True)]
+    with pytest.raises(ValueError, match="coefficient_scope='group'"):
+        MADA(groups, betas=(0.9, 0.95))
+    MADA(groups, betas=(0.9, 0.95), coefficient_scope="group")
