@@ -38,16 +38,21 @@ def gather(xs, dtype):
     """The flat concatenation of ``xs`` in ``dtype`` (a view for one contiguous tensor)."""
     if len(xs) == 1:
         return xs[0].reshape(-1).to(dtype)
-    return torch.cat([x.reshape(-1) for x in xs]).to(dtype)
+    return torch._C._nn.flatten_dense_tensors(xs).to(dtype)  # one C++ call, one copy
 
 
-def scatter(xs, flat):
-    """Copy the flat ``flat`` back into ``xs`` (casting to their dtype)."""
-    if len(xs) == 1:
-        xs[0].copy_(flat.view(xs[0].shape))
-        return
-    parts = flat.split([x.numel() for x in xs])
-    torch._foreach_copy_(xs, [c.view(x.shape) for c, x in zip(parts, xs)])
+def scatter(pairs):
+    """Copy each flat tensor back into its list of tensors (casting to their dtype), all
+    with one ``torch._foreach_copy_``: ``pairs`` is [(xs, flat)]."""
+    dst, src = [], []
+    for xs, flat in pairs:
+        dst += xs
+        src += [flat.view(xs[0].shape)] if len(xs) == 1 else _unflatten(flat, xs)
+    torch._foreach_copy_(dst, src)
+
+
+def _unflatten(flat, xs):
+    return torch._C._nn.unflatten_dense_tensors(flat, xs)
 
 
 def _scalars(S):

@@ -199,7 +199,7 @@ def required_buffers(group):
 
 def present(state):
     """The buffers of :data:`BUFFERS` a parameter's state holds."""
-    return tuple(k for k in BUFFERS if k in state)
+    return tuple(filter(state.__contains__, BUFFERS))
 
 
 def structure(group, present, partials=()):

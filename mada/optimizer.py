@@ -327,15 +327,27 @@ class MADA(Optimizer):
 
     def _bucket(self, group, bucket, prev, partials=()):
         """(states, flat buffers, structure, scalars) of a bucket; scalars of the pending
-        step with ``prev``, else of the next step."""
+        step with ``prev``, else of the next step. The flat buffers are gathered once per
+        step: the hyper phase writes no buffer of a param with a gradient."""
         states = [self.state[p] for _, p, _ in bucket]
-        dtype = _work_dtype(bucket[0][1])
-        flat = {k: _engine.gather([s[k] for s in states], dtype)
-                for k in (*_update.BUFFERS, "g") if k in states[0]}  # fmt: skip
+        key = ("flat", *(id(p) for _, p, _ in bucket))
+        if key not in self._step_cache:
+            dtype, names = _work_dtype(bucket[0][1]), (*_update.BUFFERS, "g")
+            self._step_cache[key] = {k: _engine.gather([s[k] for s in states], dtype)
+                                     for k in names if k in states[0]}  # fmt: skip
+        flat = self._step_cache[key]
         k = _update.structure(group, _update.present(states[0]), partials)
         t = states[0]["step"] + (0 if prev else 1)
         device = bucket[0][1].device if group["fused"] else None
         return states, flat, k, self._scalars(group, t, prev, device)
+
+    def _grads(self, bucket):
+        """The bucket's gradients, flat in the state's dtype (gathered once per step)."""
+        key = ("grad", *(id(p) for _, p, _ in bucket))
+        if key not in self._step_cache:
+            dtype = _work_dtype(bucket[0][1])
+            self._step_cache[key] = _engine.gather([g for _, _, g in bucket], dtype)
+        return self._step_cache[key]
 
     def _hyper_terms(self, group, items):
         """Fold pending steps of params without a gradient; [(lr_prev, sums)] of the rest."""
@@ -346,14 +358,13 @@ class MADA(Optimizer):
             states, flat, k, S = self._bucket(group, bucket, prev=True)
             new = _engine.run(_engine.fold, group["fused"], flat["g"], flat.get("g_prev"),
                               _state(flat), S, k)  # fmt: skip
-            for name, x in new.items():
-                _engine.scatter([s[name] for s in states], x)
+            _engine.scatter([([s[name] for s in states], x) for name, x in new.items()])
             _rotate_gradients(states)
         total = None
         pending = [it for it in items if self.state[it[1]]["pending"]]
         for bucket in self._buckets(group, pending):
             states, flat, k, S = self._bucket(group, bucket, prev=True, partials=group["learn"])
-            G = _engine.gather([it[2] for it in bucket], flat["g"].dtype)
+            G = self._grads(bucket)
             vec = _engine.run(_engine.sums, group["fused"], G, flat["g"], flat.get("g_prev"),
                               _state(flat), S, k)  # fmt: skip
             vec = vec.to(self._set(group)["q"].device)
@@ -366,27 +377,26 @@ class MADA(Optimizer):
         learned = bool(group["learn"])
         for bucket in self._buckets(group, items):
             states, flat, k, S = self._bucket(group, bucket, prev=False)
-            pending = states[0].get("pending", False)
-            S_prev = self._bucket(group, bucket[:1], prev=True)[3] if pending else None
+            t, pending = states[0]["step"] + 1, states[0].get("pending", False)
+            device = bucket[0][1].device if group["fused"] else None
+            S_prev = self._scalars(group, t - 1, True, device) if pending else None
             params = [p for _, p, _ in bucket]
-            dtype = _work_dtype(params[0])
-            G = _engine.gather([it[2] for it in bucket], dtype)
+            G = self._grads(bucket)
             new_p, store = _engine.run(
-                _engine.step, group["fused"], _engine.gather(params, dtype), G,
+                _engine.step, group["fused"], _engine.gather(params, G.dtype), G,
                 flat.get("g_prev"), _state(flat), S, k, g=flat["g"] if pending else None,
                 S_prev=S_prev, keep_state=learned and not pending,
             )  # fmt: skip
-            _engine.scatter(params, new_p)
-            for name, x in store.items():
-                _engine.scatter([s[name] for s in states], x)
+            out = [(params, new_p)] + [([s[n] for s in states], x) for n, x in store.items()]
             if learned:  # the gradient stays pending until the next step folds it in
                 if pending:
                     _rotate_gradients(states)
-                _engine.scatter([s["g"] for s in states], G)
+                out.append(([s["g"] for s in states], G))
             elif "g_prev" in states[0]:
-                _engine.scatter([s["g_prev"] for s in states], G)
+                out.append(([s["g_prev"] for s in states], G))
+            _engine.scatter(out)
             for s in states:
-                s["step"] += 1
+                s["step"] = t
                 if learned:
                     s["pending"] = True
 

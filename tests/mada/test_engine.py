@@ -12,7 +12,7 @@ from tests.conftest import CUDA
 
 # Metadata-only ops: they launch no kernel, and the scatter makes one per tensor.
 VIEWS = {"view", "_unsafe_view", "reshape", "alias", "as_strided", "detach", "split_with_sizes",
-         "select", "t", "expand"}  # fmt: skip
+         "select", "slice", "narrow", "t", "expand"}  # fmt: skip
 CASES = {
     "adam": dict(),
     "mada": dict(betas=(0.9, 0.95), learn=True),
