@@ -1,9 +1,11 @@
 r"""Buckets: the update of ``mada/_update.py`` run once per bucket of like tensors.
 
 A bucket is a list of parameters of one group with the same device, dtype, step count,
-pending flag and state buffers. Its tensors are concatenated into one flat tensor per
-quantity (one ``torch.cat`` each), the update runs once on the flat tensors, and the results
-are copied back with one ``torch._foreach_copy_`` per quantity. The number of kernel
+pending flag and state buffers. The state of the parameters initialised together is
+allocated as one flat tensor per buffer (:func:`allocate`), each parameter's state a view
+of it, so a bucket's state is read and written in place as one flat tensor; parameters,
+gradients and any state not laid out that way (after a reload, say) are concatenated
+(one C++ call per quantity) and copied back with one ``torch._foreach_copy_``. The number of kernel
 launches per bucket is therefore a constant, whatever the number of tensors in it: about
 seventy elementwise kernels eagerly, or one ``torch.compile``-d kernel per phase with
 ``fused=True`` (inductor fuses the whole update into a single loop; C++/OpenMP on CPU,
@@ -22,6 +24,7 @@ fixed order: the same input gives the same bits.
 from __future__ import annotations
 
 import functools
+import weakref
 
 import torch
 
@@ -34,21 +37,64 @@ _F64 = torch.float64
 RECOMPILE_LIMIT = 64
 
 
+# id(state view) -> (weak reference to the view, its flat base, its offset there); an entry
+# leaves with its view, and a reused id fails the ``ref() is x`` test.
+_FLAT = {}
+
+
+def allocate(like, dtype):
+    """Zero state for the tensors ``like``: views, in order, of one flat tensor."""
+    base = torch.zeros(sum(x.numel() for x in like), dtype=dtype, device=like[0].device)
+    out, start = [], 0
+    for x in like:
+        view = base[start : start + x.numel()].view(x.shape)
+        key = id(view)
+        _FLAT[key] = (weakref.ref(view, lambda _, key=key: _FLAT.pop(key, None)), base, start)
+        out.append(view)
+        start += x.numel()
+    return out
+
+
+def flat_of(xs):
+    """The flat tensor ``xs`` are consecutive views of (see :func:`allocate`), or None."""
+    first = _FLAT.get(id(xs[0]))
+    if first is None:
+        return None
+    _, base, start = first
+    pos = start
+    for x in xs:
+        entry = _FLAT.get(id(x))
+        if entry is None or entry[0]() is not x or entry[1] is not base or entry[2] != pos:
+            return None
+        pos += x.numel()
+    return base[start:pos]
+
+
 def gather(xs, dtype):
-    """The flat concatenation of ``xs`` in ``dtype`` (a view for one contiguous tensor)."""
+    """The flat concatenation of ``xs`` in ``dtype``: a view where they are laid out flat
+    or for one contiguous tensor, else a copy."""
     if len(xs) == 1:
         return xs[0].reshape(-1).to(dtype)
+    flat = flat_of(xs)
+    if flat is not None and flat.dtype == dtype:
+        return flat
     return torch._C._nn.flatten_dense_tensors(xs).to(dtype)  # one C++ call, one copy
 
 
 def scatter(pairs):
-    """Copy each flat tensor back into its list of tensors (casting to their dtype), all
-    with one ``torch._foreach_copy_``: ``pairs`` is [(xs, flat)]."""
+    """Copy each flat tensor back into its list of tensors (casting to their dtype): in
+    place where they are laid out flat, the rest with one ``torch._foreach_copy_``.
+    ``pairs`` is [(xs, flat)]."""
     dst, src = [], []
     for xs, flat in pairs:
+        base = flat_of(xs) if len(xs) > 1 else None
+        if base is not None:
+            base.copy_(flat)
+            continue
         dst += xs
         src += [flat.view(xs[0].shape)] if len(xs) == 1 else _unflatten(flat, xs)
-    torch._foreach_copy_(dst, src)
+    if dst:
+        torch._foreach_copy_(dst, src)
 
 
 def _unflatten(flat, xs):

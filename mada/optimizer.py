@@ -233,11 +233,9 @@ class MADA(Optimizer):
                 )
             return loss
         for group, items in zip(self.param_groups, work):  # state only once the step is on
+            self._init_states(group, [p for _, p, _ in items if not self.state[p]])
             for _, p, _ in items:
-                state = self.state[p]
-                if not state:
-                    self._init_state(group, p, state)
-                _update.check_buffers(group, state)
+                _update.check_buffers(group, self.state[p])
         terms = defaultdict(list)
         for group, items in zip(self.param_groups, work):
             if group["learn"]:
@@ -267,13 +265,21 @@ class MADA(Optimizer):
             items.append((i, p, p.grad))
         return items
 
-    def _init_state(self, group, p, state):
-        state["step"] = 0
-        for key in _update.required_buffers(group) + (("g",) if group["learn"] else ()):
-            state[key] = torch.zeros_like(p, dtype=_work_dtype(p),
-                                          memory_format=torch.preserve_format)  # fmt: skip
-        if group["learn"]:
-            state["pending"] = False
+    def _init_states(self, group, params):
+        """Zero state for ``params``: per buffer one flat tensor per (device, dtype), each
+        param's state a view of it, so that their bucket updates it in place."""
+        like = defaultdict(list)
+        for p in params:
+            like[p.device, _work_dtype(p)].append(p)
+        names = _update.required_buffers(group) + (("g",) if group["learn"] else ())
+        for (_, dtype), ps in like.items():
+            for name in names:
+                for p, x in zip(ps, _engine.allocate(ps, dtype)):
+                    self.state[p][name] = x
+            for p in ps:
+                self.state[p]["step"] = 0
+                if group["learn"]:
+                    self.state[p]["pending"] = False
 
     def _set_owners(self):
         """set index -> the first group that learns into it (its settings are the set's)."""

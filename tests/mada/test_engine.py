@@ -2,12 +2,13 @@
 step makes no host sync (with ``nonfinite=None``) on CUDA."""
 
 from collections import Counter
+from copy import deepcopy
 
 import pytest
 import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 
-from mada import MADA
+from mada import MADA, _engine
 from tests.conftest import CUDA
 
 # Metadata-only ops: they launch no kernel, and the scatter makes one per tensor.
@@ -72,3 +73,25 @@ def test_step_makes_no_host_sync_on_cuda(case, fused):
         finally:
             torch.cuda.set_sync_debug_mode("default")
     assert all(torch.isfinite(p).all() for p in ps)
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_state_stays_one_flat_tensor_per_buffer(case):
+    """Params initialised together keep each buffer as views of one flat tensor, so their
+    bucket updates it in place (no gather, no scatter); a reload falls back to copies."""
+    ps = [torch.nn.Parameter(torch.randn(s)) for s in ((3, 4), (5,), ())]
+    opt = MADA(ps, lr=1e-2, foreach=True, **CASES[case])
+    for _ in range(4):
+        for p in ps:
+            p.grad = torch.randn_like(p)
+        opt.step()
+    for name in opt.state[ps[0]]:
+        if torch.is_tensor(opt.state[ps[0]][name]):
+            flat = _engine.flat_of([opt.state[p][name] for p in ps])
+            assert flat is not None and flat.numel() == 18, name
+    copy = MADA([torch.nn.Parameter(p.detach().clone()) for p in ps], lr=1e-2, foreach=True,
+                **CASES[case])  # fmt: skip
+    copy.load_state_dict(deepcopy(opt.state_dict()))
+    (q, *_) = copy.param_groups[0]["params"]
+    assert _engine.flat_of([copy.state[p]["m"] for p in copy.param_groups[0]["params"]]) is None
+    assert copy.state[q]["step"] == 4

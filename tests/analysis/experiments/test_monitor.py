@@ -313,6 +313,7 @@ def test_errors():
 
 
 @CUDA
+@pytest.mark.cuda
 def test_cuda_equals_cpu():
     recs = []
     for device in ("cpu", "cuda"):
