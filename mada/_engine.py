@@ -149,8 +149,9 @@ def scalar_vector(S, device):
     """The dict ``S`` as one float64 tensor on ``device`` (for the compiled kernels)."""
     if all(not torch.is_tensor(v) for v in S.values()):
         return _host_vector(tuple(S.values()), device)
-    return torch.stack([v.to(_F64) if torch.is_tensor(v) else torch.full((), v, dtype=_F64,
-                        device=device) for v in S.values()])  # fmt: skip
+    return torch.stack([v.to(device, _F64).reshape(()) if torch.is_tensor(v)
+                        else torch.full((), v, dtype=_F64, device=device)
+                        for v in S.values()])  # fmt: skip
 
 
 @functools.lru_cache(maxsize=256)

@@ -28,6 +28,7 @@ The learned coefficients live on the device, in ``state["coefficient_set.<i>"]``
 from __future__ import annotations
 
 import copy
+import warnings
 from collections import defaultdict
 from typing import NamedTuple
 
@@ -148,6 +149,11 @@ class MADA(Optimizer):
         super().__init__(params, defaults)
 
     def add_param_group(self, param_group):
+        """As torch.optim, validating the group before it is appended."""
+        trial = {**self.defaults, **{k: v for k, v in param_group.items() if k != "params"}}
+        _check_group(trial)
+        if trial["learn"]:
+            self._set_index(trial, self.param_groups)
         super().add_param_group(param_group)
         group = self.param_groups[-1]
         _check_group(group)
@@ -224,6 +230,7 @@ class MADA(Optimizer):
             with torch.enable_grad():
                 loss = closure()
         self._step_cache = {}
+        _warn_if_overwritten(self.param_groups)
         work = [self._collect(group) for group in self.param_groups]
         if self.nonfinite is not None and not _all_finite(work):
             if self.nonfinite == "raise":
@@ -245,7 +252,8 @@ class MADA(Optimizer):
         for group, items in zip(self.param_groups, work):
             self._advance(group, items)
         for group in self.param_groups:
-            group["lr_prev"] = float(group["lr"])
+            lr = group["lr"]
+            group["lr_prev"] = lr.clone() if torch.is_tensor(lr) else float(lr)
         for group in self._set_owners().values():
             cset = self._set(group)
             cset["q_prev"] = cset["q"]
@@ -433,6 +441,22 @@ def _rotate_gradients(states):
 def _check_group(group):
     _validate.check_group(group)
     hyper.check_group(group)
+    group["start"] = hyper.coefficients(group)
+
+
+def _warn_if_overwritten(groups):
+    """A learned coefficient is the coefficient set's; a scheduler (or anyone) writing it into
+    the group changes nothing, so say so, once per change."""
+    for i, group in enumerate(groups):
+        own = hyper.coefficients(group)
+        moved = [k for k in group["learn"] if own[k] != group["start"][k]]
+        if moved:
+            warnings.warn(
+                f"param group {i}: {moved} changed in the group (a scheduler?), but they are "
+                "learned, so the change is ignored; read them with opt.coefficients",
+                stacklevel=3,
+            )
+            group["start"] = own
 
 
 def _work_dtype(p):
