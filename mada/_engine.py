@@ -114,22 +114,42 @@ def sums(G, g, gp, st, S, k):
 
 
 def step(p, G, gp, st, S, k, g=None, S_prev=None, keep_state=False):
-    """(new p, state to store): step t from ``st``; with ``g`` the pending step t-1 is folded
-    into ``st`` first (coefficients ``S_prev``) and the folded state is the one stored."""
+    """Step t from ``st``, written in place into ``p`` and (unless ``keep_state``) ``st``;
+    with ``g`` the pending step t-1 is folded into ``st`` first (coefficients ``S_prev``),
+    and the folded state is the one stored. Compiled, the stores end the one kernel."""
     S = _scalars(S)
+    base = st
     if g is not None:
-        st = _update.forward(st, g, gp, _scalars(S_prev), k)
+        base = _update.forward(st, g, gp, _scalars(S_prev), k)
         gp = g
-    f = _update.forward(st, G, gp, S, k)
-    store = {} if keep_state else (st if g is not None else f)
-    return _update.apply(p, f, S, k), {name: store[name] for name in _update.STATE
-                                       if name in store}  # fmt: skip
+    f = _update.forward(base, G, gp, S, k)
+    new_p = _update.apply(p, f, S, k)
+    store = {} if keep_state else (base if g is not None else f)
+    for name in _update.STATE:
+        if name in store and name in st:
+            st[name].copy_(store[name])
+    p.copy_(new_p)
 
 
 def fold(g, gp, st, S, k):
-    """The state advanced by the pending gradient ``g``."""
+    """Advance the state ``st`` in place by the pending gradient ``g``."""
     f = _update.forward(st, g, gp, _scalars(S), k)
-    return {name: f[name] for name in _update.STATE if name in st}
+    for name in _update.STATE:
+        if name in st:
+            st[name].copy_(f[name])
+
+
+def write_back(pairs):
+    """:func:`scatter` of the (xs, flat) whose ``flat`` is not already ``xs``'s memory."""
+    scatter([(xs, flat) for xs, flat in pairs if not _aliases(xs, flat)])
+
+
+def _aliases(xs, flat):
+    if len(xs) == 1:
+        x = xs[0]
+        return x.is_contiguous() and x.dtype == flat.dtype and x.data_ptr() == flat.data_ptr()
+    base = flat_of(xs)
+    return base is not None and base.dtype == flat.dtype and base.data_ptr() == flat.data_ptr()
 
 
 @functools.cache

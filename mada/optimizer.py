@@ -370,9 +370,9 @@ class MADA(Optimizer):
                 if self.state.get(p, {}).get("pending") and id(p) not in with_grad]  # fmt: skip
         for bucket in self._buckets(group, idle):
             states, flat, k, S = self._bucket(group, bucket, prev=True)
-            new = _engine.run(_engine.fold, group["fused"], flat["g"], flat.get("g_prev"),
-                              _state(flat), S, k)  # fmt: skip
-            _engine.scatter([([s[name] for s in states], x) for name, x in new.items()])
+            st = _state(flat)
+            _engine.run(_engine.fold, group["fused"], flat["g"], flat.get("g_prev"), st, S, k)
+            _engine.write_back([([s[n] for s in states], x) for n, x in st.items()])
             _rotate_gradients(states)
         total = None
         pending = [it for it in items if self.state[it[1]]["pending"]]
@@ -396,19 +396,22 @@ class MADA(Optimizer):
             S_prev = self._scalars(group, t - 1, True, device) if pending else None
             params = [p for _, p, _ in bucket]
             G = self._grads(bucket)
-            new_p, store = _engine.run(
-                _engine.step, group["fused"], _engine.gather(params, G.dtype), G,
-                flat.get("g_prev"), _state(flat), S, k, g=flat["g"] if pending else None,
-                S_prev=S_prev, keep_state=learned and not pending,
+            p_flat, st = _engine.gather(params, G.dtype), _state(flat)
+            _engine.run(
+                _engine.step, group["fused"], p_flat, G, flat.get("g_prev"), st, S, k,
+                g=flat["g"] if pending else None, S_prev=S_prev,
+                keep_state=learned and not pending,
             )  # fmt: skip
-            out = [(params, new_p)] + [([s[n] for s in states], x) for n, x in store.items()]
+            out = [(params, p_flat)]
+            if not (learned and not pending):
+                out += [([s[n] for s in states], x) for n, x in st.items()]
+            _engine.write_back(out)
             if learned:  # the gradient stays pending until the next step folds it in
                 if pending:
                     _rotate_gradients(states)
-                out.append(([s["g"] for s in states], G))
+                _engine.scatter([([s["g"] for s in states], G)])
             elif "g_prev" in states[0]:
-                out.append(([s["g_prev"] for s in states], G))
-            _engine.scatter(out)
+                _engine.scatter([([s["g_prev"] for s in states], G)])
             for s in states:
                 s["step"] = t
                 if learned:
