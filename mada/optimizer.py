@@ -431,6 +431,11 @@ class MADA(Optimizer):
         super().load_state_dict(state_dict)
         _checkpoint.adopt_learning(self.param_groups, mine, self.state)
         _checkpoint.restore_float32(self.param_groups, saved, self.state, _LOW_PRECISION)
+        for index, group in self._set_owners().items():  # the sets live with the params
+            cset = self.state.get(SET_KEY.format(index))
+            if cset is not None:
+                device = group["params"][0].device
+                cset.update({k: v.to(device) for k, v in cset.items()})
 
 
 def _rotate_gradients(states):
