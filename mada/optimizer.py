@@ -232,7 +232,8 @@ class MADA(Optimizer):
         self._step_cache = {}
         _warn_if_overwritten(self.param_groups)
         work = [self._collect(group) for group in self.param_groups]
-        if self.nonfinite is not None and not _all_finite(work):
+        device = self.param_groups[0]["params"][0].device
+        if self.nonfinite is not None and not _all_finite(work, self.process_group, device):
             if self.nonfinite == "raise":
                 raise FloatingPointError(
                     "MADA.step got a non-finite gradient; pass nonfinite='skip' to skip such "
@@ -475,11 +476,16 @@ def _state(flat):
     return {n: flat[n] for n in _update.STATE if n in flat}
 
 
-def _all_finite(work):
+def _all_finite(work, process_group, device):
     """Whether every gradient is finite: one max-abs per bucket of tensors (a
-    multi-tensor kernel on CUDA), read back to the host (the one sync of the check)."""
+    multi-tensor kernel on CUDA), read back to the host (the one sync of the check). With a
+    ``process_group`` the flag is agreed over it, so that all ranks skip (or raise) together
+    and their collectives stay in step."""
     grads = [g for items in work for _, _, g in items]
-    if not grads:
-        return True
-    norms = torch._foreach_norm(grads, float("inf"))
-    return bool(torch.stack([n.to(grads[0].device) for n in norms]).isfinite().all())
+    ok = torch.ones((), device=device)
+    if grads:
+        norms = torch._foreach_norm(grads, float("inf"))
+        ok = torch.stack([n.to(device) for n in norms]).isfinite().all().to(ok.dtype)
+    if process_group is not None:
+        torch.distributed.all_reduce(ok, op=torch.distributed.ReduceOp.MIN, group=process_group)
+    return bool(ok)

@@ -48,6 +48,7 @@ STARTS = {
     "interior": dict(betas=(0.9, 0.95), beta3=0.5, rho=0.5, c=0.5, gamma=0.5),
 }
 SCENARIOS = [(mode, start) for mode in ("ddp", "sharded") for start in STARTS]
+SCENARIOS.append(("uneven", "interior"))
 OPT_KW = dict(lr=0.05, learn=True, hyper_lr=0.1, hyper_momentum=0.5)
 SHAPES = ((8, 4), (8,), (1, 8), (2,))
 
@@ -100,16 +101,23 @@ def _part(x, rank, world):
     return x.reshape(-1).chunk(world)[rank].clone()
 
 
-def _train_sharded(start, rank, world, process_group=None):
+def _train_sharded(start, rank, world, process_group=None, uneven=False):
+    """``uneven``: rank 1 sees a NaN at step 4 (``nonfinite="skip"``) and no gradient for
+    the second group at step 6: the ranks must still agree and not desynchronise."""
     gen = torch.Generator().manual_seed(3)
     full = [torch.randn(s, generator=gen, dtype=torch.float64) for s in SHAPES]
     params = [torch.nn.Parameter(_part(x, rank, world)) for x in full]
     groups = [{"params": params[:2]}, {"params": params[2:], "lr": 0.02}]
-    opt = MADA(groups, **STARTS[start], **OPT_KW, process_group=process_group)
+    opt = MADA(groups, **STARTS[start], **OPT_KW, process_group=process_group,
+               nonfinite="skip" if uneven else "raise")  # fmt: skip
     records = []
-    for grads in _grads():
-        for p, g in zip(params, grads, strict=True):
+    for t, grads in enumerate(_grads(), start=1):
+        for i, (p, g) in enumerate(zip(params, grads, strict=True)):
             p.grad = _part(g, rank, world)
+            if uneven and rank == 1 and t == 4 and i == 0:
+                p.grad[0] = math.nan
+            if uneven and rank == 1 and t == 6 and i >= 2:
+                p.grad = None
         opt.step()
         records.append(_record(opt, params))
     return records
@@ -128,6 +136,9 @@ def _worker(rank, port, outdir):
             try:
                 if mode == "ddp":
                     results[mode, start] = _train_ddp(start, rank)
+                elif mode == "uneven":
+                    results[mode, start] = _train_sharded(start, rank, WORLD, dist.group.WORLD,
+                                                          uneven=True)  # fmt: skip
                 else:
                     results[mode, start] = _train_sharded(start, rank, WORLD, dist.group.WORLD)
             except Exception:  # recorded, so each scenario fails on its own
@@ -236,3 +247,16 @@ def test_the_ranks_partial_sums_differ():
     for q, v in whole.items():
         assert first[0][q] != v and first[1][q] != v
         assert math.isclose(first[0][q] + first[1][q], v, rel_tol=HYPER_RTOL), q
+
+
+def test_a_rank_skipping_a_step_or_lacking_a_gradient_does_not_desynchronise(ranks):
+    """Issue 18: rank 1's NaN at step 4 makes every rank skip it (the finiteness flag is
+    agreed over the group); rank 1 without gradients in a group at step 6 still joins the
+    hypergradient all-reduce. Both ranks finish, with the same coefficients at every step."""
+    r0, r1 = _scenario(ranks, "uneven", "interior")
+    for t, (a, b) in enumerate(zip(r0, r1, strict=True), start=1):
+        assert a["state"] == b["state"], f"step {t}: the ranks' coefficients differ"
+    for run in (r0, r1):  # step 4 was skipped on both ranks: nothing changed
+        assert run[3]["state"] == run[2]["state"]
+        assert _same_tensors(run[3]["params"], run[2]["params"])
+    assert r0[-1]["state"][0]["coefficients"] != r0[2]["state"][0]["coefficients"]
