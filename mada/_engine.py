@@ -158,11 +158,19 @@ def compiled(fn):
 
 
 def run(fn, fused, *args, **kwargs):
-    """``fn`` eagerly, or its compiled kernel (scalars passed as one float64 tensor)."""
+    """``fn`` eagerly, or its compiled kernel (scalars passed as one float64 tensor).
+
+    The recompile limit is raised around the call and restored after, by hand: the
+    ``config.patch`` context costs milliseconds, more than a small step."""
     if not fused:
         return fn(*args, **kwargs)
-    with torch._dynamo.config.patch(recompile_limit=RECOMPILE_LIMIT):
+    config = torch._dynamo.config
+    limit = config.recompile_limit
+    config.recompile_limit = max(limit, RECOMPILE_LIMIT)
+    try:
         return compiled(fn)(*args, **kwargs)
+    finally:
+        config.recompile_limit = limit
 
 
 def scalar_vector(S, device):
