@@ -174,14 +174,12 @@ def run(fn, fused, *args, **kwargs):
 
 
 def scalar_vector(S, device):
-    """The dict ``S`` as one float64 tensor on ``device`` (for the compiled kernels)."""
+    """The dict ``S`` as one float64 tensor on ``device`` (for the compiled kernels), built
+    without a host sync: floats go through pinned memory with a non-blocking copy."""
+    device = torch.device(device)
     if all(not torch.is_tensor(v) for v in S.values()):
-        return _host_vector(tuple(S.values()), device)
+        host = torch.tensor(list(S.values()), dtype=_F64)
+        return host if device.type == "cpu" else host.pin_memory().to(device, non_blocking=True)
     return torch.stack([v.to(device, _F64).reshape(()) if torch.is_tensor(v)
                         else torch.full((), v, dtype=_F64, device=device)
                         for v in S.values()])  # fmt: skip
-
-
-@functools.lru_cache(maxsize=256)
-def _host_vector(vals, device):
-    return torch.tensor(vals, dtype=_F64, device=device)
