@@ -6,7 +6,8 @@ the same gradients:
 ==================== =====================================================================
 impl                 what runs
 ==================== =====================================================================
-torch_adam           ``torch.optim.Adam(foreach=True)``
+torch_adam           ``torch.optim.Adam(foreach=True)``: the baseline on CPU
+torch_adam_fused     ``torch.optim.Adam(fused=True)``: the baseline on CUDA
 mada_adam            ``MADA.preset("adam", fused=True)``: nothing learned
 mada_full            ``MADA.preset("mada", fused=True)``: all six coefficients learned,
                      hypergradients computed analytically
@@ -16,11 +17,20 @@ autograd_reference   :class:`AutogradMADA` (``autograd_mada.py``): the same upda
                      through a graph of the step that is held from one step to the next
 ==================== =====================================================================
 
-Parameter sets: one 1M-parameter tensor, one 10M-parameter tensor, and the parameters of a
+Parameter sets: one 1M-parameter tensor, one 10M-parameter tensor, the parameters of a
 small transformer (``nn.TransformerEncoder``, d_model=256, 4 layers, 4 heads, feed-forward
-1024: 3.16M parameters in 48 tensors). The gradients are two fixed random sets that alternate
-step by step, so the hypergradients are not trivial. No forward or backward pass of a model is
-timed: only ``optimizer.step()`` (and setting ``.grad``).
+1024: 3.16M parameters in 48 tensors), 148 tensors of 64 elements (the time is all
+dispatch: the CPU proxy for the launch count), and on CUDA (or with ``--gpt2``) the
+parameter shapes of GPT-2 124M (148 tensors; ``autograd_reference`` is left out there).
+
+Bandwidth: each step's traffic is modelled as bytes per parameter (Adam and the adam preset:
+read p, g, m, v and write p, m, v, 28 B in fp32; all six learned: read p, g and 7 state
+buffers, write p and 7, 64 B) and reported as GB/s against the device's copy bandwidth,
+measured in the same run (``dst.copy_(src)``, read + write).
+
+The gradients are two fixed random sets that alternate step by step, so the hypergradients
+are not trivial. No forward or backward pass of a model is timed: only
+``optimizer.step()`` (and setting ``.grad``).
 
 Timing: every implementation first takes a few warm-up steps. Then, in each repeat, every
 implementation runs a few steps, in an order that rotates from repeat to repeat
@@ -71,7 +81,9 @@ from autograd_mada import CHECK_RTOL, AutogradMADA, self_check
 from analysis.experiments.results import write_atomic
 from mada import MADA, preset_kwargs
 
-IMPLS = ("torch_adam", "mada_adam", "mada_full", "autograd_reference")
+IMPLS = ("torch_adam", "torch_adam_fused", "mada_adam", "mada_full", "autograd_reference")
+# Modelled traffic per fp32 parameter and step (module docstring).
+BYTES_PER_PARAM = {"torch_adam": 28, "torch_adam_fused": 28, "mada_adam": 28, "mada_full": 64}
 
 # Each timed block runs an implementation for about block_s seconds (at least 1, at most
 # MAX_STEPS steps, counted from a timed warm-up step), so fast and slow steps are both timed
@@ -81,7 +93,14 @@ QUICK = {"warmup": 3, "repeats": 5, "block_s": 0.02}
 MAX_STEPS = 20
 
 
-def param_sets(quick=False):
+def gpt2_shapes(n_layer=12, d=768, vocab=50304, block=1024):
+    """The parameter shapes of GPT-2 124M (nanoGPT's layout, wte tied to the head)."""
+    per_block = [(d,), (d,), (3 * d, d), (3 * d,), (d, d), (d,), (d,), (d,), (4 * d, d),
+                 (4 * d,), (d, 4 * d), (d,)]  # fmt: skip
+    return [(vocab, d), (block, d)] + per_block * n_layer + [(d,), (d,)]
+
+
+def param_sets(quick=False, gpt2=False):
     """(label, list of shapes) of the parameter sets measured."""
     layer = torch.nn.TransformerEncoderLayer(256, 4, 1024, batch_first=True)
     model = torch.nn.TransformerEncoder(layer, 4, enable_nested_tensor=False)
@@ -92,6 +111,9 @@ def param_sets(quick=False):
     if not quick:
         sets.append(("10M (1 tensor)", [(10_000, 1000)]))
     sets.append(transformer)
+    sets.append(("148 x 64 (dispatch)", [(64,)] * 148))
+    if gpt2:
+        sets.append(("gpt2-124m (148 tensors)", gpt2_shapes()))
     return sets
 
 
@@ -110,6 +132,8 @@ class _Optimizer:
         path = {mada_path: True}  # fused=True or foreach=True
         if impl == "torch_adam":
             self.opt = torch.optim.Adam(self.params, foreach=True)
+        elif impl == "torch_adam_fused":
+            self.opt = torch.optim.Adam(self.params, fused=True)
         elif impl == "mada_adam":
             self.opt = MADA.preset("adam", self.params, **path)
         elif impl == "mada_full":
@@ -200,6 +224,7 @@ def measure_case(
 
     times = round_robin(impls, run, repeats, block)
     numel = sum(math.prod(s) for s in shapes)
+    spread = {impl: (1e3 * min(t), 1e3 * max(t)) for impl, t in times.items()}
     return [
         {
             "params": label,
@@ -209,6 +234,8 @@ def measure_case(
             "numel": numel,
             "tensors": len(shapes),
             "steps_per_repeat": block[impl],
+            "step_ms_min_max": spread[impl],
+            "model_bytes": BYTES_PER_PARAM.get(impl, 0) * numel,
         }
         for impl in impls
     ]
@@ -238,6 +265,7 @@ def run_benchmark(
     device = torch.device(device)
     cases = []
     for label, shapes in sets:
+        use = [i for i in impls if not (i == "autograd_reference" and label.startswith("gpt2"))]
         t0 = time.perf_counter()
         cases += measure_case(
             label,
@@ -247,7 +275,7 @@ def run_benchmark(
             repeats=repeats,
             block_s=block_s,
             steps=steps,
-            impls=impls,
+            impls=use,
             mada_path=mada_path,
         )
         if log:
@@ -255,6 +283,7 @@ def run_benchmark(
         gc.collect()
     return {
         "cases": cases,
+        "copy_gbps": copy_bandwidth(device),
         "device": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu",
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
@@ -268,20 +297,47 @@ def run_benchmark(
     }
 
 
+def copy_bandwidth(device, numel=None, repeats=9):
+    """GB/s of ``dst.copy_(src)`` on ``device`` (bytes read + written), median of repeats."""
+    device = torch.device(device)
+    numel = numel or (1 << 26 if device.type == "cuda" else 1 << 24)
+    src = torch.ones(numel, device=device)
+    dst = torch.empty_like(src)
+    times = []
+    for _ in range(repeats):
+        _sync(device)
+        start = time.perf_counter()
+        dst.copy_(src)
+        _sync(device)
+        times.append(time.perf_counter() - start)
+    return 2 * src.nbytes / statistics.median(times) / 1e9
+
+
+def baseline(doc):
+    """The implementation the ratios are to: Adam fused on CUDA, Adam foreach on CPU."""
+    impls = {c["impl"] for c in doc["cases"]}
+    cuda = doc["device"] != "cpu"
+    return "torch_adam_fused" if cuda and "torch_adam_fused" in impls else "torch_adam"
+
+
 def markdown_table(doc):
+    name = baseline(doc)
     lines = [
-        "| params | impl | step ms (median) | ratio to torch_adam "
-        "| state MB | state / torch_adam |",
-        "|---|---|---:|---:|---:|---:|",
+        f"| params | impl | step ms (median) | min-max ms | ratio to {name} "
+        f"| GB/s (% of copy {doc['copy_gbps']:.0f}) | state MB | state / {name} |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
-    base = {c["params"]: c for c in doc["cases"] if c["impl"] == "torch_adam"}
+    base = {c["params"]: c for c in doc["cases"] if c["impl"] == name}
     for c in doc["cases"]:
         b = base.get(c["params"])
         ratio_t = f"{c['step_ms'] / b['step_ms']:.2f}" if b else "-"
         ratio_m = f"{c['state_bytes'] / b['state_bytes']:.2f}" if b else "-"
+        lo, hi = c["step_ms_min_max"]
+        gbps = c["model_bytes"] / c["step_ms"] / 1e6
+        bw = f"{gbps:.1f} ({100 * gbps / doc['copy_gbps']:.0f}%)" if c["model_bytes"] else "-"
         lines.append(
-            f"| {c['params']} | {c['impl']} | {c['step_ms']:.3f} | {ratio_t} | "
-            f"{c['state_bytes'] / 1e6:.1f} | {ratio_m} |"
+            f"| {c['params']} | {c['impl']} | {c['step_ms']:.3f} | {lo:.3f}-{hi:.3f} | "
+            f"{ratio_t} | {bw} | {c['state_bytes'] / 1e6:.1f} | {ratio_m} |"
         )
     return "\n".join(lines)
 
@@ -314,6 +370,12 @@ def main(argv=None):
     parser.add_argument("--device", choices=("cpu", "cuda", "auto"), default="auto")
     parser.add_argument("--check", action="store_true", help="run only the self-check")
     parser.add_argument(
+        "--gpt2",
+        action="store_true",
+        help="add GPT-2 124M's shapes (default on CUDA; 4.5 GB per optimizer)",
+    )
+    parser.add_argument("--impls", default=",".join(IMPLS), help="comma-separated subset")
+    parser.add_argument(
         "--threads",
         type=int,
         default=None,
@@ -344,9 +406,11 @@ def main(argv=None):
         flush=True,
     )
     log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
-    doc = run_benchmark(
-        param_sets(args.quick), device, **settings, log=log, mada_path=args.mada_path
-    )
+    impls = tuple(args.impls.split(","))
+    if not set(impls) <= set(IMPLS):
+        parser.error(f"--impls must be among {IMPLS}, got {args.impls!r}")
+    sets = param_sets(args.quick, gpt2=args.gpt2 or device.type == "cuda")
+    doc = run_benchmark(sets, device, **settings, impls=impls, log=log, mada_path=args.mada_path)
     doc["quick"] = args.quick
     if args.json:
         write_json(doc, args.json)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import torch
 
-from . import _kernel, hyper
+from . import _update, hyper
 
 
 def check_resumable(groups, saved):
@@ -16,7 +16,7 @@ def check_resumable(groups, saved):
     hyper.check_loadable(groups, saved["param_groups"])
     mine = [{k: g[k] for k in hyper.HYPER_KEYS} for g in groups]
     for gi, (sg, cur) in enumerate(zip(saved["param_groups"], mine)):
-        need = _kernel.required_buffers({**sg, **cur})
+        need = _update.required_buffers({**sg, **cur})
         for pid in sg["params"]:
             st = saved["state"].get(pid)  # params without state are created lazily
             missing = [k for k in need if st is not None and k not in st]
@@ -35,8 +35,6 @@ def adopt_learning(groups, mine, state):
             continue
         was_direct = not group["learn"]
         group.update(cur)
-        for k in cur["learn"]:
-            group["hyper_buf"].setdefault(k, 0.0)
         for p in group["params"]:
             st = state.get(p)
             if st and was_direct:  # direct state is S_t with nothing pending

@@ -120,7 +120,10 @@ def bounds(value, learned, current):
     checked = {k: _lo_hi(k, value.get(k, DEFAULT_BOUNDS[k])) for k in set(value) | set(learned)}
     out = {}
     for k in learned:
-        lo, hi = out[k] = checked[k]
+        lo, hi = checked[k]
+        if k not in value:  # a default bound widens to take the start (beta2=0.999, say)
+            lo, hi = min(lo, current[k]), max(hi, current[k])
+        out[k] = lo, hi
         if not lo <= current[k] <= hi:
             raise ValueError(
                 f"{k}={current[k]!r} starts outside bounds[{k!r}]=({lo}, {hi}); pass the start "
@@ -140,7 +143,13 @@ def _lo_hi(k, lohi):
 
 def check_group(group):
     """Validate and normalise the update settings of one param group in place."""
-    group["lr"] = nonnegative("lr", group["lr"])
+    lr = group["lr"]
+    if hasattr(lr, "numel") and hasattr(lr, "is_floating_point"):  # a tensor lr, as torch's
+        if lr.numel() != 1 or not lr.is_floating_point():
+            raise TypeError(f"lr must be a number or a one-element float tensor, got {lr!r}")
+        nonnegative("lr", float(lr))
+    else:
+        group["lr"] = nonnegative("lr", lr)
     group["betas"] = pair("betas", group["betas"], "beta")
     for name in ("beta3", "rho", "c", "gamma"):
         group[name] = coefficient(name, group[name])

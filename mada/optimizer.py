@@ -1,8 +1,9 @@
 r"""``MADA``: the meta-adaptive optimizer family of Ozkara et al. (ICML 2024) as a torch optimizer.
 
-The update rule is written in ``mada/_kernel.py``; the hypergradient engine in
-``mada/hyper.py``. This module holds the torch.optim plumbing: argument checks, lazy state,
-the for-loop / foreach dispatch, checkpoints and the non-finite guard.
+The update and its hypergradient partials are written once, in ``mada/_update.py``; the
+buckets that run it in ``mada/_engine.py``, driven by ``mada/_steps.py``; the hyper-step in
+``mada/hyper.py``. This module holds the torch.optim plumbing: argument checks, the public
+readings, the step's outline, checkpoints and the non-finite guard.
 
 State buffers (per parameter, created on first use, only for active or learned parts):
 
@@ -18,28 +19,35 @@ key                   quantity                                         needed wh
 ====================  ===============================================  ==================
 
 In learned mode the moments are stored one step behind (:math:`S_{t-1}`, :math:`g_{t-1}`,
-plus the pending :math:`g_t`). The next step replays step t (bit for bit on the eager
-paths; inside the step kernel with ``fused=True``) while contracting
-:math:`\partial d_t/\partial q` with :math:`g_{t+1}`, so no per-coefficient buffer is kept.
+plus the pending :math:`g_t`). The next step recomputes step t while contracting
+:math:`\partial d_t/\partial q` with :math:`g_{t+1}`, so no per-coefficient buffer is kept;
+:meth:`MADA.moments` folds the pending step in, out of place, to read the current moments.
+The learned coefficients live on the device, in ``state["coefficient_set.<i>"]``.
 """
 
 from __future__ import annotations
 
 import copy
+import warnings
 from collections import defaultdict
+from typing import NamedTuple
 
 import torch
 from torch.optim import Optimizer
 
-from . import _checkpoint, _fused, _kernel, _validate, hyper
-from ._ops import FOREACH, LOOP
-
-FUSED = "fused"  # marks a bucket for the compiled kernels of mada/_fused.py
-
-_LOW_PRECISION = (torch.float16, torch.bfloat16)
+from . import _checkpoint, _update, _validate, hyper
+from ._steps import LOW_PRECISION as _LOW_PRECISION
+from ._steps import SET_KEY, BucketSteps
 
 
-class MADA(Optimizer):
+class Moments(NamedTuple):
+    """A parameter's current bias-corrected moments (see :meth:`MADA.moments`)."""
+
+    m_hat: torch.Tensor
+    v_hat: torch.Tensor
+
+
+class MADA(BucketSteps, Optimizer):
     r"""Meta-adaptive optimizer: Adam, AMSGrad/AVGrad, Yogi, Adan and Lion in one update.
 
     Args:
@@ -63,10 +71,21 @@ class MADA(Optimizer):
         hyper_clip: clip each hypergradient to [-clip, clip]; ``None`` disables it.
         bounds: dict name -> (lo, hi) clamp range of a learned coefficient.
         nonfinite: ``"raise"`` (default), ``"skip"`` (leave everything unchanged) or ``None``
-            (no check, as torch.optim) when a gradient holds inf or NaN.
-        foreach: use ``torch._foreach_*`` kernels; default: when all params are on CUDA.
-        fused: run each phase of a step as one ``torch.compile``-d kernel per parameter
-            (``mada/_fused.py``): the fast path, equal to the others up to rounding. The
+            (no check, as torch.optim) when a gradient holds inf or NaN. ``"raise"`` and
+            ``"skip"`` read one flag back from the device per step (a host sync); ``None``
+            does not, and a non-finite hypergradient still moves no coefficient.
+        coefficient_scope: ``"model"`` (default): one coefficient set learned for every
+            group that learns, as the paper does, its hypergradient summed over the groups
+            with each term weighted by the group's lr (the learning groups must then agree
+            on ``learn`` and the hyper settings); ``"group"``: one set per group.
+        process_group: for sharded parameters (each rank holds a part of every tensor), the
+            group whose ranks' partial hypergradient sums are summed. Leave ``None`` for
+            replicated parameters (DDP): their hypergradients agree without a collective.
+        foreach: run each bucket of like tensors as one update on their concatenation
+            (``mada/_engine.py``): a constant number of kernels per bucket, whatever the
+            number of tensors. Default: when all params are on CUDA.
+        fused: as ``foreach``, but each phase of the update is one ``torch.compile``-d
+            kernel per bucket: the fast path, equal to the others up to rounding. The
             first step per structure compiles (tens of seconds on CPU; needs a C++
             compiler there). Default off.
 
@@ -106,11 +125,18 @@ class MADA(Optimizer):
         hyper_momentum=None,
         hyper_clip=_validate.DEFAULT_HYPER_CLIP,
         bounds=None,
+        coefficient_scope="model",
+        process_group=None,
         nonfinite="raise",
         foreach=None,
         fused=None,
     ):
         self.nonfinite = _validate.choice("nonfinite", nonfinite, ("raise", "skip", None))
+        self.coefficient_scope = _validate.choice(
+            "coefficient_scope", coefficient_scope, ("model", "group")
+        )
+        self.process_group = process_group
+        self._step_cache = {}
         defaults = dict(
             lr=lr, betas=betas, beta3=beta3, rho=rho, c=c, gamma=gamma, eps=eps,
             weight_decay=weight_decay, long_memory=long_memory, lion_betas=lion_betas,
@@ -122,8 +148,31 @@ class MADA(Optimizer):
         super().__init__(params, defaults)
 
     def add_param_group(self, param_group):
+        """As torch.optim, validating the group before it is appended."""
+        trial = {**self.defaults, **{k: v for k, v in param_group.items() if k != "params"}}
+        _check_group(trial)
+        if trial["learn"]:
+            self._set_index(trial, self.param_groups)
         super().add_param_group(param_group)
-        _check_group(self.param_groups[-1])
+        group = self.param_groups[-1]
+        _check_group(group)
+        group["coefficient_set"] = None
+        if group["learn"]:
+            group["coefficient_set"] = self._set_index(group, self.param_groups[:-1])
+
+    def _set_index(self, group, others):
+        learning = [g for g in others if g["learn"]]
+        if self.coefficient_scope == "group":
+            return len(learning)
+        for g in learning:
+            if hyper.settings(g) != hyper.settings(group):
+                raise ValueError(
+                    "coefficient_scope='model' learns one coefficient set, so every group "
+                    "that learns must agree on learn, hyper_lr, hyper_momentum, hyper_clip "
+                    f"and bounds; got {hyper.settings(g)} and {hyper.settings(group)}. Pass "
+                    "coefficient_scope='group' for one set per group"
+                )
+        return 0
 
     @classmethod
     def preset(cls, name, params, **overrides):
@@ -132,15 +181,45 @@ class MADA(Optimizer):
 
         return cls(params, **{**preset_kwargs(name), **overrides})
 
+    # ---------------------------------------------------------------- readings (may sync)
+    def hyper_state(self, group=0):
+        """Group ``group``'s coefficients, last hypergradients and hyper momentum buffers,
+        as Python floats (this reads the device)."""
+        g = self.param_groups[group]
+        return hyper.readout(g, self._set(g))
+
     @property
     def coefficients(self):
         """Group 0's current coefficients as Python floats."""
-        return hyper.coefficients(self.param_groups[0])
+        return self.hyper_state()["coefficients"]
 
     @property
     def hypergradients(self):
         """Group 0's last hypergradients h_q (empty before the first hyper-update)."""
-        return dict(self.param_groups[0]["hypergrad"])
+        return self.hyper_state()["hypergradients"]
+
+    @torch.no_grad()
+    def moments(self, p):
+        """``Moments(m_hat, v_hat)`` of ``p`` after its last step: m_t / (1 - beta1^t) and
+        (rho v_t + (1 - rho) v̄_t) / (1 - beta2^t), new tensors in the state's dtype.
+
+        In learned mode the stored state lags one step; the pending step is folded in here,
+        out of place, by the same update. ``None`` before the first step or when the
+        adaptive part is off (gamma = 0).
+        """
+        group = next(g for g in self.param_groups if any(p is q for q in g["params"]))
+        st = self.state.get(p)
+        if not st or "m" not in st:
+            return None
+        t = st["step"]
+        k = _update.structure(group, _update.present(st))
+        buffers = {name: st[name] for name in _update.STATE if name in st}
+        if st.get("pending"):
+            S = self._new_scalars(group, t, True, None)
+            buffers = _update.forward(buffers, st["g"], st.get("g_prev"), S, k)
+        else:
+            S = self._new_scalars(group, t, False, None)
+        return Moments(*_update.moments(buffers, S, k))
 
     # ---------------------------------------------------------------- step
     @torch.no_grad()
@@ -149,8 +228,11 @@ class MADA(Optimizer):
         if closure is not None:
             with torch.enable_grad():
                 loss = closure()
+        self._step_cache = {}
+        _warn_if_overwritten(self.param_groups)
         work = [self._collect(group) for group in self.param_groups]
-        if self.nonfinite is not None and not _all_finite(work):
+        device = self.param_groups[0]["params"][0].device
+        if self.nonfinite is not None and not _all_finite(work, self.process_group, device):
             if self.nonfinite == "raise":
                 raise FloatingPointError(
                     "MADA.step got a non-finite gradient; pass nonfinite='skip' to skip such "
@@ -158,151 +240,25 @@ class MADA(Optimizer):
                 )
             return loss
         for group, items in zip(self.param_groups, work):  # state only once the step is on
-            for _, p, _, _ in items:
-                state = self.state[p]
-                if not state:
-                    self._init_state(group, p, state)
-                _kernel.check_buffers(group, state)
-        sums = [self._replay(group, items) for group, items in zip(self.param_groups, work)]
-        hyper.update(self.param_groups, sums)
+            self._init_states(group, [p for _, p, _ in items if not self.state[p]])
+            for _, p, _ in items:
+                _update.check_buffers(group, self.state[p])
+        terms = defaultdict(list)
         for group, items in zip(self.param_groups, work):
-            self._advance_and_apply(group, items)
+            if group["learn"]:
+                terms[group["coefficient_set"]] += self._hyper_terms(group, items)
+        for index, group in self._set_owners().items():
+            hyper.update(self._set(group), group, terms[index], self.process_group)
+        for group, items in zip(self.param_groups, work):
+            self._advance(group, items)
+        for group in self.param_groups:
+            lr = group["lr"]
+            group["lr_prev"] = lr.clone() if torch.is_tensor(lr) else float(lr)
+        for group in self._set_owners().values():
+            cset = self._set(group)
+            cset["q_prev"] = cset["q"]
+        self._step_cache = {}
         return loss
-
-    def _collect(self, group):
-        """(index, param, compute-param, grad) for the params with a gradient."""
-        items = []
-        for i, p in enumerate(group["params"]):
-            if p.grad is None:
-                continue
-            if p.grad.is_sparse:
-                raise TypeError("MADA does not support sparse gradients; use dense gradients")
-            if p.is_complex():
-                raise TypeError("MADA does not support complex parameters; use view_as_real")
-            low = p.dtype in _LOW_PRECISION
-            items.append((i, p, p.float() if low else p, p.grad.float() if low else p.grad))
-        return items
-
-    def _init_state(self, group, p, state):
-        dtype = torch.float32 if p.dtype in _LOW_PRECISION else p.dtype
-        state["step"] = 0
-        for key in _kernel.required_buffers(group) + (("g",) if group["learn"] else ()):
-            state[key] = torch.zeros_like(p, dtype=dtype, memory_format=torch.preserve_format)
-        if group["learn"]:
-            state["pending"] = False
-
-    def _buckets(self, group, items):
-        """(kernel, items) pairs: per param (for-loop, fused) or per like bucket (foreach).
-
-        With ``fused``, tensors below ``_fused.MIN_NUMEL`` (learned) or ``MIN_NUMEL_DIRECT``
-        elements, or non-contiguous ones, take the foreach path: there one compiled call
-        costs more than the batched eager ops.
-        """
-        if group["fused"]:
-            learned, fused, rest = bool(group["learn"]), [], []
-            for it in items:
-                (fused if _fused.fits(it[2], learned) else rest).append(it)
-            return [(FUSED, [it]) for it in fused] + self._foreach_buckets(rest)
-        foreach = group["foreach"]
-        if foreach is None:
-            foreach = bool(items) and all(p.is_cuda for _, p, _, _ in items)
-        if not foreach:
-            return [(LOOP, [it]) for it in items]
-        return self._foreach_buckets(items)
-
-    def _foreach_buckets(self, items):
-        buckets = defaultdict(list)
-        for it in items:
-            s = self.state[it[1]]
-            present = _kernel.present_buffers(s)
-            buckets[(it[2].device, it[2].dtype, s["step"], s.get("pending"), present)].append(it)
-        return [(FOREACH, b) for b in buckets.values()]
-
-    def _state_lists(self, bucket):
-        states = [self.state[p] for _, p, _, _ in bucket]
-        st = {k: ([s[k] for s in states] if k in states[0] else None) for k in _kernel.BUFFERS}
-        return states, st
-
-    def _replay(self, group, items):
-        """Learned mode: fold the pending step into the state; return the h sums or None."""
-        if not group["learn"]:
-            return None
-        with_grad = {id(p) for _, p, _, _ in items}
-        pending = [
-            (i, p, p, None) for i, p in enumerate(group["params"])
-            if self.state.get(p, {}).get("pending") and id(p) not in with_grad
-        ]  # fmt: skip
-        contract = [it for it in items if self.state[it[1]]["pending"]]
-        contributions = {}
-        for todo, with_sums in ((pending, False), (contract, True)):
-            for ops, bucket in self._buckets(group, todo):
-                out = self._replay_bucket(ops, group, bucket, with_sums)
-                for k, vec in out.items():
-                    for (i, *_), val in zip(bucket, vec.unbind()):
-                        contributions.setdefault(k, {})[i] = val
-        if not contributions:
-            return None
-        return {k: torch.stack([d[i] for i in sorted(d)]).sum() for k, d in contributions.items()}
-
-    def _replay_bucket(self, ops, group, bucket, with_sums):
-        states, st = self._state_lists(bucket)
-        g = [s["g"] for s in states]
-        t = states[0]["step"]
-        partials = group["learn"] if with_sums else ()
-        if ops is FUSED:  # with sums, the fold is merged into the step kernel
-            out = _fused.replay(group, states[0], bucket[0], partials, t)
-            if not with_sums:
-                _rotate_gradients(states)
-            return out
-        fwd = _kernel.advance(
-            ops, st, g, st["g_prev"], group["q_prev"], t, long_memory=group["long_memory"],
-            lion_betas=group["lion_betas"], inplace=True, learned=group["learn"],
-            partials=partials,
-        )  # fmt: skip
-        out = {}
-        if with_sums:
-            out = hyper.contract(ops, fwd, [it[3] for it in bucket], group, t)
-        _rotate_gradients(states)
-        return out
-
-    def _advance_and_apply(self, group, items):
-        if not items:
-            return
-        q = hyper.coefficients(group)
-        learned = bool(group["learn"])
-        for ops, bucket in self._buckets(group, items):
-            states, st = self._state_lists(bucket)
-            params = [it[2] for it in bucket]
-            grads = [it[3] for it in bucket]
-            t = states[0]["step"] + 1
-            if ops is FUSED:
-                _fused.step(group, states[0], bucket[0], q, t)
-            else:
-                self._eager_step(ops, group, st, states, params, grads, q, t)
-            for s in states:
-                s["step"] = t
-                if learned:
-                    s["pending"] = True
-        for _, p, p_work, _ in items:
-            if p_work is not p:
-                p.copy_(p_work)
-        if learned:
-            group["q_prev"], group["lr_prev"] = q, float(group["lr"])
-
-    def _eager_step(self, ops, group, st, states, params, grads, q, t):
-        learned = bool(group["learn"])
-        fwd = _kernel.advance(
-            ops, st, grads, st["g_prev"], q, t, long_memory=group["long_memory"],
-            lion_betas=group["lion_betas"], inplace=not learned, learned=group["learn"],
-        )  # fmt: skip
-        _kernel.apply(
-            ops, params, fwd, q, t, lr=group["lr"], weight_decay=group["weight_decay"],
-            eps=group["eps"], bias_correction=group["bias_correction"],
-        )  # fmt: skip
-        if learned:  # the gradient stays pending until the next step folds it in
-            ops.copy_([s["g"] for s in states], grads)
-        elif st["g_prev"] is not None:
-            ops.copy_(st["g_prev"], grads)
 
     # ---------------------------------------------------------------- checkpoints
     def load_state_dict(self, state_dict):
@@ -318,27 +274,44 @@ class MADA(Optimizer):
         super().load_state_dict(state_dict)
         _checkpoint.adopt_learning(self.param_groups, mine, self.state)
         _checkpoint.restore_float32(self.param_groups, saved, self.state, _LOW_PRECISION)
-
-
-def _rotate_gradients(states):
-    """After folding g_t in: g_t becomes g_prev and the old g_prev buffer holds the next g."""
-    for s in states:
-        if "g_prev" in s:
-            s["g_prev"], s["g"] = s["g"], s["g_prev"]
-        s["pending"] = False
+        for index, group in self._set_owners().items():  # the sets live with the params
+            cset = self.state.get(SET_KEY.format(index))
+            if cset is not None:
+                device = group["params"][0].device
+                cset.update({k: v.to(device) for k, v in cset.items()})
 
 
 def _check_group(group):
     _validate.check_group(group)
     hyper.check_group(group)
+    group["start"] = hyper.coefficients(group)
 
 
-def _all_finite(work):
-    """One reduction per gradient: a sum is finite unless an entry is (or it overflows,
-    which the exact per-element check then rules out)."""
-    grads = [g for items in work for _, _, _, g in items]
-    if not grads:
-        return True
-    if bool(torch.stack([g.sum().to(grads[0].device) for g in grads]).isfinite().all()):
-        return True
-    return all(bool(g.isfinite().all()) for g in grads)
+def _warn_if_overwritten(groups):
+    """A learned coefficient is the coefficient set's; a scheduler (or anyone) writing it into
+    the group changes nothing, so say so, once per change."""
+    for i, group in enumerate(groups):
+        own = hyper.coefficients(group)
+        moved = [k for k in group["learn"] if own[k] != group["start"][k]]
+        if moved:
+            warnings.warn(
+                f"param group {i}: {moved} changed in the group (a scheduler?), but they are "
+                "learned, so the change is ignored; read them with opt.coefficients",
+                stacklevel=3,
+            )
+            group["start"] = own
+
+
+def _all_finite(work, process_group, device):
+    """Whether every gradient is finite: one max-abs per bucket of tensors (a
+    multi-tensor kernel on CUDA), read back to the host (the one sync of the check). With a
+    ``process_group`` the flag is agreed over it, so that all ranks skip (or raise) together
+    and their collectives stay in step."""
+    grads = [g for items in work for _, _, g in items]
+    ok = torch.ones((), device=device)
+    if grads:
+        norms = torch._foreach_norm(grads, float("inf"))
+        ok = torch.stack([n.to(device) for n in norms]).isfinite().all().to(ok.dtype)
+    if process_group is not None:
+        torch.distributed.all_reduce(ok, op=torch.distributed.ReduceOp.MIN, group=process_group)
+    return bool(ok)

@@ -174,7 +174,7 @@ def _second_moment_mix(opt):
     torch Adam (1, None); torch Adam with amsgrad (0, "max")."""
     group = opt.param_groups[0]
     if "long_memory" in group:
-        return float(group["rho"]), group["long_memory"]
+        return float(_coefficients(opt)["rho"]), group["long_memory"]
     return (0.0, "max") if group.get("amsgrad") else (1.0, None)
 
 
@@ -205,37 +205,21 @@ def _theorem_constants(tid, opt, constants):
 
 
 def _sqrt_vhat(opt):
-    """[(sqrt(vhat) of a param, its step count t, its lr)] from the optimizer's state, or
-    None when it keeps no second moment."""
+    """[(sqrt(vhat) of a param, its step count t, its lr)] from the optimizer, or None when
+    it keeps no second moment. MADA gives its current vhat through its public
+    ``moments(p)``; torch's Adam is read from its state."""
     out, found = [], False
     for group in opt.param_groups:
         for p in group["params"]:
             st = opt.state.get(p, {})
-            root, t = _mada_root(group, st) if "v" in st else _torch_root(group, st)
+            if hasattr(opt, "moments"):
+                mom = opt.moments(p)
+                root, t = (None, 0) if mom is None else (mom.v_hat.sqrt(), int(st["step"]))
+            else:
+                root, t = _torch_root(group, st)
             found = found or root is not None
             out.append((torch.zeros_like(p) if root is None else root, t, float(group["lr"])))
     return out if found else None
-
-
-def _mada_root(group, st):
-    from mada import _kernel, hyper
-    from mada._ops import LOOP
-
-    t = int(st["step"])
-    if group.get("learn") and st.get("pending"):  # the state lags: fold g_t in, out of place
-        q = group["q_prev"]
-        buf = {k: ([st[k]] if k in st else None) for k in _kernel.BUFFERS}
-        fwd = _kernel.advance(LOOP, buf, [st["g"]], buf["g_prev"], q, t,
-                              long_memory=group["long_memory"], lion_betas=group["lion_betas"],
-                              inplace=False, learned=group["learn"])  # fmt: skip
-        v, vbar = fwd.v[0], None if fwd.v_bar is None else fwd.v_bar[0]
-    else:
-        q, v, vbar = hyper.coefficients(group), st["v"], st.get("v_bar")
-    w = v if vbar is None or q["rho"] == 1.0 else torch.lerp(vbar, v, q["rho"])
-    root = w.sqrt()
-    if group["bias_correction"] and t > 0:
-        root = root / math.sqrt(1.0 - q["beta2"] ** t)
-    return root, t
 
 
 def _torch_root(group, st):

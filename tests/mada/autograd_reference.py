@@ -1,7 +1,7 @@
 r"""An independent float64 autograd reference for MADA's step and its hypergradients.
 
-Written from the definitions alone (not from ``mada/_kernel.py``, ``mada/hyper.py`` or
-``mada/_ops.py``), so that a shared mistake is unlikely. Per element, step t >= 1, all state
+Written from the definitions alone (not from ``mada/_update.py``, ``mada/hyper.py`` or
+``mada/_engine.py``), so that a shared mistake is unlikely. Per element, step t >= 1, all state
 starting at 0 and :math:`g_0 = 0`:
 
 .. math::

@@ -167,10 +167,10 @@ def test_no_growth_over_many_steps():
     before = [full_size(opt, p) for p in params]
     train(opt, params, steps=20)
     assert [full_size(opt, p) for p in params] == before
-    # the hyper state is per group and scalar
-    group = opt.param_groups[0]
-    for key in ("hyper_buf", "hypergrad"):
-        assert all(isinstance(v, float) for v in group[key].values()), key
+    # the hyper state is one set of 6-vectors on the params' device
+    cset = opt.state["coefficient_set.0"]
+    for key in ("q", "q_prev", "buf", "h"):
+        assert cset[key].shape == (6,) and cset[key].device == params[0].device, key
 
 
 def test_low_precision_params_keep_float32_state():

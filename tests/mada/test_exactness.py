@@ -7,6 +7,8 @@ every term of the update (eps, the Yogi sign, the long memory) is exercised at e
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -14,7 +16,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mada import MADA, AVGrad, preset_kwargs
-from tests.conftest import CUDA, EXACT_ATOL, EXACT_RTOL, FLOAT32_ATOL, FLOAT32_RTOL
+from tests.conftest import (
+    CUDA,
+    DEVICES,
+    EXACT_ATOL,
+    EXACT_RTOL,
+    FLOAT32_ATOL,
+    FLOAT32_DEVICE_FACTOR,
+    FLOAT32_RTOL,
+    HYPER_RTOL,
+)
 from tests.reference_numpy import reference_trajectory
 
 STEPS = 100
@@ -104,14 +115,18 @@ def with_gaps(streams):
 
 
 # ----------------------------------------------------------------------------- torch.optim
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("foreach", [False, True])
-def test_adam_preset_matches_torch_adam(foreach):
+def test_adam_preset_matches_torch_adam(foreach, device):
     x0s, streams = problem(1)
-    ours, *_ = run_torch(lambda p: MADA.preset("adam", p, lr=1e-2, foreach=foreach), x0s, streams)
-    theirs, *_ = run_torch(lambda p: torch.optim.Adam(p, lr=1e-2, foreach=False), x0s, streams)
+    ours, *_ = run_torch(lambda p: MADA.preset("adam", p, lr=1e-2, foreach=foreach), x0s, streams,
+                         device=device)  # fmt: skip
+    theirs, *_ = run_torch(lambda p: torch.optim.Adam(p, lr=1e-2, foreach=False), x0s, streams,
+                           device=device)  # fmt: skip
     for a, b in zip(ours, theirs, strict=True):
         torch.testing.assert_close(a, b, rtol=EXACT_RTOL, atol=EXACT_ATOL)
-    assert_trajectories_equal(ours, theirs)  # bit for bit on CPU
+    if device == "cpu":
+        assert_trajectories_equal(ours, theirs)  # bit for bit (same kernels, same order)
 
 
 @pytest.mark.parametrize("foreach", [False, True])
@@ -140,12 +155,15 @@ def test_amsgrad_preset_matches_torch_amsgrad(foreach, weight_decay):
 
 
 # ----------------------------------------------------------------------------- NumPy reference
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("foreach", [False, True])
 @pytest.mark.parametrize("name", DIRECT_PRESETS)
-def test_preset_matches_reference(name, foreach):
+def test_preset_matches_reference(name, foreach, device):
     x0s, streams = problem(10 + DIRECT_PRESETS.index(name))
     lr = 1e-3 if name == "lion" else 1e-2
-    traj, *_ = run_torch(lambda p: MADA.preset(name, p, lr=lr, foreach=foreach), x0s, streams)
+    traj, *_ = run_torch(lambda p: MADA.preset(name, p, lr=lr, foreach=foreach), x0s, streams,
+                         device=device)  # fmt: skip
+    traj = [[x.cpu() for x in step] for step in traj]
     assert_matches_reference(traj, x0s, streams, {**preset_kwargs(name), "lr": lr})
 
 
@@ -159,12 +177,14 @@ def test_avgrad_class_matches_reference(bias_correction, weight_decay):
     assert_matches_reference(traj, x0s, streams, expected)
 
 
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("foreach", [False, True])
 @pytest.mark.parametrize("coefficients", INTERIOR_POINTS)
-def test_interior_point_matches_reference(coefficients, foreach):
+def test_interior_point_matches_reference(coefficients, foreach, device):
     x0s, streams = problem(30)
     kw = {**coefficients, "lr": 1e-2}
-    traj, *_ = run_torch(lambda p: MADA(p, **kw, foreach=foreach), x0s, streams)
+    traj, *_ = run_torch(lambda p: MADA(p, **kw, foreach=foreach), x0s, streams, device=device)
+    traj = [[x.cpu() for x in step] for step in traj]
     assert_matches_reference(traj, x0s, streams, kw)
 
 
@@ -241,11 +261,21 @@ def test_foreach_equals_loop_bit_for_bit_float64(coefficients, gaps):
         for f in (False, True)
     ]
     (loop, opt_l, params_l), (fe, opt_f, params_f) = runs
-    assert_trajectories_equal(loop, fe)
-    assert_states_equal(opt_l, params_l, opt_f, params_f)
-    if coefficients.get("learn"):
-        assert opt_l.coefficients == opt_f.coefficients
-        assert opt_l.hypergradients == opt_f.hypergradients
+    if not coefficients.get("learn"):
+        assert_trajectories_equal(loop, fe)
+        assert_states_equal(opt_l, params_l, opt_f, params_f)
+        return
+    # Learned: the hypergradient sums are reduced per bucket (the foreach path's bucket is
+    # the concatenation of all tensors, the for-loop's one tensor), so h differs in its last
+    # bits and the runs agree to rounding, not bit for bit.
+    for a, b in zip(loop, fe, strict=True):
+        torch.testing.assert_close(a, b, rtol=EXACT_RTOL, atol=EXACT_ATOL)
+    for k, v in opt_l.coefficients.items():
+        assert math.isclose(opt_f.coefficients[k], v, rel_tol=EXACT_RTOL, abs_tol=EXACT_ATOL)
+    h_l, h_f = opt_l.hypergradients, opt_f.hypergradients
+    assert h_l.keys() == h_f.keys() and h_l
+    for k, v in h_l.items():
+        assert math.isclose(h_f[k], v, rel_tol=HYPER_RTOL, abs_tol=HYPER_RTOL * abs(v)), k
 
 
 @pytest.mark.parametrize("coefficients", _foreach_cases())
@@ -276,31 +306,45 @@ def test_foreach_equals_loop_float32(coefficients):
 
 
 # ----------------------------------------------------------------------------- CUDA
+def _max_error(traj, ref):
+    """Per param, the largest |x - x_ref| over the run (float64, on the CPU)."""
+    return [
+        torch.stack(
+            [(a[i].cpu().double() - b[i]).abs() for a, b in zip(traj, ref, strict=True)]
+        ).amax(0)
+        for i in range(len(ref[0]))
+    ]
+
+
 @CUDA
 @pytest.mark.cuda
 @pytest.mark.parametrize("foreach", [None, False, True])
 @pytest.mark.parametrize("coefficients", _foreach_cases())
 def test_cuda_matches_cpu(coefficients, foreach):
+    """float64: CUDA equals the CPU run to the exact tolerances. float32: the CUDA run is
+    within FLOAT32_DEVICE_FACTOR times the CPU float32 run's own error against float64
+    (the derivation is in tests/conftest.py)."""
     x0s, streams = problem(70, log_range=4.0, coord_log_range=2.0)
     streams = with_gaps(streams)
-    for dtype, rtol, atol in (
-        (torch.float64, EXACT_RTOL, EXACT_ATOL),
-        (torch.float32, FLOAT32_RTOL, FLOAT32_ATOL),
-    ):
-        cpu, *_ = run_torch(
-            lambda p: MADA(p, lr=1e-2, **coefficients, foreach=False), x0s, streams, dtype
-        )
-        gpu, opt, params = run_torch(
-            lambda p: MADA(p, lr=1e-2, **coefficients, foreach=foreach),
-            x0s,
-            streams,
-            dtype,
-            device="cuda",
-        )
-        for a, b in zip(gpu, cpu, strict=True):
-            torch.testing.assert_close([x.cpu() for x in a], b, rtol=rtol, atol=atol)
-        for p in params:
-            for v in opt.state[p].values():
+
+    def run(dtype, device, f):
+        make = lambda p: MADA(p, lr=1e-2, **coefficients, foreach=f)  # noqa: E731
+        return run_torch(make, x0s, streams, dtype, device=device)
+
+    ref, *_ = run(torch.float64, "cpu", False)
+    gpu, opt, params = run(torch.float64, "cuda", foreach)
+    for a, b in zip(gpu, ref, strict=True):
+        torch.testing.assert_close([x.cpu() for x in a], b, rtol=EXACT_RTOL, atol=EXACT_ATOL)
+    cpu32, *_ = run(torch.float32, "cpu", False)
+    gpu32, opt32, params32 = run(torch.float32, "cuda", foreach)
+    allowed = _max_error(cpu32, ref)
+    for i, (err, cap) in enumerate(zip(_max_error(gpu32, ref), allowed, strict=True)):
+        scale = torch.stack([step[i].abs() for step in ref]).amax(0)
+        limit = FLOAT32_DEVICE_FACTOR * cap + FLOAT32_RTOL * scale
+        assert bool((err <= limit).all()), f"param {i}: {float((err - limit).max())} over"
+    for o, ps, dtype in ((opt, params, torch.float64), (opt32, params32, torch.float32)):
+        for p in ps:
+            for v in o.state[p].values():
                 if torch.is_tensor(v):
                     assert v.is_cuda and v.dtype == dtype
 

@@ -274,7 +274,7 @@ def test_clipping():
 def test_momentum():
     kw = dict(INTERIOR, lr=1e-2, learn=True, hyper_lr=3e-3, hyper_momentum=0.9, hyper_clip=None)
     opt, ref, log = side_by_side(kw)
-    buf = opt.param_groups[0]["hyper_buf"]
+    buf = opt.hyper_state()["momentum"]
     for q in COEFFICIENTS:
         assert math.isclose(buf[q], ref.hyper_buf[q], rel_tol=1e-8, abs_tol=1e-15), q
     _check_nontrivial(log, COEFFICIENTS, start=_start(kw))
@@ -422,7 +422,7 @@ def test_two_param_groups_are_independent():
         hyper_lr=0.05, hyper_clip=None, long_memory="max",
     )  # fmt: skip
     groups = [dict(params=params[:2], **kw0), dict(params=params[2:], **kw1)]
-    opt = MADA(groups, foreach=True)
+    opt = MADA(groups, foreach=True, coefficient_scope="group")
     refs = [Reference(params[:2], **kw0), Reference(params[2:], **kw1)]
     for k, grads in enumerate(grad_stream(SHAPES, STEPS)):
         for p, g in zip(params, grads, strict=True):
@@ -433,14 +433,52 @@ def test_two_param_groups_are_independent():
         if h0 is not None:
             for q, value in h0.items():
                 assert_hyper_close(opt.hypergradients[q], value, refs[0].scales[q], f"{k} {q}")
-        for group, ref in zip(opt.param_groups, refs, strict=True):
-            mine = dict(
-                beta1=group["betas"][0], beta2=group["betas"][1],
-                **{q: group[q] for q in ("beta3", "rho", "c", "gamma")},
-            )  # fmt: skip
+        for i, (group, ref) in enumerate(zip(opt.param_groups, refs, strict=True)):
+            mine = opt.hyper_state(i)["coefficients"]
             for q in COEFFICIENTS:
                 assert math.isclose(mine[q], ref.q[q], rel_tol=EXACT_RTOL, abs_tol=EXACT_ATOL)
             for p, x in zip(group["params"], ref.params, strict=True):
                 torch.testing.assert_close(p.detach(), x, rtol=EXACT_RTOL, atol=EXACT_ATOL)
-    assert opt.param_groups[1]["betas"][0] != 0.8 and opt.param_groups[1]["c"] != 0.9
-    assert opt.param_groups[1]["rho"] == 0.7
+    second = opt.hyper_state(1)["coefficients"]
+    assert second["beta1"] != 0.8 and second["c"] != 0.9 and second["rho"] == 0.7
+
+
+def test_one_set_per_model_sums_the_groups_each_weighted_by_its_lr():
+    """coefficient_scope="model" (the default): every group reads one coefficient set, and
+    its hypergradient is the sum of the groups' -lr_g sum <g, dd/dq>. At the first
+    hyper-step (step 2) the groups' states equal those of a run with one set per group,
+    whose per-group hypergradients the tests above check against autograd: the model's h
+    is their sum. Later the groups share coefficients (a decay and a no-decay group do not
+    drift apart)."""
+    kw = dict(INTERIOR, learn=True, hyper_lr=HYPER_LR, hyper_clip=None)
+    runs = {}
+    for scope in ("model", "group"):
+        params = make_params()
+        groups = [dict(params=params[:2], lr=1e-2, weight_decay=0.1),
+                  dict(params=params[2:], lr=3e-2)]  # fmt: skip
+        opt = MADA(groups, coefficient_scope=scope, foreach=True, **kw)
+        states = []
+        for grads in grad_stream(SHAPES, 6):
+            for p, g in zip(params, grads, strict=True):
+                p.grad = g.clone()
+            opt.step()
+            states.append([opt.hyper_state(i) for i in range(2)])
+        runs[scope] = states
+    model, group = runs["model"][1], runs["group"][1]  # step 2
+    for q in COEFFICIENTS:
+        h = group[0]["hypergradients"][q] + group[1]["hypergradients"][q]
+        scale = abs(group[0]["hypergradients"][q]) + abs(group[1]["hypergradients"][q])
+        assert math.isclose(model[0]["hypergradients"][q], h, rel_tol=HYPER_RTOL,
+                            abs_tol=HYPER_RTOL * scale), q  # fmt: skip
+    for step in runs["model"]:
+        assert step[0] == step[1]
+    apart = runs["group"][-1]
+    assert apart[0]["coefficients"] != apart[1]["coefficients"]
+
+
+def test_model_scope_refuses_groups_that_disagree_on_what_they_learn():
+    params = make_params()
+    groups = [dict(params=params[:2], learn=("beta1",)), dict(params=params[2:], learn=True)]
+    with pytest.raises(ValueError, match="coefficient_scope='group'"):
+        MADA(groups, betas=(0.9, 0.95))
+    MADA(groups, betas=(0.9, 0.95), coefficient_scope="group")

@@ -75,7 +75,6 @@ def run(name, steps=T):
     """x_t after each step, R_t/t, rho_t, h_rho,t, the final coefficients and the seconds."""
     x = torch.nn.Parameter(torch.zeros((), dtype=torch.float64))
     opt = MADA([x], lr=LR, betas=BETAS, bias_correction=False, **RUNS[name])
-    group = opt.param_groups[0]
     x.grad = torch.zeros((), dtype=torch.float64)
     xs, avg_regret, rhos, h_rho = [], [], [], []
     regret = 0.0
@@ -89,8 +88,8 @@ def run(name, steps=T):
             x.clamp_(-1.0, 1.0)
         xs.append(x.item())
         avg_regret.append(regret / t)
-        rhos.append(group["rho"])
-        h_rho.append(group["hypergrad"].get("rho", 0.0))
+        rhos.append(opt.coefficients["rho"])
+        h_rho.append(opt.hypergradients.get("rho", 0.0))
     return dict(x=xs, avg_regret=avg_regret, rho=rhos, h_rho=h_rho,
                 coefficients=opt.coefficients, seconds=time.perf_counter() - start)  # fmt: skip
 

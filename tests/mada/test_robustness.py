@@ -225,9 +225,8 @@ HYPER_LR = st.one_of(st.sampled_from([1e-3, 0.1, 1.0, 10.0]), st.floats(0.0, 10.
 
 def _check_coefficients(opt, step):
     """Every learned coefficient of every group is a float inside its bounds, never NaN."""
-    for group in opt.param_groups:
-        q = {"beta1": group["betas"][0], "beta2": group["betas"][1],
-             **{k: group[k] for k in NAMES[2:]}}  # fmt: skip
+    for i, group in enumerate(opt.param_groups):
+        q = opt.hyper_state(i)["coefficients"]
         assert set(group["learn"]) == set(NAMES)
         for k in NAMES:
             lo, hi = group["bounds"][k]
@@ -235,10 +234,7 @@ def _check_coefficients(opt, step):
             assert not math.isnan(q[k]), f"step {step}: {k} is NaN"
             assert lo <= q[k] <= hi, f"step {step}: {k}={q[k]!r} left its bounds ({lo}, {hi})"
             assert DEFAULT_BOUNDS[k] == (lo, hi)
-    assert opt.coefficients == {
-        "beta1": opt.param_groups[0]["betas"][0], "beta2": opt.param_groups[0]["betas"][1],
-        **{k: opt.param_groups[0][k] for k in NAMES[2:]},
-    }  # fmt: skip
+    assert opt.coefficients == opt.hyper_state(0)["coefficients"]
 
 
 @pytest.mark.parametrize("long_memory", ["average", "max"])

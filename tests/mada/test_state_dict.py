@@ -16,7 +16,7 @@ import pytest
 import torch
 
 from mada import MADA
-from tests.conftest import EXACT_ATOL, EXACT_RTOL, HYPER_RTOL
+from tests.conftest import DEVICES, EXACT_ATOL, EXACT_RTOL, HYPER_RTOL
 from tests.mada.autograd_reference import COEFFICIENTS, Reference
 
 SHAPES = ((3, 4), (5,), (2, 3))
@@ -52,10 +52,10 @@ CASES = {
 LEARNED = ("hyperadam", "mada", "interior-learned", "groups")
 
 
-def make_params(dtype=torch.float64, seed=1):
+def make_params(dtype=torch.float64, seed=1, device="cpu"):
     gen = torch.Generator().manual_seed(seed)
     return [
-        torch.nn.Parameter(torch.randn(s, generator=gen, dtype=torch.float64).to(dtype))
+        torch.nn.Parameter(torch.randn(s, generator=gen, dtype=torch.float64).to(device, dtype))
         for s in SHAPES
     ]
 
@@ -71,16 +71,16 @@ def build(case, params, foreach):
             dict(params=params[:2], **INTERIOR, learn=("beta3", "gamma"), hyper_momentum=0.5),
             dict(params=params[2:], betas=(0.9, 0.95), lr=3e-2, learn=("beta1",)),
         ]
-        return MADA(groups, lr=1e-2, foreach=foreach)
+        return MADA(groups, lr=1e-2, foreach=foreach, coefficient_scope="group")
     if preset is None:
         return MADA(params, foreach=foreach, **kwargs)
     return MADA.preset(preset, params, foreach=foreach, **kwargs)
 
 
-def grad_stream(steps, seed, dtype=torch.float64):
+def grad_stream(steps, seed, dtype=torch.float64, device="cpu"):
     gen = torch.Generator().manual_seed(seed)
     return [
-        [torch.randn(s, generator=gen, dtype=torch.float64).to(dtype) for s in SHAPES]
+        [torch.randn(s, generator=gen, dtype=torch.float64).to(device, dtype) for s in SHAPES]
         for _ in range(steps)
     ]
 
@@ -128,13 +128,14 @@ def assert_same_snapshot(a, b):
                 assert sa[k] == sb[k], k
 
 
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("via", ["deepcopy", "bytes"])
 @pytest.mark.parametrize("foreach", [False, True], ids=["loop", "foreach"])
 @pytest.mark.parametrize("case", list(CASES))
-def test_round_trip_continues_bit_for_bit(case, foreach, via):
+def test_round_trip_continues_bit_for_bit(case, foreach, via, device):
     skip = {(N_BEFORE - 1, 1), (3, 0), (N_BEFORE + 2, 2)} if case in LEARNED else set()
-    stream = grad_stream(N_BEFORE + N_AFTER, seed=2)
-    params = make_params()
+    stream = grad_stream(N_BEFORE + N_AFTER, seed=2, device=device)
+    params = make_params(device=device)
     opt = build(case, params, foreach)
     train(opt, params, stream[:N_BEFORE], skip)
     saved_params = clone_params(params)

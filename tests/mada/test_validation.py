@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mada import MADA, PRESETS, AVGrad
+from tests.conftest import DEVICES
 
 NAN, INF = math.nan, math.inf
 HUGE = 10**400  # a Python int that no float can hold
@@ -217,22 +218,25 @@ def test_valid_hyper_arguments_construct(kwargs):
 
 
 # ----------------------------------------------------------------------------- at step, presets
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("foreach", [False, True])
-def test_sparse_gradient_raises_at_step(foreach):
-    p = torch.nn.Parameter(torch.zeros(4, 3))
+def test_sparse_gradient_raises_at_step(foreach, device):
+    p = torch.nn.Parameter(torch.zeros(4, 3, device=device))
     opt = MADA([p], foreach=foreach)
     p.grad = torch.sparse_coo_tensor([[0, 2]], torch.ones(2, 3), (4, 3), check_invariants=True)
+    p.grad = p.grad.to(device)
     with pytest.raises(TypeError, match="sparse"):
         opt.step()
-    assert torch.equal(p.detach(), torch.zeros(4, 3))
+    assert torch.equal(p.detach().cpu(), torch.zeros(4, 3))
 
 
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("foreach", [False, True])
 @pytest.mark.parametrize("dtype", [torch.complex64, torch.complex128])
-def test_complex_param_raises_at_step(dtype, foreach):
-    p = torch.nn.Parameter(torch.zeros(3, dtype=dtype))
+def test_complex_param_raises_at_step(dtype, foreach, device):
+    p = torch.nn.Parameter(torch.zeros(3, dtype=dtype, device=device))
     opt = MADA([p], foreach=foreach)
-    p.grad = torch.ones(3, dtype=dtype)
+    p.grad = torch.ones(3, dtype=dtype, device=device)
     with pytest.raises(TypeError, match="complex"):
         opt.step()
 
@@ -350,3 +354,51 @@ def test_constructor_accepts_exactly_the_valid_values(name, value):
     else:
         with pytest.raises(ERRORS, match=re.escape(name)):
             MADA(params(), **extra, **{name: value})
+
+
+# ----------------------------------------------------------------------------- issue 18
+def test_learning_with_the_default_betas_widens_the_default_bound():
+    """MADA(params, learn=True) at beta2 = 0.999: the default bound (0.501, 0.99) widens to
+    take the start; a bound the user gives is kept and checked."""
+    p = torch.nn.Parameter(torch.zeros(3))
+    opt = MADA([p], learn=True)
+    assert opt.param_groups[0]["bounds"]["beta2"] == (0.501, 0.999)
+    p.grad = torch.ones(3)
+    opt.step()
+    with pytest.raises(ValueError, match="starts outside"):
+        MADA([p], learn=True, bounds={"beta2": (0.5, 0.99)})
+
+
+def test_add_param_group_validates_before_appending():
+    p, q = torch.nn.Parameter(torch.zeros(2)), torch.nn.Parameter(torch.zeros(2))
+    opt = MADA([p])
+    with pytest.raises(ValueError, match="lr"):
+        opt.add_param_group({"params": [q], "lr": -1.0})
+    assert len(opt.param_groups) == 1
+    opt.add_param_group({"params": [q], "lr": 0.1})
+    assert len(opt.param_groups) == 2
+
+
+def test_a_scheduler_writing_a_learned_coefficient_is_warned_about_and_ignored():
+    p = torch.nn.Parameter(torch.zeros(3))
+    opt = MADA([p], betas=(0.9, 0.95), learn=("beta1",), hyper_lr=0.0)
+    p.grad = torch.ones(3)
+    opt.step()
+    opt.param_groups[0]["betas"] = (0.5, 0.95)
+    with pytest.warns(UserWarning, match="learned"):
+        opt.step()
+    assert opt.coefficients["beta1"] == 0.9
+
+
+@pytest.mark.parametrize("foreach", [False, True])
+def test_tensor_lr_is_accepted_as_torch_does(foreach):
+    p, q = torch.nn.Parameter(torch.ones(3)), torch.nn.Parameter(torch.ones(3))
+    a = MADA([p], lr=torch.tensor(0.1), foreach=foreach, betas=(0.9, 0.95), learn=True)
+    b = MADA([q], lr=0.1, foreach=foreach, betas=(0.9, 0.95), learn=True)
+    for k in range(3):
+        p.grad = q.grad = torch.full((3,), float(k + 1))
+        a.step()
+        b.step()
+    torch.testing.assert_close(p, q, rtol=1e-6, atol=0)
+    with pytest.raises(TypeError, match="lr"):
+        MADA([p], lr=torch.tensor([0.1, 0.2]))

@@ -18,7 +18,7 @@ from analysis.theorems._own import Sv, g, i, m, t
 from analysis.theorems._own_online import AVGRAD
 from analysis.trace import Trace
 from mada import MADA
-from tests.conftest import CUDA, EXACT_RTOL, FLOAT32_RTOL
+from tests.conftest import CUDA, DEVICES, EXACT_RTOL, FLOAT32_RTOL
 
 T_RUN, D = 40, 3
 OWN = tuple(tid for tid in DEFAULT_THEOREMS if THEOREMS[tid].run_data is not None)
@@ -165,7 +165,8 @@ def _train(opt, w, steps, mon=None, start=1):
     for step in range(start, start + steps):
         opt.zero_grad()
         scale = 1.0 if step < 4 else 0.01  # shrinking gradients: Adam's sqrt(v)/alpha_t drops
-        (scale * ((w - torch.arange(w.numel(), dtype=w.dtype)) ** 2).sum()).backward()
+        target = torch.arange(w.numel(), dtype=w.dtype, device=w.device)
+        (scale * ((w - target) ** 2).sum()).backward()
         opt.step()
         if mon is not None:
             mon.observe(step)
@@ -186,8 +187,9 @@ def _state_root(opt, w):
      (lambda w: MADA([w], lr=0.1, betas=(0.9, 0.5), rho=0.5, bias_correction=False), False),
      (lambda w: torch.optim.Adam([w], lr=0.1, betas=(0.9, 0.5)), False)],
 )  # fmt: skip
-def test_optimizer_state_readings(make, monotone):
-    w = torch.nn.Parameter(torch.zeros(5))
+@pytest.mark.parametrize("device", DEVICES)
+def test_optimizer_state_readings(make, monotone, device):
+    w = torch.nn.Parameter(torch.zeros(5, device=device))
     opt = make(w)
     mon = _train(opt, w, 10, BoundMonitor(opt))
     rec = mon.record()
@@ -198,10 +200,11 @@ def test_optimizer_state_readings(make, monotone):
     assert rec["D_inf"] == pytest.approx(float((w.detach() - 0).abs().max()), rel=1e-6)
 
 
-def test_learned_mode_reads_the_pending_step_and_lion_has_no_second_moment():
+@pytest.mark.parametrize("device", DEVICES)
+def test_learned_mode_reads_the_pending_step_and_lion_has_no_second_moment(device):
     recs = []
     for learn in ((), True):  # hyper_lr = 0: learned mode, same coefficients
-        w = torch.nn.Parameter(torch.zeros(5))
+        w = torch.nn.Parameter(torch.zeros(5, device=device))
         opt = MADA([w], lr=0.1, betas=(0.9, 0.95), rho=0.3, learn=learn, hyper_lr=0.0)
         recs.append(_train(opt, w, 6, BoundMonitor(opt)).record())
     assert recs[1]["sqrt_vhat_sum"] == pytest.approx(recs[0]["sqrt_vhat_sum"], rel=FLOAT32_RTOL)
@@ -310,6 +313,7 @@ def test_errors():
 
 
 @CUDA
+@pytest.mark.cuda
 def test_cuda_equals_cpu():
     recs = []
     for device in ("cpu", "cuda"):

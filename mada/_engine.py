@@ -1,0 +1,185 @@
+r"""Buckets: the update of ``mada/_update.py`` run once per bucket of like tensors.
+
+A bucket is a list of parameters of one group with the same device, dtype, step count,
+pending flag and state buffers. The state of the parameters initialised together is
+allocated as one flat tensor per buffer (:func:`allocate`), each parameter's state a view
+of it, so a bucket's state is read and written in place as one flat tensor; parameters,
+gradients and any state not laid out that way (after a reload, say) are concatenated
+(one C++ call per quantity) and copied back with one ``torch._foreach_copy_``. The number of kernel
+launches per bucket is therefore a constant, whatever the number of tensors in it: about
+seventy elementwise kernels eagerly, or one ``torch.compile``-d kernel per phase with
+``fused=True`` (inductor fuses the whole update into a single loop; C++/OpenMP on CPU,
+Triton on CUDA). The compiled kernels take flat 1-D tensors with ``dynamic=True``, so one
+compilation per :class:`~mada._update.Structure` serves every bucket size; the scalars enter
+as one float64 tensor, so neither learned coefficients nor the step count recompile.
+
+The for-loop path is the same code on buckets of one tensor.
+
+Reductions. The hypergradient sums are formed on the device, one float64 ``sum`` per
+learned coefficient and bucket (per-block partials, then a second pass, as torch's and
+inductor's reduction kernels do, with no atomics), then added over buckets and groups in a
+fixed order: the same input gives the same bits.
+"""
+
+from __future__ import annotations
+
+import functools
+import weakref
+
+import torch
+
+from . import _update
+
+_F64 = torch.float64
+# Distinct structures in one process (presets, groups, dtypes, devices) each take one
+# compilation of the same three functions; dynamo's default limit of 8 per function would
+# send the rest to eager execution.
+RECOMPILE_LIMIT = 64
+
+
+# id(state view) -> (weak reference to the view, its flat base, its offset there); an entry
+# leaves with its view, and a reused id fails the ``ref() is x`` test.
+_FLAT = {}
+
+
+def allocate(like, dtype):
+    """Zero state for the tensors ``like``: views, in order, of one flat tensor."""
+    base = torch.zeros(sum(x.numel() for x in like), dtype=dtype, device=like[0].device)
+    out, start = [], 0
+    for x in like:
+        view = base[start : start + x.numel()].view(x.shape)
+        key = id(view)
+        _FLAT[key] = (weakref.ref(view, lambda _, key=key: _FLAT.pop(key, None)), base, start)
+        out.append(view)
+        start += x.numel()
+    return out
+
+
+def flat_of(xs):
+    """The flat tensor ``xs`` are consecutive views of (see :func:`allocate`), or None."""
+    first = _FLAT.get(id(xs[0]))
+    if first is None:
+        return None
+    _, base, start = first
+    pos = start
+    for x in xs:
+        entry = _FLAT.get(id(x))
+        if entry is None or entry[0]() is not x or entry[1] is not base or entry[2] != pos:
+            return None
+        pos += x.numel()
+    return base[start:pos]
+
+
+def gather(xs, dtype):
+    """The flat concatenation of ``xs`` in ``dtype``: a view where they are laid out flat
+    or for one contiguous tensor, else a copy."""
+    if len(xs) == 1:
+        return xs[0].reshape(-1).to(dtype)
+    flat = flat_of(xs)
+    if flat is not None and flat.dtype == dtype:
+        return flat
+    return torch._C._nn.flatten_dense_tensors(xs).to(dtype)  # one C++ call, one copy
+
+
+def scatter(pairs):
+    """Copy each flat tensor back into its list of tensors (casting to their dtype): in
+    place where they are laid out flat, the rest with one ``torch._foreach_copy_``.
+    ``pairs`` is [(xs, flat)]."""
+    dst, src = [], []
+    for xs, flat in pairs:
+        base = flat_of(xs) if len(xs) > 1 else None
+        if base is not None:
+            base.copy_(flat)
+            continue
+        dst += xs
+        src += [flat.view(xs[0].shape)] if len(xs) == 1 else _unflatten(flat, xs)
+    if dst:
+        torch._foreach_copy_(dst, src)
+
+
+def _unflatten(flat, xs):
+    return torch._C._nn.unflatten_dense_tensors(flat, xs)
+
+
+def _scalars(S):
+    return dict(zip(_update.SCALARS, S.unbind())) if torch.is_tensor(S) else S
+
+
+def sums(G, g, gp, st, S, k):
+    """[sum G dd_t/dq for q in k.partials] as one float64 vector; nothing is written."""
+    S = _scalars(S)
+    f = _update.forward(st, g, gp, S, k)
+    terms = _update.partials(st, g, f, G, S, k)
+    return torch.stack([x.sum(dtype=_F64) for x in terms])
+
+
+def step(p, G, gp, st, S, k, g=None, S_prev=None, keep_state=False):
+    """Step t from ``st``, written in place into ``p`` and (unless ``keep_state``) ``st``;
+    with ``g`` the pending step t-1 is folded into ``st`` first (coefficients ``S_prev``),
+    and the folded state is the one stored. Compiled, the stores end the one kernel."""
+    S = _scalars(S)
+    base = st
+    if g is not None:
+        base = _update.forward(st, g, gp, _scalars(S_prev), k)
+        gp = g
+    f = _update.forward(base, G, gp, S, k)
+    new_p = _update.apply(p, f, S, k)
+    store = {} if keep_state else (base if g is not None else f)
+    for name in _update.STATE:
+        if name in store and name in st:
+            st[name].copy_(store[name])
+    p.copy_(new_p)
+
+
+def fold(g, gp, st, S, k):
+    """Advance the state ``st`` in place by the pending gradient ``g``."""
+    f = _update.forward(st, g, gp, _scalars(S), k)
+    for name in _update.STATE:
+        if name in st:
+            st[name].copy_(f[name])
+
+
+def write_back(pairs):
+    """:func:`scatter` of the (xs, flat) whose ``flat`` is not already ``xs``'s memory."""
+    scatter([(xs, flat) for xs, flat in pairs if not _aliases(xs, flat)])
+
+
+def _aliases(xs, flat):
+    if len(xs) == 1:
+        x = xs[0]
+        return x.is_contiguous() and x.dtype == flat.dtype and x.data_ptr() == flat.data_ptr()
+    base = flat_of(xs)
+    return base is not None and base.dtype == flat.dtype and base.data_ptr() == flat.data_ptr()
+
+
+@functools.cache
+def compiled(fn):
+    return torch.compile(fn, dynamic=True, fullgraph=True)
+
+
+def run(fn, fused, *args, **kwargs):
+    """``fn`` eagerly, or its compiled kernel (scalars passed as one float64 tensor).
+
+    The recompile limit is raised around the call and restored after, by hand: the
+    ``config.patch`` context costs milliseconds, more than a small step."""
+    if not fused:
+        return fn(*args, **kwargs)
+    config = torch._dynamo.config
+    limit = config.recompile_limit
+    config.recompile_limit = max(limit, RECOMPILE_LIMIT)
+    try:
+        return compiled(fn)(*args, **kwargs)
+    finally:
+        config.recompile_limit = limit
+
+
+def scalar_vector(S, device):
+    """The dict ``S`` as one float64 tensor on ``device`` (for the compiled kernels), built
+    without a host sync: floats go through pinned memory with a non-blocking copy."""
+    device = torch.device(device)
+    if all(not torch.is_tensor(v) for v in S.values()):
+        host = torch.tensor(list(S.values()), dtype=_F64)
+        return host if device.type == "cpu" else host.pin_memory().to(device, non_blocking=True)
+    return torch.stack([v.to(device, _F64).reshape(()) if torch.is_tensor(v)
+                        else torch.full((), v, dtype=_F64, device=device)
+                        for v in S.values()])  # fmt: skip

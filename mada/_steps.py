@@ -1,0 +1,193 @@
+"""The bucket machinery of :class:`mada.MADA`'s step (a mixin): lazy flat state, the
+coefficient sets, the step scalars, the buckets, the hyper phase and the update phase.
+
+Each phase runs ``mada/_engine.py``'s bucket functions, which run ``mada/_update.py``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import torch
+
+from . import _engine, _update, hyper
+
+LOW_PRECISION = (torch.float16, torch.bfloat16)
+SET_KEY = "coefficient_set.{}"  # opt.state key of learned coefficient set i
+
+
+class BucketSteps:
+    """Methods of :class:`mada.MADA` that run a step bucket by bucket."""
+
+    def _collect(self, group):
+        """(index, param, grad) for the params with a gradient."""
+        items = []
+        for i, p in enumerate(group["params"]):
+            if p.grad is None:
+                continue
+            if p.grad.is_sparse:
+                raise TypeError("MADA does not support sparse gradients; use dense gradients")
+            if p.is_complex():
+                raise TypeError("MADA does not support complex parameters; use view_as_real")
+            items.append((i, p, p.grad))
+        return items
+
+    def _init_states(self, group, params):
+        """Zero state for ``params``: per buffer one flat tensor per (device, dtype), each
+        param's state a view of it, so that their bucket updates it in place."""
+        like = defaultdict(list)
+        for p in params:
+            like[p.device, _work_dtype(p)].append(p)
+        names = _update.required_buffers(group) + (("g",) if group["learn"] else ())
+        for (_, dtype), ps in like.items():
+            for name in names:
+                for p, x in zip(ps, _engine.allocate(ps, dtype)):
+                    self.state[p][name] = x
+            for p in ps:
+                self.state[p]["step"] = 0
+                if group["learn"]:
+                    self.state[p]["pending"] = False
+
+    def _set_owners(self):
+        """set index -> the first group that learns into it (its settings are the set's)."""
+        out = {}
+        for g in self.param_groups:
+            if g["learn"]:
+                out.setdefault(g["coefficient_set"], g)
+        return out
+
+    def _set(self, group):
+        """The group's coefficient set (created on first use next to its first param)."""
+        if not group["learn"]:
+            return None
+        key = SET_KEY.format(group["coefficient_set"])
+        if key not in self.state:
+            owner = self._set_owners()[group["coefficient_set"]]
+            self.state[key] = hyper.new_set(owner, group["params"][0].device)
+        return self.state[key]
+
+    def _scalars(self, group, t, prev=False, device=None):
+        """The step-t scalars of ``group`` (the pending step's with ``prev``); a float64
+        vector on ``device`` when given (fused kernels), else a dict. Cached for the step
+        (``_step_cache``), as every bucket of a group at step t shares them."""
+        key = (id(group), t, prev, device)
+        if key not in self._step_cache:
+            self._step_cache[key] = self._new_scalars(group, t, prev, device)
+        return self._step_cache[key]
+
+    def _new_scalars(self, group, t, prev, device):
+        S = _update.scalars(
+            hyper.values(group, self._set(group), prev), t,
+            lr=group["lr_prev"] if prev else group["lr"], wd=group["weight_decay"],
+            eps=group["eps"], lion_betas=group["lion_betas"],
+            bias_correction=group["bias_correction"],
+        )  # fmt: skip
+        return S if device is None else _engine.scalar_vector(S, device)
+
+    def _buckets(self, group, items):
+        """Lists of items updated together: one per param (for-loop) or per like bucket."""
+        foreach = group["foreach"] or group["fused"]
+        if foreach is None:
+            foreach = bool(items) and all(p.is_cuda for _, p, _ in items)
+        if not foreach:
+            return [[it] for it in items]
+        buckets = defaultdict(list)
+        for it in items:
+            s = self.state[it[1]]
+            key = (it[1].device, it[1].dtype, s["step"], s.get("pending"), _update.present(s))
+            buckets[key].append(it)
+        return list(buckets.values())
+
+    def _bucket(self, group, bucket, prev, partials=()):
+        """(states, flat buffers, structure, scalars) of a bucket; scalars of the pending
+        step with ``prev``, else of the next step. The flat buffers are gathered once per
+        step: the hyper phase writes no buffer of a param with a gradient."""
+        states = [self.state[p] for _, p, _ in bucket]
+        key = ("flat", *(id(p) for _, p, _ in bucket))
+        if key not in self._step_cache:
+            dtype, names = _work_dtype(bucket[0][1]), (*_update.BUFFERS, "g")
+            self._step_cache[key] = {k: _engine.gather([s[k] for s in states], dtype)
+                                     for k in names if k in states[0]}  # fmt: skip
+        flat = self._step_cache[key]
+        k = _update.structure(group, _update.present(states[0]), partials)
+        t = states[0]["step"] + (0 if prev else 1)
+        device = bucket[0][1].device if group["fused"] else None
+        return states, flat, k, self._scalars(group, t, prev, device)
+
+    def _grads(self, bucket):
+        """The bucket's gradients, flat in the state's dtype (gathered once per step)."""
+        key = ("grad", *(id(p) for _, p, _ in bucket))
+        if key not in self._step_cache:
+            dtype = _work_dtype(bucket[0][1])
+            self._step_cache[key] = _engine.gather([g for _, _, g in bucket], dtype)
+        return self._step_cache[key]
+
+    def _hyper_terms(self, group, items):
+        """Fold pending steps of params without a gradient; [(lr_prev, sums)] of the rest."""
+        with_grad = {id(p) for _, p, _ in items}
+        idle = [(i, p, None) for i, p in enumerate(group["params"])
+                if self.state.get(p, {}).get("pending") and id(p) not in with_grad]  # fmt: skip
+        for bucket in self._buckets(group, idle):
+            states, flat, k, S = self._bucket(group, bucket, prev=True)
+            st = _state(flat)
+            _engine.run(_engine.fold, group["fused"], flat["g"], flat.get("g_prev"), st, S, k)
+            _engine.write_back([([s[n] for s in states], x) for n, x in st.items()])
+            _rotate_gradients(states)
+        total = None
+        pending = [it for it in items if self.state[it[1]]["pending"]]
+        for bucket in self._buckets(group, pending):
+            states, flat, k, S = self._bucket(group, bucket, prev=True, partials=group["learn"])
+            G = self._grads(bucket)
+            vec = _engine.run(_engine.sums, group["fused"], G, flat["g"], flat.get("g_prev"),
+                              _state(flat), S, k)  # fmt: skip
+            vec = vec.to(self._set(group)["q"].device)
+            total = vec if total is None else total + vec
+        if total is None:
+            return []
+        return [(group["lr_prev"], hyper.scatter(group, total, total.device))]
+
+    def _advance(self, group, items):
+        learned = bool(group["learn"])
+        for bucket in self._buckets(group, items):
+            states, flat, k, S = self._bucket(group, bucket, prev=False)
+            t, pending = states[0]["step"] + 1, states[0].get("pending", False)
+            device = bucket[0][1].device if group["fused"] else None
+            S_prev = self._scalars(group, t - 1, True, device) if pending else None
+            params = [p for _, p, _ in bucket]
+            G = self._grads(bucket)
+            p_flat, st = _engine.gather(params, G.dtype), _state(flat)
+            _engine.run(
+                _engine.step, group["fused"], p_flat, G, flat.get("g_prev"), st, S, k,
+                g=flat["g"] if pending else None, S_prev=S_prev,
+                keep_state=learned and not pending,
+            )  # fmt: skip
+            out = [(params, p_flat)]
+            if not (learned and not pending):
+                out += [([s[n] for s in states], x) for n, x in st.items()]
+            _engine.write_back(out)
+            if learned:  # the gradient stays pending until the next step folds it in
+                if pending:
+                    _rotate_gradients(states)
+                _engine.scatter([([s["g"] for s in states], G)])
+            elif "g_prev" in states[0]:
+                _engine.scatter([([s["g_prev"] for s in states], G)])
+            for s in states:
+                s["step"] = t
+                if learned:
+                    s["pending"] = True
+
+
+def _rotate_gradients(states):
+    """After folding g_t in: g_t becomes g_prev and the old g_prev buffer holds the next g."""
+    for s in states:
+        if "g_prev" in s:
+            s["g_prev"], s["g"] = s["g"], s["g_prev"]
+        s["pending"] = False
+
+
+def _work_dtype(p):
+    return torch.float32 if p.dtype in LOW_PRECISION else p.dtype
+
+
+def _state(flat):
+    return {n: flat[n] for n in _update.STATE if n in flat}

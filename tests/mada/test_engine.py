@@ -1,0 +1,97 @@
+"""The bucket engine: the work per step does not grow with the number of tensors, and a
+step makes no host sync (with ``nonfinite=None``) on CUDA."""
+
+from collections import Counter
+from copy import deepcopy
+
+import pytest
+import torch
+from torch.utils._python_dispatch import TorchDispatchMode
+
+from mada import MADA, _engine
+from tests.conftest import CUDA
+
+# Metadata-only ops: they launch no kernel, and the scatter makes one per tensor.
+VIEWS = {"view", "_unsafe_view", "reshape", "alias", "as_strided", "detach", "split_with_sizes",
+         "select", "slice", "narrow", "t", "expand"}  # fmt: skip
+CASES = {
+    "adam": dict(),
+    "mada": dict(betas=(0.9, 0.95), learn=True),
+    "interior-learned": dict(betas=(0.9, 0.95), beta3=0.3, rho=0.5, c=0.6, gamma=0.7, learn=True),
+}
+
+
+class _Ops(TorchDispatchMode):
+    """Counts the aten calls that may launch a kernel."""
+
+    def __init__(self):
+        super().__init__()
+        self.calls = Counter()
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        name = func.overloadpacket.__name__
+        if name not in VIEWS:
+            self.calls[name] += 1
+        return func(*args, **(kwargs or {}))
+
+
+def _ops_per_step(n, kw, device="cpu", nonfinite="raise"):
+    ps = [torch.nn.Parameter(torch.randn(8, device=device)) for _ in range(n)]
+    opt = MADA(ps, lr=1e-2, foreach=True, nonfinite=nonfinite, **kw)
+    for _ in range(3):  # past the first steps: a pending step is folded in every step
+        for p in ps:
+            p.grad = torch.randn_like(p)
+        opt.step()
+    for p in ps:
+        p.grad = torch.randn_like(p)
+    with _Ops() as ops:
+        opt.step()
+    return ops.calls
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_ops_per_step_do_not_grow_with_the_number_of_tensors(case):
+    few, many = _ops_per_step(4, CASES[case]), _ops_per_step(64, CASES[case])
+    assert few == many, {k: (few[k], many[k]) for k in few.keys() | many.keys()}
+
+
+@CUDA
+@pytest.mark.cuda
+@pytest.mark.parametrize("fused", [False, True])
+@pytest.mark.parametrize("case", list(CASES))
+def test_step_makes_no_host_sync_on_cuda(case, fused):
+    ps = [torch.nn.Parameter(torch.randn(s, device="cuda")) for s in ((64, 32), (32,), (7,))]
+    opt = MADA(ps, lr=1e-2, nonfinite=None, fused=fused, foreach=True, **CASES[case])
+    for step in range(4):
+        for p in ps:
+            p.grad = torch.randn_like(p)
+        if step == 2:  # compiled and warmed: from here on no step may sync
+            torch.cuda.synchronize()
+            torch.cuda.set_sync_debug_mode("error")
+        try:
+            opt.step()
+        finally:
+            torch.cuda.set_sync_debug_mode("default")
+    assert all(torch.isfinite(p).all() for p in ps)
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_state_stays_one_flat_tensor_per_buffer(case):
+    """Params initialised together keep each buffer as views of one flat tensor, so their
+    bucket updates it in place (no gather, no scatter); a reload falls back to copies."""
+    ps = [torch.nn.Parameter(torch.randn(s)) for s in ((3, 4), (5,), ())]
+    opt = MADA(ps, lr=1e-2, foreach=True, **CASES[case])
+    for _ in range(4):
+        for p in ps:
+            p.grad = torch.randn_like(p)
+        opt.step()
+    for name in opt.state[ps[0]]:
+        if torch.is_tensor(opt.state[ps[0]][name]):
+            flat = _engine.flat_of([opt.state[p][name] for p in ps])
+            assert flat is not None and flat.numel() == 18, name
+    copy = MADA([torch.nn.Parameter(p.detach().clone()) for p in ps], lr=1e-2, foreach=True,
+                **CASES[case])  # fmt: skip
+    copy.load_state_dict(deepcopy(opt.state_dict()))
+    (q, *_) = copy.param_groups[0]["params"]
+    assert _engine.flat_of([copy.state[p]["m"] for p in copy.param_groups[0]["params"]]) is None
+    assert copy.state[q]["step"] == 4
