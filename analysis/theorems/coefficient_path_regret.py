@@ -99,7 +99,7 @@ import sympy as sp
 
 from . import _own
 from ._core import Assumptions, Theorem, in_range
-from ._online import REGRET, regret
+from ._online import OLO_LOWER, REGRET, regret
 from ._own_online import (
     OWN_ONLINE_CONSTRAINTS,
     STATUS,
@@ -151,4 +151,5 @@ THEOREM = Theorem(
     measure=regret,
     measured_quantity=REGRET,
     run_data=_data,
+    lower_bound=OLO_LOWER,
 )
