@@ -20,7 +20,8 @@ r"""A vectorised NumPy simulator of the MADA family with the theorems' schedules
 :math:`\rho\max + (1-\rho)\,\mathrm{average}`; ``"mix"`` with ``mix="adam_avg"``:
 :math:`\rho v_t + (1-\rho)\,\mathrm{average}` (= ``"average"`` with that ``rho``).
 ``bias_correction=True`` divides :math:`m_t` by :math:`1-\beta_1^t` and the whole
-:math:`\hat v_t` by :math:`1-\beta_2^t`, as :mod:`mada._kernel` does (long memory included).
+:math:`\hat v_t` by :math:`1-\beta_2^t`, as MADA's update (``mada/_update.py``) does (long
+memory included).
 ``eps`` (default 0) is added to :math:`\sqrt{\hat v_t}` (``eps_placement="outside"``) or to
 :math:`\hat v_t` (``"inside"``); coordinates with a zero denominator do not move (0/0 := 0:
 there every gradient so far was 0, so :math:`m_t = 0`). The interpolations and moment
