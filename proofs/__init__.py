@@ -9,7 +9,8 @@ package states, ``proofs/lemma_<name>.py`` for the lemmas they use; each defines
 
 * :data:`PROOFS`: theorem id -> Proof; :data:`LEMMAS`: lemma id -> Proof.
 * ``python -m proofs check``: check every proof (exit status 1 if any step fails).
-* ``python -m proofs render``: write ``proofs/rendered/<id>.md`` (Markdown with LaTeX).
+* ``python -m proofs render``: write ``proofs/rendered/<id>.md`` (Markdown with LaTeX; not
+  committed, the docs build renders them).
 * :func:`mutants`: deliberately broken variants of real proofs; the checker rejects each.
 
 Example:

@@ -1,4 +1,4 @@
-"""``python -m proofs check`` and ``python -m proofs render [--out DIR]``."""
+"""``python -m proofs check`` and ``python -m proofs render [--out DIR] [--jobs N]``."""
 
 from __future__ import annotations
 
@@ -6,20 +6,34 @@ import argparse
 import sys
 
 
-def main(argv=None) -> int:
+def _positive_int(text):
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}")
+    return int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line (also read by the docs' CLI reference)."""
     parser = argparse.ArgumentParser(prog="python -m proofs", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="check every proof; exit status 1 if a step fails")
-    render = sub.add_parser("render", help="write the rendered Markdown proofs")
-    render.add_argument("--out", default=None, help="directory (default proofs/rendered)")
-    args = parser.parse_args(argv)
+    render = sub.add_parser("render", help="check, then write the Markdown proofs with LaTeX")
+    render.add_argument("--out", default=None,
+                        help="directory (default proofs/rendered, not committed)")  # fmt: skip
+    render.add_argument("--jobs", type=_positive_int, default=1,
+                        help="check the proofs in this many processes (default 1)")  # fmt: skip
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
 
     from . import all_proofs
 
     if args.command == "render":
         from ._render import write_all
 
-        for path in write_all(args.out):
+        for path in write_all(args.out, jobs=args.jobs):
             print(path)
         return 0
     totals = {"symbolic": 0, "interval": 0, "random": 0, "twice": 0, "sympy only": 0}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import sympy as sp
@@ -81,13 +83,28 @@ def _atomic_write(path: Path, text: str):
         raise
 
 
-def write_all(out=None):
+def _render_id(pid):
+    from . import all_proofs
+
+    return render(all_proofs()[pid])
+
+
+def write_all(out=None, jobs=1):
+    """Check and render every proof into ``out`` (default ``proofs/rendered``, not committed).
+
+    ``jobs > 1`` checks the proofs in that many forked processes (the docs build's time is
+    mostly these checks).
+    """
     from . import all_proofs
 
     out = Path(out) if out else RENDERED
-    paths = []
-    for pid, proof in all_proofs().items():
-        path = out / f"{pid}.md"
-        _atomic_write(path, render(proof))
-        paths.append(path)
+    ids = list(all_proofs())
+    if jobs > 1:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            texts = list(pool.map(_render_id, ids))
+    else:
+        texts = [_render_id(pid) for pid in ids]
+    paths = [out / f"{pid}.md" for pid in ids]
+    for path, text in zip(paths, texts, strict=True):
+        _atomic_write(path, text)
     return paths
