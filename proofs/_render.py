@@ -49,9 +49,11 @@ def render(proof, report=None) -> str:
                   + (f" — cites: {cites}" if cites else ""), "",
                   "$$", f"{lhs} {_REL[step.rel]} {_tex(step.rhs)}", "$$", ""]  # fmt: skip
     c, t = report.counts(), report.tiers()
-    lines.append(f"Certification: {c['symbolic']} symbolic, {c['interval']} interval "
-                 "(random sampling certifies nothing); "
-                 f"{t['twice']} certified twice (sympy and z3), {t['sympy only']} sympy only.")
+    lines.append(
+        f"Certification: {c['symbolic']} symbolic, {c['interval']} interval "
+        "(random sampling certifies nothing); "
+        f"{t['twice']} certified twice (sympy and z3), {t['sympy only']} sympy only."
+    )
     return "\n".join([*lines, "", *_assumed(proof)]) + "\n"
 
 
@@ -63,8 +65,11 @@ def _assumed(proof):
     for f in proof.data:
         if f(sp.Dummy()).is_nonnegative is not True:
             continue
-        why = ("its recurrence keeps it so, [`lemma_ema_nonneg`](lemma_ema_nonneg.md)"
-               if str(f) in _PROVED_SIGNS else "not proved here")
+        why = (
+            "its recurrence keeps it so, [`lemma_ema_nonneg`](lemma_ema_nonneg.md)"
+            if str(f) in _PROVED_SIGNS
+            else "not proved here"
+        )
         out.append(f"- `{f}` >= 0, declared with the run data ({why})")
     if len(out) == 2:
         out.append("- nothing beyond the rules of `proofs._rules*` and the checker itself")

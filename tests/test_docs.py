@@ -1,4 +1,4 @@
-"""The documentation site builds in strict mode, with a page for every theorem, proof and notebook."""
+"""The documentation site builds strictly, with a page per theorem, proof and notebook."""
 
 import subprocess
 import sys

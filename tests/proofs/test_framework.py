@@ -24,6 +24,7 @@ ALL = all_proofs()
 def report_of(pid):
     return ALL[pid].check()
 
+
 x, y, lam = sp.symbols("x y lam", positive=True)
 t = sp.Symbol("t", positive=True, integer=True)
 T = sp.Symbol("T", positive=True, integer=True)
