@@ -1,206 +1,66 @@
-r"""The paper's way of getting MADA's hypergradients: autograd through a held step graph.
+r"""The ``autograd_reference`` baseline of ``benchmarks/optimizer_step.py``.
 
-:class:`AutogradMADA` is the ``autograd_reference`` baseline of
-``benchmarks/optimizer_step.py``; :func:`self_check` holds it to ``MADA(learn=True)``.
+The paper's way of getting MADA's hypergradients: autograd through the graph of step t,
+held until the gradients of step t+1 arrive, then back-propagated to the coefficients. The
+update and its graph are the repository's one autograd reference,
+:class:`tests.mada.autograd_reference.Reference` (the tests hold ``mada.MADA`` to it); this
+module adds what only the benchmark needs: the memory its held graph keeps alive
+(:class:`AutogradMADA`) and a self-check against ``MADA(learn=True)`` on the device being
+measured (:func:`self_check`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import math
+import sys
+import weakref
+from pathlib import Path
 
 import torch
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root
 from mada import MADA, preset_kwargs
+from tests.mada.autograd_reference import Reference
 
-COEFFICIENTS = ("beta1", "beta2", "beta3", "rho", "c", "gamma")
 CHECK_RTOL = 1e-6
 
 
-# ----------------------------------------------------------------------------- the baseline
 class AutogradMADA:
-    r"""MADA with autograd hypergradients, built the way the paper's code builds them.
+    """:class:`Reference` in the params' own dtype, with its kept memory measurable.
 
-    The six coefficients are 0-dim float64 tensors; the learned ones have ``requires_grad``.
-    At step t, per parameter tensor (a Python loop, as in the paper's ``gdtuo.py``), the
-    direction :math:`d_t(q)` is built as a differentiable function of the coefficients from
-    the *detached* step-(t-1) state and :math:`g_t`:
-
-    .. math::
-        \hat g &= g_t + \beta_3 (g_t - g_{t-1}), \quad
-        \tilde g^2 = c\,\hat g^2
-            + (1-c)\big(v_{t-1} + \hat g^2\,\mathrm{sign}(\hat g^2 - v_{t-1})\big) \\
-        m_t &= \beta_1 m_{t-1} + (1-\beta_1) g_t, \quad
-        n_t = \beta_3 n_{t-1} + (1-\beta_3)(g_t - g_{t-1}), \quad
-        v_t = \beta_2 v_{t-1} + (1-\beta_2)\tilde g^2 \\
-        \bar v_t &= ((t-1)\bar v_{t-1} + v_t)/t \ \text{(or } \max(\bar v_{t-1}, v_t)\text{)}, \quad
-        \hat v = (\rho v_t + (1-\rho)\bar v_t)/(1-\beta_2^t) \\
-        u &= \mathrm{sign}(\beta^L_1 \ell_{t-1} + (1-\beta^L_1) g_t), \quad
-        d_t = \gamma\,\frac{m_t/(1-\beta_1^t) + \beta_3 n_t}{\sqrt{\hat v} + \epsilon}
-              + (1-\gamma)\,u
-
-    **Choice of the graph.** As in the paper's code, the new parameter itself,
-    :math:`x_t = x_{t-1}(1-\alpha\lambda) - \alpha_t d_t(q)`, stays a node of the graph until
-    the next step. At step t+1 the paper back-propagates the loss :math:`f(x_t;\xi_{t+1})`;
-    the part of that backward pass that reaches the coefficients enters through :math:`x_t`
-    with incoming gradient :math:`\nabla f(x_t) = g_{t+1}`. Since no model is run here, the
-    backward starts at :math:`x_t`: ``torch.autograd.grad(x_t, q, grad_outputs=g_{t+1})``,
-    which is :math:`h_q = -\alpha_t \sum \langle g_{t+1}, \partial d_t/\partial q\rangle`,
-    the quantity ``MADA.hypergradients`` reports. Then ``buf <- mu buf + clip(h)``,
-    ``q <- clamp(q - eta buf)`` (plain SGD with the paper's clamp ranges), and step t+1 builds
-    its graph with the new coefficients. The graph of step t (every intermediate autograd saved
-    for backward, including the step-(t-1) state it read) is alive from step t to step t+1:
-    that is what makes this approach slow and memory-hungry.
-
-    **Definition followed.** The update is the one ``mada.MADA`` defines (and the self-check
-    compares against): :math:`\bar v_t` is differentiated inside :math:`\hat v`, and Lion's
-    sign uses :math:`\ell_{t-1}`. The paper's research code differs in small ways (it
-    stop-gradients :math:`\bar v_t` in :math:`\hat v`, forms the Lion sign from the updated
-    :math:`\ell_t` and starts :math:`v_0 = \bar v_0 = 10^{-15}`); none of these changes the
-    cost structure measured here.
-
-    ``step(grads)`` takes one gradient per parameter (all parameters step every time).
+    ``step(grads)`` takes one gradient per parameter; ``track_saved_tensors()`` before a step
+    makes :meth:`kept_bytes` report what that step keeps alive until the next one.
     """
 
-    def __init__(
-        self,
-        params,
-        lr=1e-3,
-        betas=(0.9, 0.999),
-        beta3=0.0,
-        rho=1.0,
-        c=1.0,
-        gamma=1.0,
-        eps=1e-8,
-        weight_decay=0.0,
-        *,
-        long_memory="average",
-        lion_betas=(0.95, 0.98),
-        bias_correction=True,
-        learn=(),
-        hyper_lr=None,
-        hyper_momentum=None,
-        hyper_clip=10.0,
-        bounds=None,
-    ):
-        self.params = [p.detach().clone() for p in params]
-        device = self.params[0].device
-        self.lr, self.eps, self.weight_decay = float(lr), float(eps), float(weight_decay)
-        if long_memory not in ("average", "max"):
-            raise ValueError(f"long_memory must be 'average' or 'max', got {long_memory!r}")
-        self.long_memory = long_memory
-        self.lion_betas = tuple(float(b) for b in lion_betas)
-        self.bias_correction = bool(bias_correction)
-        learn = COEFFICIENTS if learn is True else tuple(learn or ())
-        self.learn = tuple(k for k in COEFFICIENTS if k in learn)
-        start = dict(zip(COEFFICIENTS, (*betas, beta3, rho, c, gamma), strict=True))
-        self.q = {
-            k: torch.tensor(float(v), dtype=torch.float64, device=device, requires_grad=k in learn)
-            for k, v in start.items()
-        }
-
-        hyper_lr_default, bounds_default = _mada_hyper_defaults()
-
-        def per_coefficient(value, default):
-            if isinstance(value, dict):
-                return {k: float(value.get(k, default[k])) for k in self.learn}
-            return {k: float(default[k] if value is None else value) for k in self.learn}
-
-        self.hyper_lr = per_coefficient(hyper_lr, hyper_lr_default)
-        self.hyper_momentum = per_coefficient(hyper_momentum, dict.fromkeys(COEFFICIENTS, 0.0))
-        self.hyper_clip = None if hyper_clip is None else float(hyper_clip)
-        bounds = {**bounds_default, **(bounds or {})}
-        self.bounds = {k: tuple(map(float, bounds[k])) for k in self.learn}
-        self.hyper_buf = dict.fromkeys(self.learn, 0.0)
-        self.hypergradients = {}
-        self.t = 0
-        self.state = [
-            {k: torch.zeros_like(p) for k in ("m", "n", "v", "v_bar", "ell", "g_prev")}
-            for p in self.params
-        ]
-        self._graph_held = False  # self.params carry step t's graph
-        self._saved = None  # storages saved for backward, when tracking
+    def __init__(self, params, **kwargs):
+        self.ref = Reference(params, dtype=None, term_sizes=False, **kwargs)
+        self._saved = None
 
     @property
-    def coefficients(self):
-        return {k: float(v) for k, v in self.q.items()}
+    def params(self):
+        return self.ref.params
 
-    def _hyper_step(self, grads):
-        """Back-propagate <g_{t+1}, x_t(q)> to the coefficients; one SGD step on them."""
-        leaves = [self.q[k] for k in self.learn]
-        partial = torch.autograd.grad(self.params, leaves, grad_outputs=grads, allow_unused=True)
-        self._graph_held = False
-        with torch.no_grad():
-            for k, leaf, dq in zip(self.learn, leaves, partial, strict=True):
-                h = 0.0 if dq is None else float(dq)
-                self.hypergradients[k] = h
-                if not math.isfinite(h):
-                    continue
-                if self.hyper_clip is not None:
-                    h = min(self.hyper_clip, max(-self.hyper_clip, h))
-                self.hyper_buf[k] = self.hyper_momentum[k] * self.hyper_buf[k] + h
-                lo, hi = self.bounds[k]
-                leaf.sub_(self.hyper_lr[k] * self.hyper_buf[k]).clamp_(lo, hi)
-
-    def _direction(self, state, g, t):
-        q = self.q
-        b1, b2, b3, rho, c, gamma = (q[k] for k in COEFFICIENTS)
-        m_prev, n_prev, v_prev = state["m"], state["n"], state["v"]
-        diff = g - state["g_prev"]
-        ghat = g + b3 * diff
-        ghat2 = ghat * ghat
-        s = torch.sign(ghat2 - v_prev)  # sign(.) contributes nothing to the derivative
-        gtilde2 = c * ghat2 + (1 - c) * (v_prev + ghat2 * s)
-        m = b1 * m_prev + (1 - b1) * g
-        n = b3 * n_prev + (1 - b3) * diff
-        v = b2 * v_prev + (1 - b2) * gtilde2
-        if self.long_memory == "average":
-            v_bar = ((t - 1) * state["v_bar"] + v) / t
-        else:  # d max/dv = 1[v > v_bar_prev], as MADA (torch.maximum would split ties)
-            v_bar = torch.where(v > state["v_bar"], v, state["v_bar"])
-        mix = rho * v + (1 - rho) * v_bar
-        if self.bias_correction:
-            m_hat, v_hat = m / (1 - b1**t), mix / (1 - b2**t)
-        else:
-            m_hat, v_hat = m, mix
-        bl1, bl2 = self.lion_betas
-        ell_prev = state["ell"]
-        u = torch.sign(bl1 * ell_prev + (1 - bl1) * g)
-        d = gamma * (m_hat + b3 * n) / (torch.sqrt(v_hat) + self.eps) + (1 - gamma) * u
-        new = {"m": m, "n": n, "v": v, "v_bar": v_bar, "g_prev": g}
-        new = {k: val.detach() for k, val in new.items()}
-        new["ell"] = bl2 * ell_prev + (1 - bl2) * g
-        return d, new
+    @property
+    def hypergradients(self):
+        return self.ref.hypergradients
 
     def step(self, grads):
-        if len(grads) != len(self.params):
-            raise ValueError("one gradient per parameter is needed")
-        if self.learn and self._graph_held:
-            self._hyper_step(grads)
-        self.t += 1
-        with contextlib.ExitStack() as stack:
-            stack.enter_context(torch.enable_grad() if self.learn else torch.no_grad())
-            if self._saved is not None:
-                stack.enter_context(torch.autograd.graph.saved_tensors_hooks(self._pack, _unpack))
-            for i, (x, g) in enumerate(zip(self.params, grads, strict=True)):
-                # a copy: g_t is kept (as g_{t-1}, and by the graph) past the caller's .grad
-                g = g.detach().clone()
-                d, self.state[i] = self._direction(self.state[i], g, self.t)
-                x = x.detach()
-                if self.weight_decay:
-                    x = x * (1 - self.lr * self.weight_decay)
-                self.params[i] = x - self.lr * d
-        self._graph_held = bool(self.learn)
+        if self._saved is None:
+            self.ref.step(grads)
+            return
+        with torch.autograd.graph.saved_tensors_hooks(self._pack, lambda tensor: tensor):
+            self.ref.step(grads)
 
-    # ------------------------------------------------------------------ memory accounting
     def _pack(self, tensor):
-        storage = tensor.untyped_storage()
-        self._saved[storage.data_ptr()] = storage.nbytes()
-        return tensor.detach()  # the detached alias avoids a reference cycle through grad_fn
+        # the graph keeps the returned alias (detached: no reference cycle through grad_fn);
+        # a weak reference tells which aliases outlive the step: the hypergradient's own
+        # backward graph is freed within the step and must not count
+        alias = tensor.detach()
+        self._saved.append(weakref.ref(alias))
+        return alias
 
     def track_saved_tensors(self):
-        """Record the storages saved for backward by the next step (for :meth:`kept_bytes`)."""
-        self._saved = {}
+        """Record the tensors saved for backward by the next step (for :meth:`kept_bytes`)."""
+        self._saved = []
 
     def kept_bytes(self):
         """Bytes kept alive between steps: state, coefficients and the held graph's saved
@@ -208,25 +68,16 @@ class AutogradMADA:
         under :meth:`track_saved_tensors`."""
         if self._saved is None:
             raise RuntimeError("call track_saved_tensors() before the step to measure")
-        kept = dict(self._saved) if self._graph_held else {}
-        tensors = [t for s in self.state for t in s.values()] + list(self.q.values())
-        for t in tensors:
+        held = [alias for ref in self._saved if (alias := ref()) is not None]
+        tensors = [t for s in self.ref.state for t in s.values()]
+        kept = {}
+        for t in [*held, *tensors, *self.ref.leaves.values()]:
             storage = t.untyped_storage()
             kept[storage.data_ptr()] = storage.nbytes()
-        for p in self.params:
+        for p in self.ref.params:
             kept.pop(p.untyped_storage().data_ptr(), None)
         self._saved = None
         return sum(kept.values())
-
-
-def _mada_hyper_defaults():
-    """MADA's default hyper learning rates and clamp ranges, read from a learned group."""
-    group = MADA.preset("mada", [torch.zeros(1, requires_grad=True)]).param_groups[0]
-    return dict(group["hyper_lr"]), dict(group["bounds"])
-
-
-def _unpack(tensor):
-    return tensor
 
 
 # ----------------------------------------------------------------------------- self-check
@@ -303,6 +154,3 @@ def self_check(device="cpu", steps=6, seed=0, lr=1e-2):
         "max_param_rel_err": param_err,
         "rows": rows,
     }
-
-
-# ----------------------------------------------------------------------------- measurement

@@ -33,6 +33,14 @@ untouched, and they do not contribute to that call's hypergradient. A param cont
 hypergradient of call k+1 only if it stepped at call k (its ``d`` is step k's direction) and
 has a gradient at call k+1. If no param contributes, no hyper-update happens at that call.
 Every param keeps its own step count t (bias correction, the average's 1/t).
+
+This is the one autograd reference of the repository: the tests hold ``mada.MADA`` to it
+(``tests/mada/test_hypergradients.py``, ``test_state_dict.py``) and
+``benchmarks/optimizer_step.py`` times it as the paper's way of getting the hypergradients
+(``benchmarks/autograd_mada.py`` wraps it: ``dtype=None, term_sizes=False``), so the baseline
+the benchmark measures is the very code the tests check. It lives under ``tests/`` because it
+is a test oracle, not part of the installed package; the benchmarks run from the repository
+root and import it from there.
 """
 
 from __future__ import annotations
@@ -137,8 +145,13 @@ class Reference:
         hyper_momentum=None,
         hyper_clip=10.0,
         bounds=None,
+        dtype=DTYPE,
+        term_sizes=True,
     ):
-        self.params = [p.detach().to(DTYPE).clone() for p in params]
+        # dtype=None keeps each param's dtype (the benchmark's float32); term_sizes=False skips
+        # the rounding scales, which only the tests read, so a timed step does no extra work
+        self.dtype, self.term_sizes = dtype, bool(term_sizes)
+        self.params = [p.detach().to(dtype or p.dtype).clone() for p in params]
         self.lr = float(lr)
         self.eps = float(eps)
         self.weight_decay = float(weight_decay)
@@ -148,14 +161,8 @@ class Reference:
         if learn is True:
             learn = COEFFICIENTS
         self.learn = tuple(k for k in COEFFICIENTS if k in tuple(learn))
-        self.q = {
-            "beta1": float(betas[0]),
-            "beta2": float(betas[1]),
-            "beta3": float(beta3),
-            "rho": float(rho),
-            "c": float(c),
-            "gamma": float(gamma),
-        }
+        start = (*betas, beta3, rho, c, gamma)
+        self.q = {k: float(v) for k, v in zip(COEFFICIENTS, start, strict=True)}
         self.hyper_lr = _per_coefficient(hyper_lr, DEFAULT_HYPER_LR, self.learn)
         self.hyper_momentum = _per_coefficient(
             hyper_momentum, dict.fromkeys(COEFFICIENTS, 0.0), self.learn
@@ -173,7 +180,7 @@ class Reference:
         self.scales = {}
         # Set by the previous call: {param index: d (graph)}, the leaves, and its lr.
         self._pending, self._sizes = {}, {}
-        self._leaves = None
+        self.leaves = None  # the coefficient tensors the last step's graph hangs from
         self._lr_prev = None
 
     @property
@@ -187,13 +194,14 @@ class Reference:
         if not self.learn or not contrib:
             return None
         objective = sum((self._pending[i] * grads[i]).sum() for i in contrib)
-        leaves = [self._leaves[k] for k in self.learn]
+        leaves = [self.leaves[k] for k in self.learn]
         partial = torch.autograd.grad(objective, leaves, allow_unused=True)
-        self.scales = {
-            k: self._lr_prev
-            * sum(float((grads[i].abs() * self._sizes[i][k]).sum()) for i in contrib)
-            for k in self.learn
-        }
+        if self.term_sizes:
+            self.scales = {
+                k: self._lr_prev
+                * sum(float((grads[i].abs() * self._sizes[i][k]).sum()) for i in contrib)
+                for k in self.learn
+            }
         return {
             k: -self._lr_prev * (0.0 if dq is None else float(dq))
             for k, dq in zip(self.learn, partial, strict=True)
@@ -203,7 +211,7 @@ class Reference:
     def step(self, grads, lr=None):
         """One optimizer step; returns the hypergradients of this call (or ``None``)."""
         assert len(grads) == len(self.params)
-        grads = [None if g is None else g.detach().to(DTYPE) for g in grads]
+        grads = [None if g is None else g.detach().to(self.dtype or g.dtype) for g in grads]
         if lr is not None:
             self.lr = float(lr)
 
@@ -219,7 +227,9 @@ class Reference:
                 self.q[k] = min(hi, max(lo, self.q[k] - self.hyper_lr[k] * self.hyper_buf[k]))
 
         leaves = {
-            k: torch.tensor(self.q[k], dtype=DTYPE, requires_grad=k in self.learn)
+            k: torch.tensor(
+                self.q[k], dtype=DTYPE, device=self.params[0].device, requires_grad=k in self.learn
+            )
             for k in COEFFICIENTS
         }
         pending, sizes = {}, {}
@@ -240,12 +250,13 @@ class Reference:
                 )
                 if self.learn:
                     pending[i] = d
-                    sizes[i] = self._term_sizes(self.state[i], new, g, t)
+                    if self.term_sizes:
+                        sizes[i] = self._term_sizes(self.state[i], new, g, t)
                 self.state[i] = {k: val.detach() for k, val in new.items()}
                 self.steps[i] = t
                 self.params[i] = p * (1 - self.lr * self.weight_decay) - self.lr * d.detach()
         self._pending, self._sizes = pending, sizes
-        self._leaves, self._lr_prev = leaves, self.lr
+        self.leaves, self._lr_prev = leaves, self.lr
         return h
 
     def _term_sizes(self, prev, new, g, t):
