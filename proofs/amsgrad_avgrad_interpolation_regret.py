@@ -32,16 +32,19 @@ from analysis.theorems._own import (
 
 from . import lemma_avgrad_accumulator as acc
 from . import lemma_interpolation_monotone as mono
+from . import lemma_safeguard_monotone as smono
 from ._algorithm import K, max_bound
 from ._core import eq, le
 from ._regret_chain import SV0, SV_LOWER, SV_REC, SV_UPPER, domain, regret_proof, s, v_bound
 from ._rules import scale, substitute
 from ._rules_regret import scale_given, trans
 
-VMAX_MONO = mono.VMAX_MONO
 VMAX_GE = le(v(s, i), vmax(t, i), "vmax_t = max_{s<=t} v_s >= v_s for 1 <= s <= t")
 VMAX_REC = eq(vmax(t, i), sp.Max(vmax(t - 1, i), v(t, i)), "vmax_t = max(vmax_{t-1}, v_t)")
 VMAX0 = eq(vmax(0, i), 0, "vmax_0 = 0")
+#: vmax_{t-1} <= vmax_t from the recurrence (the max dominates its first argument)
+VMAX_MONO = smono.PROOF.instance({smono.x1: lambda a: vmax(a, i), smono.y1: lambda a: v(a, i),
+                                  smono.n: t}, given=[VMAX_REC])  # fmt: skip
 
 
 def _vmax_bound(k):
@@ -66,15 +69,16 @@ def _upper(k):
 PROOF = regret_proof(
     "amsgrad_avgrad_interpolation_regret", W_max_avg,
     title="Regret of the max/average interpolation with decaying momentum",
-    hypotheses=(VMAX_MONO, VMAX_GE, VMAX_REC, VMAX0, RHO1),
+    hypotheses=(VMAX_GE, VMAX_REC, VMAX0, RHO1),
     mono=mono.PROOF.instance({}, given=[VMAX_MONO, SV_REC]),
     upper=_upper,
     lower=trans((1 - beta2) * sp.Sum(g(s, i) ** 2, (s, 1, t)), Sv(t, i), W_max_avg(t, i),
                 given=[SV_LOWER, scale(_SV_LE_TVMAX, rho)]),
     c=sp.sqrt(1 - beta2),
     form=MAX_AVG_FORM, bound=MAX_AVG_BOUND, domain=domain({rho: (0, 1)}),
-    lemmas=("lemma_interpolation_monotone", "lemma_vmax_bound"),
+    lemmas=("lemma_interpolation_monotone", "lemma_vmax_bound", "lemma_safeguard_monotone"),
     notes="v_t <= G_inf^2 and vmax_t <= G_inf^2 are proved by induction (lemma_ema_bound, "
-          "lemma_vmax_bound); vmax_t >= v_s (s <= t) and its monotonicity are hypotheses.",
+          "lemma_vmax_bound), vmax's monotonicity from its recurrence "
+          "(lemma_safeguard_monotone); vmax_t >= v_s (s <= t) is a hypothesis.",
 )  # fmt: skip
 _ = (R, T)
