@@ -54,8 +54,11 @@ from ._regret_chain import G_BOUND, SV0, SV_REC, V0, VREC, domain, regret_proof,
 from ._rules import substitute
 
 mu = pmax.mu
-VREC_PATH = eq(v(t, i), beta2t(t) * v(t - 1, i) + (1 - beta2t(t)) * g(t, i) ** 2,
-               "v_t = beta_2t v_{t-1} + (1 - beta_2t) g_t^2 (a learned beta_2t path)")
+VREC_PATH = eq(
+    v(t, i),
+    beta2t(t) * v(t - 1, i) + (1 - beta2t(t)) * g(t, i) ** 2,
+    "v_t = beta_2t v_{t-1} + (1 - beta_2t) g_t^2 (a learned beta_2t path)",
+)
 B2_LE = le(beta2t(t), beta2_hi, "beta_2t <= beta2_hi (the coefficient box)")
 RHO_LE = le(rhot(t), rho_hi, "rho_t <= rho_hi (the coefficient box)")
 ELL_REC = eq(ell(t, i), sp.Max(mu * ell(t - 1, i), v(t, i)), "ell_t = max(mu ell_{t-1}, v_t)")
@@ -76,28 +79,34 @@ def _at(fact, k):
 def v_bound(k):
     """v_{k,i} <= G_inf^2 along the path (lemma_path_ema_bound)."""
     return pema.PROOF.instance(
-        {pema.x1: lambda a: v(a, i), pema.y1: lambda a: g(a, i) ** 2, pema.b1: beta2t,
-         pema.B: G_inf**2, pema.n: k},
-        given=[V0, _at(VREC_PATH, pema.k), _at(B2_LE, pema.k), _at(G_BOUND, pema.k)])
+        {
+            pema.x1: lambda a: v(a, i),
+            pema.y1: lambda a: g(a, i) ** 2,
+            pema.b1: beta2t,
+            pema.B: G_inf**2,
+            pema.n: k,
+        },
+        given=[V0, _at(VREC_PATH, pema.k), _at(B2_LE, pema.k), _at(G_BOUND, pema.k)],
+    )
 
 
 #: Sv_t <= t G^2 along the path (lemma_avgrad_accumulator with R = G_inf)
-SV_UPPER = acc.PROOF.instance({acc.R: G_inf, acc.n: t},
-                              given=[_at(SV_REC, s), SV0, v_bound(s)])
+SV_UPPER = acc.PROOF.instance({acc.R: G_inf, acc.n: t}, given=[_at(SV_REC, s), SV0, v_bound(s)])
 
 
 def ell_bound(k):
     """ell_{k,i} <= G_inf^2 (lemma_path_max_bound, its input v <= G^2 by induction too)."""
     return pmax.PROOF.instance(
-        {pmax.x1: lambda a: ell(a, i), pmax.y1: lambda a: v(a, i), pmax.B: G_inf**2,
-         pmax.n: k},
-        given=[ELL0, _at(ELL_REC, pmax.k), v_bound(K)])
+        {pmax.x1: lambda a: ell(a, i), pmax.y1: lambda a: v(a, i), pmax.B: G_inf**2, pmax.n: k},
+        given=[ELL0, _at(ELL_REC, pmax.k), v_bound(K)],
+    )
 
 
 def raw_upper(k):
     """t vtilde_t <= t G^2 at t = k (lemma_safeguard_raw)."""
-    return sraw.PROOF.instance({sraw.n: k}, given=[
-        _at(RAW, k), _at(RHO_LE, k), ell_bound(k), _at(SV_UPPER, k)])
+    return sraw.PROOF.instance(
+        {sraw.n: k}, given=[_at(RAW, k), _at(RHO_LE, k), ell_bound(k), _at(SV_UPPER, k)]
+    )
 
 
 def upper(k):
@@ -111,8 +120,9 @@ def upper(k):
 MONO = smono.PROOF.instance({smono.x1: lambda a: Wpath(a, i), smono.y1: lambda a: Wraw(a, i),
                              smono.n: t}, given=[SAFEGUARD])  # fmt: skip
 #: S2, (1 - beta2) sum_{s<=t} g_s^2 <= W_t (lemma_safeguard_lower)
-ACC_LOWER = plow.PROOF.instance({plow.n: t}, given=[
-    _at(SV_REC, s), SV0, _at(VREC_PATH, s), _at(B2_LE, s)])
+ACC_LOWER = plow.PROOF.instance(
+    {plow.n: t}, given=[_at(SV_REC, s), SV0, _at(VREC_PATH, s), _at(B2_LE, s)]
+)
 LOWER = slow.PROOF.instance({slow.n: t}, given=[SAFEGUARD, RAW, RHO_LE, EFF, ACC_LOWER])
 
 ALGORITHM = (VREC_PATH, B2_LE, RHO_LE, ELL_REC, ELL0, RAW, SAFEGUARD, W0, EFF)
@@ -135,5 +145,7 @@ _PROOF = regret_proof(
 )  # fmt: skip
 # the shared chain lists the constant-beta2 EMA among its common facts; a path has none
 PROOF = dataclasses.replace(
-    _PROOF, hypotheses=tuple(h for h in _PROOF.hypotheses if h is not VREC),
-    data=(*_PROOF.data, Wpath, Wraw, ell, beta2t, rhot))
+    _PROOF,
+    hypotheses=tuple(h for h in _PROOF.hypotheses if h is not VREC),
+    data=(*_PROOF.data, Wpath, Wraw, ell, beta2t, rhot),
+)

@@ -23,8 +23,11 @@ n = sp.Symbol("n", nonnegative=True, integer=True)
 
 SV_UPD = eq(Sv(s, i), Sv(s - 1, i) + v(s, i), "Sv_s = Sv_{s-1} + v_s (every s >= 1)")
 SV0 = eq(Sv(0, i), 0, "Sv_0 = 0")
-V_UPD = eq(v(s, i), beta2t(s) * v(s - 1, i) + (1 - beta2t(s)) * g(s, i) ** 2,
-           "v_s = beta_2s v_{s-1} + (1 - beta_2s) g_s^2 (every s >= 1), v >= 0")
+V_UPD = eq(
+    v(s, i),
+    beta2t(s) * v(s - 1, i) + (1 - beta2t(s)) * g(s, i) ** 2,
+    "v_s = beta_2s v_{s-1} + (1 - beta_2s) g_s^2 (every s >= 1), v >= 0",
+)
 B2_LE = le(beta2t(s), beta2_hi, "beta_2s <= beta2_hi (every s >= 1)")
 
 PROOF = Proof(
@@ -33,13 +36,22 @@ PROOF = Proof(
     statement=le((1 - beta2_hi) * sp.Sum(g(s, i) ** 2, (s, 1, n)), Sv(n, i), "claim"),
     hypotheses=(SV_UPD, SV0, V_UPD, B2_LE),
     steps=(
-        Step(LE, sp.Sum(v(s, i), (s, 1, n)),
-             "v_s = beta_2s v_{s-1} + (1 - beta_2s) g_s^2 >= (1 - beta2_hi) g_s^2, summed",
-             by=[(-1, termwise(V_UPD, s, 1, n)),
-                 termwise(scale(B2_LE, g(s, i) ** 2), s, 1, n)]),
-        Step(EQ, Sv(n, i), "sum_{s<=n} v_s = sum_{s<=n} (Sv_s - Sv_{s-1}) = Sv_n - Sv_0 = Sv_n",
-             by=[(1, telescope(lambda k: Sv(k, i), s, 1, n)), (-1, termwise(SV_UPD, s, 1, n)),
-                 (-1, SV0)]),
+        Step(
+            LE,
+            sp.Sum(v(s, i), (s, 1, n)),
+            "v_s = beta_2s v_{s-1} + (1 - beta_2s) g_s^2 >= (1 - beta2_hi) g_s^2, summed",
+            by=[(-1, termwise(V_UPD, s, 1, n)), termwise(scale(B2_LE, g(s, i) ** 2), s, 1, n)],
+        ),
+        Step(
+            EQ,
+            Sv(n, i),
+            "sum_{s<=n} v_s = sum_{s<=n} (Sv_s - Sv_{s-1}) = Sv_n - Sv_0 = Sv_n",
+            by=[
+                (1, telescope(lambda k: Sv(k, i), s, 1, n)),
+                (-1, termwise(SV_UPD, s, 1, n)),
+                (-1, SV0),
+            ],
+        ),
     ),
     data=(Sv, v, g, beta2t),
     domain=Domain({beta2_hi: (0, 1)}),

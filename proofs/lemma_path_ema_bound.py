@@ -25,15 +25,22 @@ Y_LE = le(y1(n), B, "y_n <= B (n >= 1)")
 IH = le(x1(n - 1), B, "induction hypothesis")
 
 PROOF, PARTS = induction_proofs(
-    "lemma_path_ema_bound", "An EMA with a weight path stays below B", le(x1(n), B, "claim"),
-    n, k,
+    "lemma_path_ema_bound",
+    "An EMA with a weight path stays below B",
+    le(x1(n), B, "claim"),
+    n,
+    k,
     base_hypotheses=(X0,),
     base_steps=(Step(EQ, 0, "x_0 = 0", by=[X0]), Step(LE, B, "B >= 0")),
     step_hypotheses=(REC, B_LE1, Y_LE),
     step_steps=(
         Step(EQ, b1(n) * x1(n - 1) + (1 - b1(n)) * y1(n), "the recurrence", by=[REC]),
-        Step(LE, B, "x_{n-1} <= B (weight b_n >= 0), y_n <= B (weight 1 - b_n >= 0)",
-             by=[(b1(n), IH), (1 - b1(n), Y_LE)]),
+        Step(
+            LE,
+            B,
+            "x_{n-1} <= B (weight b_n >= 0), y_n <= B (weight 1 - b_n >= 0)",
+            by=[(b1(n), IH), (1 - b1(n), Y_LE)],
+        ),
     ),
     data=(x1, y1, b1),
 )

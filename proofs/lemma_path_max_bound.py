@@ -26,15 +26,22 @@ Y_LE = le(y1(n), B, "y_n <= B (n >= 1)")
 IH = le(x1(n - 1), B, "induction hypothesis")
 
 PROOF, PARTS = induction_proofs(
-    "lemma_path_max_bound", "A discounted running maximum stays below B",
-    le(x1(n), B, "claim"), n, k,
+    "lemma_path_max_bound",
+    "A discounted running maximum stays below B",
+    le(x1(n), B, "claim"),
+    n,
+    k,
     base_hypotheses=(X0,),
     base_steps=(Step(EQ, 0, "x_0 = 0", by=[X0]), Step(LE, B, "B >= 0")),
     step_hypotheses=(REC, Y_LE),
     step_steps=(
         Step(EQ, sp.Max(mu * x1(n - 1), y1(n)), "the recurrence", by=[REC]),
-        Step(LE, B, "mu x_{n-1} <= mu B <= B (0 <= mu <= 1) and y_n <= B",
-             by=[max_le(mu * x1(n - 1), y1(n), B, given=[scale(IH, mu), Y_LE])]),
+        Step(
+            LE,
+            B,
+            "mu x_{n-1} <= mu B <= B (0 <= mu <= 1) and y_n <= B",
+            by=[max_le(mu * x1(n - 1), y1(n), B, given=[scale(IH, mu), Y_LE])],
+        ),
     ),
     data=(x1, y1),
     domain=Domain({mu: (0, 1)}),

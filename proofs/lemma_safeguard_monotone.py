@@ -24,8 +24,12 @@ PROOF = Proof(
     statement=le(x1(n - 1), x1(n), "claim"),
     hypotheses=(REC,),
     steps=(
-        Step(LE, sp.Max(x1(n - 1), y1(n)), "the maximum dominates its first argument",
-             by=[le_max_left(x1(n - 1), y1(n))]),
+        Step(
+            LE,
+            sp.Max(x1(n - 1), y1(n)),
+            "the maximum dominates its first argument",
+            by=[le_max_left(x1(n - 1), y1(n))],
+        ),
         Step(EQ, x1(n), "the recurrence", by=[(-1, REC)]),
     ),
     data=(x1, y1),

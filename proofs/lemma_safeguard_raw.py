@@ -30,10 +30,13 @@ PROOF = Proof(
     statement=le(Wraw(n, i), n * G_inf**2, "claim"),
     hypotheses=(RAW, RHO_LE1, ELL_LE, SV_LE),
     steps=(
-        Step(EQ, rhot(n) * n * ell(n, i) + (1 - rhot(n)) * Sv(n, i), "the definition",
-             by=[RAW]),
-        Step(LE, n * G_inf**2, "ell_n <= G^2 (weight rho_n n), Sv_n <= n G^2 (weight 1 - rho_n)",
-             by=[(rhot(n) * n, ELL_LE), (1 - rhot(n), SV_LE)]),
+        Step(EQ, rhot(n) * n * ell(n, i) + (1 - rhot(n)) * Sv(n, i), "the definition", by=[RAW]),
+        Step(
+            LE,
+            n * G_inf**2,
+            "ell_n <= G^2 (weight rho_n n), Sv_n <= n G^2 (weight 1 - rho_n)",
+            by=[(rhot(n) * n, ELL_LE), (1 - rhot(n), SV_LE)],
+        ),
     ),
     data=(Sv, Wraw, ell, rhot),
     domain=Domain(),
