@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._path_adversary import KINDS, LONG_MEMORY, PATH_THEOREMS, box, climb, path, sample
 from .problems import (
     DigitsMLP,
     NoisyRosenbrock,
@@ -48,6 +49,7 @@ from .simulate import run
 PUBLISHED_AMSGRAD = ("amsgrad_regret_reddi2018", "amsgrad_regret_reddi2018_cor1",
                      "amsgrad_regret_corrected_tran2019")  # fmt: skip
 RTOL, ATOL = 1e-9, 1e-9
+PATH_ROUNDS = 3  # hill-climbing rounds of a greedy coefficient-path call
 
 
 def _theorems():
@@ -223,6 +225,38 @@ def calls_of(calls=4, nonconvex_calls=4, **_):
             + len(nonconvex_ids()) * len(NONCONVEX_PROBLEMS) * nonconvex_calls)  # fmt: skip
 
 
+def _record(e, th_id, problem, consts, T, name, extra=None, where=""):
+    """Run one call (``extra``: path entries of the config), add its instances to the
+    entry ``e``; returns the (B,) closed ratios."""
+    meas, bnd, data = check_online(th_id, problem, {**consts, **(extra or {})}, T)
+    tol = RTOL * np.abs(bnd) + ATOL
+    e["violations"] += int(np.sum(meas > bnd + tol))
+    e["violations"] += int(np.sum(meas > data + RTOL * np.abs(data) + ATOL))
+    e["n"] += len(meas)
+    k = int(np.argmax(meas / bnd))
+    if meas[k] / bnd[k] > e["ratio"]:
+        e["ratio"] = float(meas[k] / bnd[k])
+        e["worst"] = (name, T, consts, where) if where else (name, T, consts)
+    e["data_ratio"] = max(e["data_ratio"], float(np.max(meas / data)))
+    return meas / bnd
+
+
+def _path_call(check, kind, beta2, T, problem, rng, rounds=PATH_ROUNDS):
+    """One call's coefficient paths (:mod:`analysis._path_adversary`): a random box split of
+    the effective ``beta2``; a path of ``kind``, or for ``greedy`` a hill climb of ``rounds``
+    rounds over bang-bang paths."""
+    B, d = problem.B, problem.d
+    if kind != "greedy":
+        extra, where = sample(beta2, T, B, d, rng, kind)
+        return check(extra, where)
+    b2_hi, rho_hi = box(beta2, float(rng.uniform()))
+    lm = str(rng.choice(LONG_MEMORY))
+    where = f"greedy path, {lm}, beta2_hi={b2_hi:.6g}, rho_hi={rho_hi:.6g}"
+    first = path("greedy", T, B, d, b2_hi, rho_hi, rng)
+    return climb(lambda p: check({"path": p, "long_memory": lm}, where), first, B, b2_hi,
+                 rho_hi, rng, rounds)  # fmt: skip
+
+
 def tightest(calls=4, B=64, T=(20, 200), seed=0, nonconvex_calls=4, progress=None):
     """Largest measured/bound (and measured/data_bound) per theorem over random runs.
 
@@ -244,19 +278,16 @@ def tightest(calls=4, B=64, T=(20, 200), seed=0, nonconvex_calls=4, progress=Non
     for th_id in online_ids():
         e = {"ratio": -np.inf, "data_ratio": -np.inf, "n": 0, "violations": 0, "worst": None}
         for name in ONLINE_PROBLEMS:
-            for _ in range(calls):
+            for call in range(calls):
                 t_max = int(rng.integers(T[0], T[1] + 1)) if np.ndim(T) else int(T)
                 consts = sample_constants(th_id, t_max, rng)
-                meas, bnd, data = check_online(th_id, online_problem(name, B, rng), consts,
-                                               t_max)  # fmt: skip
-                tol = RTOL * np.abs(bnd) + ATOL
-                e["violations"] += int(np.sum(meas > bnd + tol))
-                e["violations"] += int(np.sum(meas > data + RTOL * np.abs(data) + ATOL))
-                e["n"] += len(meas)
-                k = int(np.argmax(meas / bnd))
-                if meas[k] / bnd[k] > e["ratio"]:
-                    e["ratio"], e["worst"] = float(meas[k] / bnd[k]), (name, t_max, consts)
-                e["data_ratio"] = max(e["data_ratio"], float(np.max(meas / data)))
+                problem = online_problem(name, B, rng)
+                args = (e, th_id, problem, consts, t_max, name)
+                if th_id in PATH_THEOREMS:  # the adversary also picks the coefficient path
+                    _path_call(lambda x, w, a=args: _record(*a, x, w), KINDS[call % len(KINDS)],
+                               consts["beta2"], t_max, problem, rng)  # fmt: skip
+                else:
+                    _record(*args)
                 tick(1)
         out[th_id] = e
     t_nc = int(np.max(T))
