@@ -41,7 +41,7 @@ def box(beta2, frac):
     if not 0 <= frac <= 1:
         raise ValueError(f"frac must lie in [0, 1], got {frac}")
     rho_hi = frac * beta2
-    return max(1.0 - (1.0 - beta2) / (1.0 - rho_hi), 0.0) * _INSIDE, rho_hi * _INSIDE
+    return max((beta2 - rho_hi) / (1.0 - rho_hi), 0.0) * _INSIDE, rho_hi * _INSIDE
 
 
 def _blocks(T, B, d, rng, lengths=(1, 2, 3, 5, 20, 50)):

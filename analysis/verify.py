@@ -131,6 +131,10 @@ class Report:
                 if ratio > 1:
                     lines.append(f"VIOLATION {r.theorem} ({label} ratio {ratio:.6g}): "
                                  f"{p.describe()}")  # fmt: skip
+            if max(r.corner_data, r.corner_closed) > 1:  # the corner scan alone may find it
+                lines.append(f"VIOLATION {r.theorem} (corner scan, data ratio "
+                             f"{r.corner_data:.6g}, closed ratio {r.corner_closed:.6g}): "
+                             f"{r.corner_worst}")  # fmt: skip
         return "\n".join(lines)
 
 
