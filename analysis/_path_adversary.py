@@ -2,9 +2,11 @@ r"""The adversary's coefficient paths for ``coefficient_path_regret`` (tightness
 
 The theorem holds for *every* path :math:`\beta_{2t} \le \beta_{2,hi}`,
 :math:`\rho_t \le \rho_{hi}` in its box, safeguarded, at the effective
-:math:`\beta_2 = 1 - (1-\rho_{hi})(1-\beta_{2,hi})`. Given the effective :math:`\beta_2` that
-the searches sample like every online theorem's, :func:`box` splits it into a box
-(:math:`\rho_{hi} = f\beta_2`, :math:`f \in [0, 1]`), and the adversary picks the path in it:
+:math:`\beta_2 = 1 - (1-\rho_{hi})(1-\beta_{2,hi})` (for the AMSGrad/AVGrad interpolation:
+any :math:`\rho_t \in [0, 1]` at :math:`\beta_{2,hi} = \beta_2`). Given the effective
+:math:`\beta_2` that the searches sample like every online theorem's, :func:`box` splits it
+into a box (:math:`\rho_{hi} = f\beta_2`, :math:`f \in [0, 1]`), and the adversary picks the
+path in it:
 
 * ``random``: uniform in the box, per step, instance and coordinate;
 * ``bangbang``: the box's corners, :math:`\beta_{2t}, \rho_t \in \{0, hi\}`, held on random
@@ -30,16 +32,22 @@ LONG_MEMORY = ("average", "max+average")
 _INSIDE = 1 - 1e-12
 
 
-def box(beta2, frac):
+def box(beta2, frac, long_memory="average"):
     """(beta2_hi, rho_hi) with effective beta2 = 1 - (1 - rho_hi)(1 - beta2_hi), rho_hi =
-    frac * beta2 (frac in [0, 1]).
+    frac * beta2 (frac in [0, 1]); for the AMSGrad/AVGrad interpolation (``"max+average"``)
+    the theorem's larger box beta2_hi = beta2, any rho_t in [0, 1]
+    (``proofs/lemma_coefficient_path_max.py``).
 
         >>> b2, r = box(0.5, 0.5)
         >>> round(1 - (1 - r) * (1 - b2), 12)
         0.5
+        >>> box(0.5, 0.5, "max+average")[1]
+        1.0
     """
     if not 0 <= frac <= 1:
         raise ValueError(f"frac must lie in [0, 1], got {frac}")
+    if long_memory == "max+average":
+        return beta2 * _INSIDE, 1.0
     rho_hi = frac * beta2
     return max((beta2 - rho_hi) / (1.0 - rho_hi), 0.0) * _INSIDE, rho_hi * _INSIDE
 
@@ -110,9 +118,9 @@ def sample(beta2, T, B, d, rng, kind=None):
     """(config entries for run: path and long_memory, a description) for a random box split
     of ``beta2`` and a random (or the given) kind other than greedy."""
     frac = float(rng.choice([0.0, 1.0, rng.uniform()]))
-    b2_hi, rho_hi = box(beta2, frac)
     kind = kind or str(rng.choice(("random", "bangbang", "sign")))
     lm = str(rng.choice(LONG_MEMORY))
+    b2_hi, rho_hi = box(beta2, frac, lm)
     desc = f"{kind} path, {lm}, beta2_hi={b2_hi:.6g}, rho_hi={rho_hi:.6g}"
     return {"path": path(kind, T, B, d, b2_hi, rho_hi, rng), "long_memory": lm}, desc
 
@@ -127,7 +135,7 @@ def from_params(u, beta2, T, K, periodic, long_memory):
     box, ``u[1:]`` are K values per coefficient in it, repeated with period K or held on K
     equal blocks of the horizon (as the losses). Returns (config entries, description)."""
     u = np.asarray(u, dtype=np.float64)
-    b2_hi, rho_hi = box(beta2, 0.5 * (1.0 + np.tanh(u[0])))
+    b2_hi, rho_hi = box(beta2, 0.5 * (1.0 + np.tanh(u[0])), long_memory)
     z = 0.5 * (1.0 + np.tanh(u[1:].reshape(2, K)))
     idx = np.arange(T) % K if periodic else (np.arange(T) * K) // T
     desc = f"searched path, {long_memory}, beta2_hi={b2_hi:.6g}, rho_hi={rho_hi:.6g}"
@@ -145,8 +153,8 @@ def corner_paths(beta2, costs, rng):
     box split at both ends (rho_hi = 0, or beta2_hi = 0) times :data:`CORNER_PATHS`."""
     B, T, d = np.shape(costs)
     for frac in (0.0, 1.0):
-        b2_hi, rho_hi = box(beta2, frac)
         for kind, lm in CORNER_PATHS:
+            b2_hi, rho_hi = box(beta2, frac, lm)
             p = path(kind, T, B, d, b2_hi, rho_hi, rng, costs)
             yield (
                 {"path": p, "long_memory": lm},

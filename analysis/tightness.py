@@ -249,8 +249,8 @@ def _path_call(check, kind, beta2, T, problem, rng, rounds=PATH_ROUNDS):
     if kind != "greedy":
         extra, where = sample(beta2, T, B, d, rng, kind)
         return check(extra, where)
-    b2_hi, rho_hi = box(beta2, float(rng.uniform()))
     lm = str(rng.choice(LONG_MEMORY))
+    b2_hi, rho_hi = box(beta2, float(rng.uniform()), lm)
     where = f"greedy path, {lm}, beta2_hi={b2_hi:.6g}, rho_hi={rho_hi:.6g}"
     first = path("greedy", T, B, d, b2_hi, rho_hi, rng)
     return climb(lambda p: check({"path": p, "long_memory": lm}, where), first, B, b2_hi,

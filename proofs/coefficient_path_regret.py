@@ -76,8 +76,9 @@ def _at(fact, k):
     return substitute(fact, {t: k})
 
 
-def v_bound(k):
-    """v_{k,i} <= G_inf^2 along the path (lemma_path_ema_bound)."""
+def v_bound(k, b2_le=B2_LE):
+    """v_{k,i} <= G_inf^2 along the path (lemma_path_ema_bound; ``b2_le``: the box's
+    beta_2t <= hi <= 1)."""
     return pema.PROOF.instance(
         {
             pema.x1: lambda a: v(a, i),
@@ -86,34 +87,47 @@ def v_bound(k):
             pema.B: G_inf**2,
             pema.n: k,
         },
-        given=[V0, _at(VREC_PATH, pema.k), _at(B2_LE, pema.k), _at(G_BOUND, pema.k)],
+        given=[V0, _at(VREC_PATH, pema.k), _at(b2_le, pema.k), _at(G_BOUND, pema.k)],
     )
 
 
-#: Sv_t <= t G^2 along the path (lemma_avgrad_accumulator with R = G_inf)
-SV_UPPER = acc.PROOF.instance({acc.R: G_inf, acc.n: t}, given=[_at(SV_REC, s), SV0, v_bound(s)])
+def sv_upper(b2_le=B2_LE):
+    """Sv_t <= t G^2 along the path (lemma_avgrad_accumulator with R = G_inf)."""
+    return acc.PROOF.instance(
+        {acc.R: G_inf, acc.n: t}, given=[_at(SV_REC, s), SV0, v_bound(s, b2_le)]
+    )
 
 
-def ell_bound(k):
+def ell_bound(k, ell_rec=ELL_REC, b2_le=B2_LE, mu_value=mu):
     """ell_{k,i} <= G_inf^2 (lemma_path_max_bound, its input v <= G^2 by induction too)."""
     return pmax.PROOF.instance(
-        {pmax.x1: lambda a: ell(a, i), pmax.y1: lambda a: v(a, i), pmax.B: G_inf**2, pmax.n: k},
-        given=[ELL0, _at(ELL_REC, pmax.k), v_bound(K)],
+        {
+            pmax.x1: lambda a: ell(a, i),
+            pmax.y1: lambda a: v(a, i),
+            pmax.B: G_inf**2,
+            pmax.n: k,
+            pmax.mu: mu_value,
+        },
+        given=[ELL0, _at(ell_rec, pmax.k), v_bound(K, b2_le)],
     )
 
 
-def raw_upper(k):
-    """t vtilde_t <= t G^2 at t = k (lemma_safeguard_raw)."""
-    return sraw.PROOF.instance(
-        {sraw.n: k}, given=[_at(RAW, k), _at(RHO_LE, k), ell_bound(k), _at(SV_UPPER, k)]
+def upper(k, rho_le=RHO_LE, ell_rec=ELL_REC, b2_le=B2_LE, mu_value=mu):
+    """S3, W_k <= k G_inf^2, by induction through the safeguard (lemma_safeguard_bound)
+    from t vtilde_t <= t G^2 (lemma_safeguard_raw)."""
+    raw = sraw.PROOF.instance(
+        {sraw.n: sg.k},
+        given=[
+            _at(RAW, sg.k),
+            _at(rho_le, sg.k),
+            ell_bound(sg.k, ell_rec, b2_le, mu_value),
+            _at(sv_upper(b2_le), sg.k),
+        ],
     )
-
-
-def upper(k):
-    """S3, W_k <= k G_inf^2, by induction through the safeguard (lemma_safeguard_bound)."""
-    return sg.PROOF.instance({sg.x1: lambda a: Wpath(a, i), sg.y1: lambda a: Wraw(a, i),
-                              sg.B: G_inf**2, sg.n: k},
-                             given=[W0, _at(SAFEGUARD, sg.k), raw_upper(sg.k)])  # fmt: skip
+    return sg.PROOF.instance(
+        {sg.x1: lambda a: Wpath(a, i), sg.y1: lambda a: Wraw(a, i), sg.B: G_inf**2, sg.n: k},
+        given=[W0, _at(SAFEGUARD, sg.k), raw],
+    )
 
 
 #: S1, W_{t-1} <= W_t (lemma_safeguard_monotone)

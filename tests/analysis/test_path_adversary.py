@@ -30,6 +30,10 @@ def test_box_has_the_effective_beta2_and_stays_inside(beta2, frac):
     assert effective_beta2(b2_hi, rho_hi) == pytest.approx(beta2, rel=1e-9)
 
 
+def test_max_interpolation_box_takes_any_rho():
+    assert box(0.3, 0.2, "max+average") == pytest.approx((0.3, 1.0), rel=1e-11)
+
+
 def test_box_refuses_a_split_outside_0_1():
     with pytest.raises(ValueError, match="frac"):
         box(0.5, 1.5)
@@ -82,6 +86,7 @@ def test_corner_paths_cover_both_box_ends():
     got = list(corner_paths(0.5, costs, np.random.default_rng(0)))
     assert len(got) == 2 * len(CORNER_PATHS)
     assert any(d.endswith("rho_hi=0") for _, d in got) and any("beta2_hi=0," in d for _, d in got)
+    assert all(d.endswith("rho_hi=1") for _, d in got if "max+average" in d)
 
 
 @pytest.mark.parametrize("kind", ["random", "bangbang", "sign", "greedy"])
