@@ -274,6 +274,7 @@ def tightest(calls=4, B=64, T=(20, 200), seed=0, nonconvex_calls=4, progress=Non
     """
     tick = progress or (lambda n: None)
     rng = np.random.default_rng(seed)
+    path_rng = np.random.default_rng([seed, 13])  # its own stream: the others' draws unchanged
     out = {}
     for th_id in online_ids():
         e = {"ratio": -np.inf, "data_ratio": -np.inf, "n": 0, "violations": 0, "worst": None}
@@ -285,7 +286,7 @@ def tightest(calls=4, B=64, T=(20, 200), seed=0, nonconvex_calls=4, progress=Non
                 args = (e, th_id, problem, consts, t_max, name)
                 if th_id in PATH_THEOREMS:  # the adversary also picks the coefficient path
                     _path_call(lambda x, w, a=args: _record(*a, x, w), KINDS[call % len(KINDS)],
-                               consts["beta2"], t_max, problem, rng)  # fmt: skip
+                               consts["beta2"], t_max, problem, path_rng)  # fmt: skip
                 else:
                     _record(*args)
                 tick(1)
