@@ -125,6 +125,20 @@ def sample(beta2, T, B, d, rng, kind=None):
     return {"path": path(kind, T, B, d, b2_hi, rho_hi, rng), "long_memory": lm}, desc
 
 
+def adversary_call(check, kind, beta2, T, B, d, rng, rounds):
+    """One tightness call's paths: a random box split of the effective ``beta2`` and a path of
+    ``kind``, or for ``greedy`` a :func:`climb` of ``rounds`` rounds over bang-bang paths.
+    ``check(config entries, description) -> (B,) ratios`` runs and records them."""
+    if kind != "greedy":
+        return check(*sample(beta2, T, B, d, rng, kind))
+    lm = str(rng.choice(LONG_MEMORY))
+    b2_hi, rho_hi = box(beta2, float(rng.uniform()), lm)
+    where = f"greedy path, {lm}, beta2_hi={b2_hi:.6g}, rho_hi={rho_hi:.6g}"
+    first = path("greedy", T, B, d, b2_hi, rho_hi, rng)
+    return climb(lambda p: check({"path": p, "long_memory": lm}, where), first, B, b2_hi,
+                 rho_hi, rng, rounds)  # fmt: skip
+
+
 def n_params(K):
     """How many free numbers :func:`from_params` reads for K path values per coefficient."""
     return 1 + 2 * K
@@ -167,6 +181,7 @@ __all__ = [
     "KINDS",
     "LONG_MEMORY",
     "PATH_THEOREMS",
+    "adversary_call",
     "box",
     "climb",
     "corner_paths",

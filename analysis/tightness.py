@@ -9,7 +9,11 @@ starting point (uniform in the box) and, for the stochastic problems, their seed
 instance, :func:`check_online` records the regret, the closed form ``Theorem.numeric`` at the
 observed :math:`D_\infty`, :math:`G_\infty` (and, for Tran & Phong, the run's :math:`t_0`) and
 ``Theorem.data_bound``, on every instance (batched:
-:func:`analysis.theorems._evaluate.data_bounds`).
+:func:`analysis.theorems._evaluate.data_bounds`). For ``coefficient_path_regret`` the adversary
+also picks the coefficient path inside the theorem's box (:mod:`analysis._path_adversary`):
+the calls cycle through random, bang-bang (the box's corners), the hypergradient sign rule
+and a greedy hill climb (:data:`PATH_ROUNDS` rounds), with a random box split and
+interpolation, from a stream of their own (the other theorems' samples do not move).
 
 Stochastic nonconvex theorems bound an *expectation*: :func:`check_nonconvex` runs their
 iterations (:func:`~analysis.simulate.run` with the theorem's ``algorithm``: Défossez et al.'s
@@ -32,7 +36,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._path_adversary import KINDS, LONG_MEMORY, PATH_THEOREMS, box, climb, path, sample
+from ._path_adversary import KINDS, PATH_THEOREMS, adversary_call
 from .problems import (
     DigitsMLP,
     NoisyRosenbrock,
@@ -241,22 +245,6 @@ def _record(e, th_id, problem, consts, T, name, extra=None, where=""):
     return meas / bnd
 
 
-def _path_call(check, kind, beta2, T, problem, rng, rounds=PATH_ROUNDS):
-    """One call's coefficient paths (:mod:`analysis._path_adversary`): a random box split of
-    the effective ``beta2``; a path of ``kind``, or for ``greedy`` a hill climb of ``rounds``
-    rounds over bang-bang paths."""
-    B, d = problem.B, problem.d
-    if kind != "greedy":
-        extra, where = sample(beta2, T, B, d, rng, kind)
-        return check(extra, where)
-    lm = str(rng.choice(LONG_MEMORY))
-    b2_hi, rho_hi = box(beta2, float(rng.uniform()), lm)
-    where = f"greedy path, {lm}, beta2_hi={b2_hi:.6g}, rho_hi={rho_hi:.6g}"
-    first = path("greedy", T, B, d, b2_hi, rho_hi, rng)
-    return climb(lambda p: check({"path": p, "long_memory": lm}, where), first, B, b2_hi,
-                 rho_hi, rng, rounds)  # fmt: skip
-
-
 def tightest(calls=4, B=64, T=(20, 200), seed=0, nonconvex_calls=4, progress=None):
     """Largest measured/bound (and measured/data_bound) per theorem over random runs.
 
@@ -285,8 +273,9 @@ def tightest(calls=4, B=64, T=(20, 200), seed=0, nonconvex_calls=4, progress=Non
                 problem = online_problem(name, B, rng)
                 args = (e, th_id, problem, consts, t_max, name)
                 if th_id in PATH_THEOREMS:  # the adversary also picks the coefficient path
-                    _path_call(lambda x, w, a=args: _record(*a, x, w), KINDS[call % len(KINDS)],
-                               consts["beta2"], t_max, problem, path_rng)  # fmt: skip
+                    adversary_call(lambda x, w, a=args: _record(*a, x, w),
+                                   KINDS[call % len(KINDS)], consts["beta2"], t_max, problem.B,
+                                   problem.d, path_rng, PATH_ROUNDS)  # fmt: skip
                 else:
                     _record(*args)
                 tick(1)

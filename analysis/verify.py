@@ -17,6 +17,11 @@ Nelder-Mead (scipy, an optional dependency: the ``test`` extra) can move it; ran
 restarts share the budget (the total number of objective evaluations per theorem). The
 constants range over alpha in [1e-3, 1e3] and beta2 in [1e-6, 1 - 1e-6] (logit scale).
 
+For ``coefficient_path_regret`` the adversary also chooses the coefficient path inside the
+theorem's box (:mod:`analysis._path_adversary`): Nelder-Mead moves K values per coefficient
+(and the box split) together with the losses, and the corner scan adds bang-bang paths at the
+box's corners, in and against the losses' phase, and the hypergradient sign rule.
+
 The search is local and its horizons short, so :func:`corners` also runs structured sequences
 (alternating :math:`\pm 1`, constant, Reddi et al.'s 3-periodic, random signs) from the
 centre and a corner of the box at the extreme constants (:data:`CORNER_CONSTANTS`) and long

@@ -7,6 +7,7 @@ import pytest
 from analysis import tightness
 from analysis._path_adversary import (
     CORNER_PATHS,
+    adversary_call,
     box,
     climb,
     corner_paths,
@@ -98,8 +99,8 @@ def test_adversary_runs_hold_the_bound(kind):
         consts = tightness.sample_constants(TH, 60, rng)
         problem = tightness.online_problem(name, 16, rng)
         args = (e, TH, problem, consts, 60, name)
-        tightness._path_call(lambda x, w, a=args: tightness._record(*a, x, w), kind,
-                             consts["beta2"], 60, problem, rng)  # fmt: skip
+        adversary_call(lambda x, w, a=args: tightness._record(*a, x, w), kind, consts["beta2"],
+                       60, 16, problem.d, rng, tightness.PATH_ROUNDS)  # fmt: skip
         assert e["violations"] == 0 and 0 < e["ratio"] <= 1 and e["data_ratio"] <= 1
         assert e["n"] == 16 * (tightness.PATH_ROUNDS + 1 if kind == "greedy" else 1)
         assert "path" in e["worst"][3]
