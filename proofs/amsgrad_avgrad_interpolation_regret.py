@@ -57,7 +57,8 @@ RHO1 = le(rho, 1, "rho <= 1")
 _SV_LE_TVMAX = mdm.PROOF.instance(
     {mdm.x1: lambda a: vmax(a, i), mdm.y1: lambda a: v(a, i), mdm.S1: lambda a: Sv(a, i),
      mdm.n: t},
-    given=[VMAX0, SV0, substitute(VMAX_REC, {t: mdm.k}), substitute(SV_REC, {t: mdm.k})])  # fmt: skip
+    given=[VMAX0, SV0, substitute(VMAX_REC, {t: mdm.k}),
+           substitute(SV_REC, {t: mdm.k})])  # fmt: skip
 
 
 def _upper(k):
