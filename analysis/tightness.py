@@ -9,7 +9,11 @@ starting point (uniform in the box) and, for the stochastic problems, their seed
 instance, :func:`check_online` records the regret, the closed form ``Theorem.numeric`` at the
 observed :math:`D_\infty`, :math:`G_\infty` (and, for Tran & Phong, the run's :math:`t_0`) and
 ``Theorem.data_bound``, on every instance (batched:
-:func:`analysis.theorems._evaluate.data_bounds`).
+:func:`analysis.theorems._evaluate.data_bounds`). For ``coefficient_path_regret`` the adversary
+also picks the coefficient path inside the theorem's box (:mod:`analysis._path_adversary`):
+the calls cycle through random, bang-bang (the box's corners), the hypergradient sign rule
+and a greedy hill climb (:data:`PATH_ROUNDS` rounds), with a random box split and
+interpolation, from a stream of their own (the other theorems' samples do not move).
 
 Stochastic nonconvex theorems bound an *expectation*: :func:`check_nonconvex` runs their
 iterations (:func:`~analysis.simulate.run` with the theorem's ``algorithm``: Défossez et al.'s
@@ -32,6 +36,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._path_adversary import KINDS, PATH_THEOREMS, adversary_call
 from .problems import (
     DigitsMLP,
     NoisyRosenbrock,
@@ -48,6 +53,7 @@ from .simulate import run
 PUBLISHED_AMSGRAD = ("amsgrad_regret_reddi2018", "amsgrad_regret_reddi2018_cor1",
                      "amsgrad_regret_corrected_tran2019")  # fmt: skip
 RTOL, ATOL = 1e-9, 1e-9
+PATH_ROUNDS = 3  # hill-climbing rounds of a greedy coefficient-path call
 
 
 def _theorems():
@@ -223,6 +229,22 @@ def calls_of(calls=4, nonconvex_calls=4, **_):
             + len(nonconvex_ids()) * len(NONCONVEX_PROBLEMS) * nonconvex_calls)  # fmt: skip
 
 
+def _record(e, th_id, problem, consts, T, name, extra=None, where=""):
+    """Run one call (``extra``: path entries of the config), add its instances to the
+    entry ``e``; returns the (B,) closed ratios."""
+    meas, bnd, data = check_online(th_id, problem, {**consts, **(extra or {})}, T)
+    tol = RTOL * np.abs(bnd) + ATOL
+    e["violations"] += int(np.sum(meas > bnd + tol))
+    e["violations"] += int(np.sum(meas > data + RTOL * np.abs(data) + ATOL))
+    e["n"] += len(meas)
+    k = int(np.argmax(meas / bnd))
+    if meas[k] / bnd[k] > e["ratio"]:
+        e["ratio"] = float(meas[k] / bnd[k])
+        e["worst"] = (name, T, consts, where) if where else (name, T, consts)
+    e["data_ratio"] = max(e["data_ratio"], float(np.max(meas / data)))
+    return meas / bnd
+
+
 def tightest(calls=4, B=64, T=(20, 200), seed=0, nonconvex_calls=4, progress=None):
     """Largest measured/bound (and measured/data_bound) per theorem over random runs.
 
@@ -240,23 +262,22 @@ def tightest(calls=4, B=64, T=(20, 200), seed=0, nonconvex_calls=4, progress=Non
     """
     tick = progress or (lambda n: None)
     rng = np.random.default_rng(seed)
+    path_rng = np.random.default_rng([seed, 13])  # its own stream: the others' draws unchanged
     out = {}
     for th_id in online_ids():
         e = {"ratio": -np.inf, "data_ratio": -np.inf, "n": 0, "violations": 0, "worst": None}
         for name in ONLINE_PROBLEMS:
-            for _ in range(calls):
+            for call in range(calls):
                 t_max = int(rng.integers(T[0], T[1] + 1)) if np.ndim(T) else int(T)
                 consts = sample_constants(th_id, t_max, rng)
-                meas, bnd, data = check_online(th_id, online_problem(name, B, rng), consts,
-                                               t_max)  # fmt: skip
-                tol = RTOL * np.abs(bnd) + ATOL
-                e["violations"] += int(np.sum(meas > bnd + tol))
-                e["violations"] += int(np.sum(meas > data + RTOL * np.abs(data) + ATOL))
-                e["n"] += len(meas)
-                k = int(np.argmax(meas / bnd))
-                if meas[k] / bnd[k] > e["ratio"]:
-                    e["ratio"], e["worst"] = float(meas[k] / bnd[k]), (name, t_max, consts)
-                e["data_ratio"] = max(e["data_ratio"], float(np.max(meas / data)))
+                problem = online_problem(name, B, rng)
+                args = (e, th_id, problem, consts, t_max, name)
+                if th_id in PATH_THEOREMS:  # the adversary also picks the coefficient path
+                    adversary_call(lambda x, w, a=args: _record(*a, x, w),
+                                   KINDS[call % len(KINDS)], consts["beta2"], t_max, problem.B,
+                                   problem.d, path_rng, PATH_ROUNDS)  # fmt: skip
+                else:
+                    _record(*args)
                 tick(1)
         out[th_id] = e
     t_nc = int(np.max(T))

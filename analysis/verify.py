@@ -17,6 +17,11 @@ Nelder-Mead (scipy, an optional dependency: the ``test`` extra) can move it; ran
 restarts share the budget (the total number of objective evaluations per theorem). The
 constants range over alpha in [1e-3, 1e3] and beta2 in [1e-6, 1 - 1e-6] (logit scale).
 
+For ``coefficient_path_regret`` the adversary also chooses the coefficient path inside the
+theorem's box (:mod:`analysis._path_adversary`): Nelder-Mead moves K values per coefficient
+(and the box split) together with the losses, and the corner scan adds bang-bang paths at the
+box's corners, in and against the losses' phase, and the hypergradient sign rule.
+
 The search is local and its horizons short, so :func:`corners` also runs structured sequences
 (alternating :math:`\pm 1`, constant, Reddi et al.'s 3-periodic, random signs) from the
 centre and a corner of the box at the extreme constants (:data:`CORNER_CONSTANTS`) and long
@@ -33,6 +38,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import sympy as sp
 
+from ._path_adversary import LONG_MEMORY, PATH_THEOREMS, corner_paths, from_params, n_params
 from .problems import OnlineLinear
 from .simulate import run
 
@@ -58,6 +64,8 @@ class Point:
     measured: float
     data_bound: float
     closed_bound: float
+    extra: dict = field(default_factory=dict)  # a coefficient path (config entries), if any
+    where: str = ""  # the path, described
 
     @property
     def data_ratio(self):
@@ -69,6 +77,7 @@ class Point:
 
     def describe(self):
         cons = ", ".join(f"{k}={v:.6g}" for k, v in sorted(self.constants.items()))
+        cons += f"; {self.where}" if self.where else ""
         return (f"T={self.T}, d={self.d}, {cons}; regret={self.measured:.6g}, "
                 f"data_bound={self.data_bound:.6g}, bound={self.closed_bound:.6g}")  # fmt: skip
 
@@ -127,6 +136,10 @@ class Report:
                 if ratio > 1:
                     lines.append(f"VIOLATION {r.theorem} ({label} ratio {ratio:.6g}): "
                                  f"{p.describe()}")  # fmt: skip
+            if max(r.corner_data, r.corner_closed) > 1:  # the corner scan alone may find it
+                lines.append(f"VIOLATION {r.theorem} (corner scan, data ratio "
+                             f"{r.corner_data:.6g}, closed ratio {r.corner_closed:.6g}): "
+                             f"{r.corner_worst}")  # fmt: skip
         return "\n".join(lines)
 
 
@@ -180,7 +193,7 @@ class _Search:
         self.worst_data = self.worst_closed = None
         self.start = None
 
-    def evaluate(self, T, d, costs, x0, constants):
+    def evaluate(self, T, d, costs, x0, constants, extra=None, where=""):
         if self.evals >= self.budget:
             raise _BudgetSpent
         self.evals += 1
@@ -188,8 +201,8 @@ class _Search:
             self.progress(1)
         th = self.th
         try:
-            trace = run(OnlineLinear(costs[None], 1.0, x0=x0), {**th.algorithm, **constants},
-                        T).trace(0)  # fmt: skip
+            trace = run(OnlineLinear(costs[None], 1.0, x0=x0),
+                        {**th.algorithm, **constants, **(extra or {})}, T).trace(0)  # fmt: skip
             measured = th.measured(trace, **constants)
             data = th.data_bound(trace, **constants)
             vals = th.run_values(trace, dict(constants))
@@ -197,7 +210,8 @@ class _Search:
         except ValueError:
             self.rejected += 1
             return None
-        p = Point(T, d, costs, np.array(x0), dict(constants), measured, data, closed)
+        p = Point(T, d, costs, np.array(x0), dict(constants), measured, data, closed,
+                  dict(extra or {}), where)  # fmt: skip
         if self.start is None:
             self.start = p.data_ratio
         if self.worst_data is None or p.data_ratio > self.worst_data.data_ratio:
@@ -221,14 +235,20 @@ def search(theorem, budget, rng, *, T_choices=T_CHOICES, d_choices=D_CHOICES,
         K, periodic = int(rng.choice(K_CHOICES)), bool(rng.integers(2))
         target = "data_ratio" if n_restart % 2 == 0 else "closed_ratio"
         n_restart += 1
+        n_path = n_params(K) if theorem.id in PATH_THEOREMS else 0  # the path is searched too
+        lm = str(rng.choice(LONG_MEMORY))
 
-        def objective(w, T=T, d=d, K=K, periodic=periodic, target=target):
+        def objective(w, T=T, d=d, K=K, periodic=periodic, target=target, n_path=n_path, lm=lm):
             z, x0 = w[: K * d].reshape(K, d), np.tanh(w[K * d : K * d + d])
-            p = s.evaluate(T, d, _costs(z, T, periodic), x0, constants_for(theorem, w[-5:], T))
+            c = constants_for(theorem, w[-5:], T)
+            extra, where = (from_params(w[K * d + d : K * d + d + n_path], c["beta2"], T, K,
+                                        periodic, lm) if n_path else (None, ""))  # fmt: skip
+            p = s.evaluate(T, d, _costs(z, T, periodic), x0, c, extra, where)
             r = -1e300 if p is None else getattr(p, target)
             return -r if np.isfinite(r) else (-1e300 if r > 0 else 1e300)
 
-        w0 = np.concatenate([rng.normal(0, 1.5, K * d), rng.normal(0, 1, d), rng.normal(0, 1, 5)])
+        w0 = np.concatenate([rng.normal(0, 1.5, K * d), rng.normal(0, 1, d),
+                             rng.normal(0, 1.5, n_path), rng.normal(0, 1, 5)])  # fmt: skip
         try:
             minimize(objective, w0, method="Nelder-Mead",
                      options={"maxfev": min(per, budget - s.evals), "xatol": 1e-6,
@@ -286,24 +306,31 @@ def corners(theorem, T_choices=CORNER_T, d=2, long=LONG):
     from .tightness import check_online
 
     worst_data, worst_closed, where, runs = -np.inf, -np.inf, "", 0
+    rng = np.random.default_rng(0)
     for T, c in _corner_grid(theorem, T_choices, long):
         costs = np.concatenate([corner_sequences(T, d)] * 2)
         x0 = np.concatenate([np.zeros((4, d)), np.ones((4, d))])
-        meas, bound, data = check_online(theorem, OnlineLinear(costs, 1.0, x0=x0), c, T)
-        runs += len(meas)
-        worst_data = max(worst_data, float(np.max(meas / data)))
-        k = int(np.argmax(meas / bound))
-        if meas[k] / bound[k] > worst_closed:
-            worst_closed = float(meas[k] / bound[k])
-            seq = ("alternating", "constant", "reddi3", "signs")[k % 4]
-            where = f"{seq}, x1 = {'corner' if k >= 4 else '0'}, T = {T}, {c}"
+        paths = [({}, "")]
+        if theorem.id in PATH_THEOREMS:  # the adversary picks the path at the box's corners
+            paths += list(corner_paths(c["beta2"], costs, rng))
+        for extra, how in paths:
+            meas, bound, data = check_online(theorem, OnlineLinear(costs, 1.0, x0=x0),
+                                             {**c, **extra}, T)  # fmt: skip
+            runs += len(meas)
+            worst_data = max(worst_data, float(np.max(meas / data)))
+            k = int(np.argmax(meas / bound))
+            if meas[k] / bound[k] > worst_closed:
+                worst_closed = float(meas[k] / bound[k])
+                seq = ("alternating", "constant", "reddi3", "signs")[k % 4]
+                where = f"{seq}, x1 = {'corner' if k >= 4 else '0'}, T = {T}, {c}"
+                where += f", {how}" if how else ""
     return worst_data, worst_closed, where, runs
 
 
 def confirm_closed(theorem, point):
     """The exact closed-form bound (``Theorem.bound``, sympy) at ``point``'s run."""
-    trace = run(OnlineLinear(point.costs[None], 1.0, x0=point.x0),
-                {**theorem.algorithm, **point.constants}, point.T).trace(0)  # fmt: skip
+    config = {**theorem.algorithm, **point.constants, **point.extra}
+    trace = run(OnlineLinear(point.costs[None], 1.0, x0=point.x0), config, point.T).trace(0)
     vals = theorem.run_values(trace, dict(point.constants))
     expr = theorem.bound(**{n: vals[n] for n in theorem.symbols})
     return float(sp.N(expr, 30))

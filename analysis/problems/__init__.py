@@ -1,10 +1,10 @@
 """Test problems for the simulator (:mod:`analysis.simulate`), batched over B instances.
 
 Online convex (regret): :class:`OnlineLinear`, :func:`reddi3`, :func:`reddi3_stochastic`,
-:func:`reddi1010`, :func:`reddi_two_phase`, :func:`reddi3_switching` (with a
-learned-coefficient path, :mod:`analysis.problems.paths`), :class:`RandomQuadratics`,
-:class:`OnlineLogistic` and :func:`breast_cancer_logistic` (needs scikit-learn).
-Stochastic nonconvex: :class:`NoisyRosenbrock`, :class:`SigmoidRegression`,
+:func:`reddi1010`, :func:`reddi_two_phase`, :func:`reddi3_switching` and
+:func:`alternating_constant_step` (learned-coefficient paths, :mod:`analysis.problems.paths`),
+:class:`RandomQuadratics`, :class:`OnlineLogistic` and :func:`breast_cancer_logistic` (needs
+scikit-learn). Stochastic nonconvex: :class:`NoisyRosenbrock`, :class:`SigmoidRegression`,
 :class:`DigitsMLP` (needs scikit-learn). The protocol is :class:`Problem`.
 """
 
@@ -21,7 +21,12 @@ from .online import (
     reddi1010,
     reddi_two_phase,
 )
-from .paths import reddi3_switching, sign_switching_rho
+from .paths import (
+    alternating_constant_step,
+    constant_step_regret_lower,
+    reddi3_switching,
+    sign_switching_rho,
+)
 
 __all__ = [
     "SETTINGS",
@@ -33,7 +38,9 @@ __all__ = [
     "Problem",
     "RandomQuadratics",
     "SigmoidRegression",
+    "alternating_constant_step",
     "breast_cancer_logistic",
+    "constant_step_regret_lower",
     "reddi3",
     "reddi3_stochastic",
     "reddi3_switching",

@@ -17,28 +17,25 @@ r"""Regret of the meta-optimizer along a learned coefficient path (this package'
 
 :math:`x_{t+1} = \Pi_{\mathcal F,\sqrt{\hat V_t}}(x_t - \alpha_t m_t/\sqrt{\hat v_t})`,
 :math:`\alpha_t = \alpha/\sqrt t`, :math:`\beta_{1t} = \beta_1\lambda^{t-1}`,
-:math:`\bar v_t = \frac1t\sum_{s\le t} v_s`, :math:`\ell_t = \max_{s\le t} v_s` (AMSGrad/AVGrad
-interpolation) or :math:`\ell_t = v_t` (MADA's Adam/AVGrad interpolation). The last
-assignment is the **safeguard** (:func:`analysis.simulate.safeguard`).
+:math:`\bar v_t = \frac1t\sum_{s\le t} v_s`, :math:`\ell_t = \max(\mu\ell_{t-1}, v_t)`:
+:math:`\mu = 1` is :math:`\max_{s\le t} v_s` (AMSGrad/AVGrad interpolation), :math:`\mu = 0`
+is :math:`v_t` (MADA's Adam/AVGrad interpolation). The last assignment is the **safeguard**
+(:func:`analysis.simulate.safeguard`).
 
-**Safe set S** (what the proof uses of :math:`W_{t,i} = t\hat v_{t,i}`, ``proofs/
-coefficient_path_regret.py``): (S1) :math:`\sqrt{\hat v_{t,i}}/\alpha_t` non-decreasing;
+**Safe set** (the largest proved here). A **coefficient box**: :math:`\beta_{2t} \le
+\beta_{2,hi} < 1` and :math:`\rho_t \le \rho_{hi} < 1` (the weight of :math:`\ell_t`), with
+the bound's :math:`\beta_2` the **effective** :math:`\beta_2 = 1 - (1-\rho_{hi})(1 -
+\beta_{2,hi})` (:func:`effective_beta2`); for the AMSGrad/AVGrad interpolation (:math:`\mu =
+1`) **any** :math:`\rho_t \in [0, 1]` at :math:`\beta_2 = \beta_{2,hi}` (the maximum never
+weighs less than the mean). Every path in the box, safeguarded, has what the proof uses of
+:math:`W_{t,i} = t\hat v_{t,i}`: (S1) :math:`\sqrt{\hat v_{t,i}}/\alpha_t` non-decreasing;
 (S2) :math:`W_{t,i} \ge (1-\beta_2)\sum_{s\le t}g_{s,i}^2`; (S3) :math:`W_{t,i} \le
-tG_\infty^2`. For a **coefficient box** :math:`\beta_{2t} \le \beta_{2,hi} < 1` and
-:math:`\rho_t \le \rho_{hi} < 1` (the weight of the forgetful :math:`v_t`; any
-:math:`\rho_t \in [0, 1]` for the AMSGrad/AVGrad interpolation, :math:`\rho_{hi} = 0`),
-the bound's :math:`\beta_2` is the **effective** :math:`\beta_2 = 1 - (1-\rho_{hi})(1 -
-\beta_{2,hi})` (:func:`effective_beta2`). The safeguarded iteration lies in S for **every**
-path in that box: S1 is the max; S2: :math:`\hat v_t \ge \tilde v_t \ge (1-\rho_t)\bar v_t`
-(resp. :math:`\ge \bar v_t` as :math:`\max \ge` average) and :math:`t\bar v_t = \sum_s v_s
-\ge \sum_s (1-\beta_{2s}) g_s^2`; S3: :math:`v_t, \ell_t, \bar v_t \le G_\infty^2` (convex
-combinations), and :math:`t\hat v_t = \max((t-1)\hat v_{t-1}, t\tilde v_t) \le tG_\infty^2`
-by induction. The S3 induction is machine-checked (``proofs/lemma_safeguard_bound.py``,
-from :math:`t\tilde v_t \le tG_\infty^2`); S1, S2 and :math:`\tilde v_t \le G_\infty^2` are
-argued here (S1, S2 are hypotheses of the proof: the framework has no rule
-:math:`\max(a, b) \ge a`). An unguarded path is covered only where it satisfies S1 itself
-(then the max changes nothing; e.g. :math:`\rho_t` non-decreasing for the AMSGrad/AVGrad
-interpolation at constant :math:`\beta_2`).
+tG_\infty^2`. All three are **machine-checked** from the recurrences above
+(``proofs/coefficient_path_regret.py``; the :math:`\mu = 1`, any-:math:`\rho_t` case
+``proofs/lemma_coefficient_path_max.py``): S1 from :math:`\max(a, b) \ge a`, S2 from
+:math:`\max(a, b) \ge b` and the path's accumulator, S3 by induction through the safeguard,
+the discounted maximum and the path EMA. An unguarded path is covered where it satisfies S1
+itself (then the max changes nothing).
 
 **Bound** (an **upper** bound; data-dependent form: ``_own.data_form`` at :math:`W` =
 ``Wpath``):
@@ -51,31 +48,51 @@ interpolation at constant :math:`\beta_2`).
 Special cases (tested symbolically): it is ``avgrad_regret``'s and
 ``amsgrad_avgrad_interpolation_regret``'s bound; at :math:`\beta_2 =`
 ``effective_beta2(beta2, rho)`` it is ``adam_avgrad_interpolation_regret``'s (which needs
-no safeguard only for :math:`\rho \le \beta_2/((T-1)(1-\beta_2))`).
+no safeguard only for :math:`\rho \le \beta_2/((T-1)(1-\beta_2))`); and the proved
+recurrence at a constant path is each of their accumulators.
 
-**What S excludes, and why.** (i) A path breaking S1: ``analysis.problems.reddi3_switching``
-(:math:`\rho_t \in \{0, 0.9\}` by the sign of the hypergradient :math:`g_t m_{t-1}`,
-:math:`\beta_2 = 0.1`, :math:`C = 3`) stays in the box yet has regret/T = 0.666 at
-:math:`T = 2\cdot 10^4` (0.0046 with the safeguard; ``tests/analysis/test_problems_paths.py``).
-So the box alone is not a safe set. (ii) :math:`\rho_{hi} = 1` (pure Adam's :math:`v_t`):
-S2 fails (effective :math:`\beta_2 = 1`, the bound is infinite); Reddi et al.'s
-counterexample is the witness for the unguarded path. (iii) A constant :math:`\alpha`:
-no :math:`o(T)` regret, safeguard or not, on ``reddi3_switching`` (measured, not proved:
-safeguarded regret/T = 0.293 at :math:`T = 2\cdot 10^4` and 0.2928 at :math:`10^5` for
-:math:`\alpha = 0.5`; the safeguard is then AMSGrad's max and the step never shrinks).
-(iv) Bias correction: not covered, not simulated for paths.
+**What the theorem does not cover, and why.** (i) A path breaking S1:
+``analysis.problems.reddi3_switching`` (:math:`\rho_t \in \{0, 0.9\}` by the sign of the
+hypergradient :math:`g_t m_{t-1}`, :math:`\beta_2 = 0.1`, :math:`C = 3`) stays in the box
+yet has regret/T = 0.666 at :math:`T = 2\cdot 10^4` (0.0046 with the safeguard;
+``tests/analysis/test_problems_paths.py``). So the box alone is not a safe set.
+(ii) :math:`\rho_{hi} = 1` for the Adam mix: S2 fails (effective :math:`\beta_2 = 1`, the
+bound is infinite); Reddi et al.'s counterexample is the witness. (iii) A **constant**
+:math:`\alpha`: no :math:`o(T)` bound exists, safeguard or not:
+``analysis.problems.alternating_constant_step`` states and proves :math:`R_T \ge \lfloor
+T/2\rfloor \alpha G` for every safeguarded path in the box when :math:`2\alpha \le
+D\sqrt{1-\beta_{2,hi}}` (alternating :math:`\pm G` losses; the proof is in its docstring,
+not machine-checked; tested on random, bang-bang and sign-rule paths). (iv) **Bias
+correction**: not covered, neither of :math:`\hat v` nor of :math:`\hat m`; the path
+simulator refuses it. (Dividing :math:`\tilde v_t` by :math:`1 - \prod_{s\le t}\beta_{2s}
+\ge 1 - \beta_{2,hi}` before the safeguard would keep S1 and S2 and change S3 to
+:math:`W_t \le tG_\infty^2/(1-\beta_{2,hi})`; that variant is neither proved nor encoded.)
+(v) Learned :math:`\beta_{1t}` other than the schedule :math:`\beta_1\lambda^{t-1}`,
+:math:`c_t < 1` (Yogi) and :math:`\beta_{3t} > 0` (Adan): not attempted.
 
-**Measured tightness** (no run exceeded the bound): 0 violations over 10^4 seeded
-instances with random paths in the box, safeguarded, :math:`T = 60`; largest regret/bound
-0.054 on the closed form, 0.456 on the data form (200 runs, :math:`T = 80`)
-(``tests/analysis/test_theorems_coefficient_path.py``). ``analysis.tightness`` and
-``verify`` run it with constant coefficients only (its ``algorithm``: safeguarded AVGrad);
-they do not yet draw coefficient paths.
+**Still assumed by the proof** (as by every regret theorem here): the chain's facts --
+convexity, the momentum recursion, the box, the :math:`\sqrt{\hat V}`-weighted projection's
+non-expansiveness -- and the declared signs of the run data (:math:`W_t > 0`, the 0/0
+convention; :math:`\beta_{2t}, \rho_t, \ell_t \ge 0`).
 
-**Status.** Proved in this package from S1, S2 and the safeguard (source:
-``proofs/coefficient_path_regret.py``, :mod:`proofs._regret_chain` at an abstract
-accumulator; S3 by induction); that the safeguarded iteration satisfies S1, S2 is argued
-above, not machine-checked.
+**Measured tightness** (no run exceeded the bound; the adversary also picks the path:
+:mod:`analysis._path_adversary`): largest regret / closed bound 0.375 over 3136 instances on
+seven online problems, :math:`\alpha \in [10^{-3}, 10^3]`, the calls cycling through random,
+bang-bang, sign-rule and hill-climbed paths (``analysis.tightness.tightest(calls=4, B=64,
+seed=0)``), and 0.946 from the adversarial search, which moves the path with the losses,
+with its corner scan of extreme constants and box-corner paths
+(``analysis.verify.verify(["coefficient_path_regret"], budget=300, seed=0)``, as
+``mada-analysis verify --theorem coefficient_path_regret --budget 300 --seed 0``; 11 min on a
+loaded machine); largest regret / data-dependent bound 0.642 and 1.000. The 0.946 is the
+path at the top of the box (safeguarded AVGrad) on alternating :math:`\pm 1` losses from the
+corner, :math:`T = 20000`, :math:`\alpha = 30`, :math:`\beta_1 = 0`, :math:`\beta_2 =
+10^{-4}`, as for ``avgrad_regret``; no bang-bang, phase or sign-rule path did better, and
+Nelder-Mead on the path reached 0.125. ``tests/analysis/test_theorems_coefficient_path.py``:
+10^4 random paths, 0.054 closed, 0.456 data.
+
+**Status.** Proved in this package from the safeguarded recurrence and the coefficient box
+(source: ``proofs/coefficient_path_regret.py`` and ``proofs/lemma_coefficient_path_max.py``,
+:mod:`proofs._regret_chain` at an abstract accumulator).
 
 References:
     [1] S. J. Reddi, S. Kale, S. Kumar. On the Convergence of Adam and Beyond. ICLR 2018.

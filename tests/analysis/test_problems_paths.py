@@ -3,7 +3,14 @@
 import numpy as np
 import pytest
 
-from analysis.problems import reddi3_switching, reddi1010, sign_switching_rho
+from analysis._path_adversary import LONG_MEMORY, path
+from analysis.problems import (
+    alternating_constant_step,
+    constant_step_regret_lower,
+    reddi3_switching,
+    reddi1010,
+    sign_switching_rho,
+)
 from analysis.simulate import run
 
 
@@ -62,3 +69,26 @@ def test_safeguard_on_reddi1010_moves_to_the_right_corner():
 def test_bad_rho_hi_is_refused():
     with pytest.raises(ValueError, match="rho_hi"):
         sign_switching_rho(1.5)
+
+
+@pytest.mark.parametrize("kind", ["random", "bangbang", "sign"])
+def test_constant_step_regret_is_linear_for_every_path_in_the_box(kind):
+    """The proposition of alternating_constant_step: R_T >= floor(T/2) alpha G for every
+    safeguarded path with beta2_t <= beta2_hi and any rho_t in [0, 1], both interpolations;
+    here 64 instances per kind (alpha at its largest allowed value, and 10x smaller)."""
+    rng = np.random.default_rng(["random", "bangbang", "sign"].index(kind))
+    b2_hi, T, B = 0.9, 301, 64
+    for alpha in (np.sqrt(1 - b2_hi) / 2, np.sqrt(1 - b2_hi) / 20):
+        p = alternating_constant_step(alpha=alpha, G=2.0, beta2_hi=b2_hi, B=B)
+        for lm in LONG_MEMORY:
+            cfg = {**p.config, "long_memory": lm,
+                   "path": path(kind, T, B, 1, b2_hi, 1.0, rng)}  # fmt: skip
+            bt = run(p, cfg, T, record="final")
+            lower = constant_step_regret_lower(T, alpha, 2.0)
+            assert np.all(bt.regret >= lower * (1 - 1e-12)), np.min(bt.regret) / lower
+            assert np.min(bt.regret) / T >= alpha * 2.0 * 0.49  # bounded away from 0
+
+
+def test_constant_step_counterexample_refuses_an_alpha_that_leaves_the_box():
+    with pytest.raises(ValueError, match="alpha must be at most"):
+        alternating_constant_step(alpha=1.0, beta2_hi=0.5)

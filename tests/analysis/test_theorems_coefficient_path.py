@@ -33,6 +33,25 @@ def test_fixed_coefficient_theorems_are_special_cases():
     assert TH.printed_form == data_form(Wpath)
 
 
+def test_fixed_coefficient_algorithms_are_constant_paths_of_the_proved_one():
+    """The proof's recurrence (proofs.coefficient_path_regret) at a constant path is each
+    fixed-coefficient accumulator: Adam/AVGrad (mu = 0), AMSGrad/AVGrad (mu = 1; the max
+    case of proofs.lemma_coefficient_path_max), AVGrad (rho = 0); v, ell >= 0 make
+    max(0 * ell, v) = v."""
+    from analysis.theorems import _own
+    from proofs import coefficient_path_regret as cp
+    from proofs._path import ell, rhot
+
+    t, i = _own.t, _own.i
+    raw = cp.RAW.rhs
+    for W, long_term, mu in ((_own.W_adam_avg, _own.v, 0), (_own.W_max_avg, _own.vmax, 1)):
+        at = raw.replace(rhot, lambda a: _own.rho).replace(ell, long_term)
+        assert sp.simplify(at - W(t, i)) == 0
+        rec = cp.ELL_REC.rhs.subs(cp.mu, mu).replace(ell, long_term)
+        assert rec == sp.Max(_own.vmax(t - 1, i), _own.v(t, i)) if mu else rec == _own.v(t, i)
+    assert sp.simplify(raw.replace(rhot, lambda a: 0) - _own.W_avgrad(t, i)) == 0
+
+
 def _path(rng, b2_hi, rho_hi, sched):
     """Random adaptive coefficients inside the box: beta2t in [0, beta2_hi], rho_t in
     [0, rho_hi], half of the time switching with the sign of g_t m_{t-1} (the

@@ -106,3 +106,16 @@ def test_corner_scan_finds_the_step_size_witness_and_no_violation():
     report = verify([th.id], budget=20, seed=0, T_choices=(5,), corner_T=(2,), long=None)
     (r,) = report.results
     assert r.corner_closed <= r.closed_ratio <= 1 and r.corner_worst
+
+
+def test_search_and_corners_pick_the_coefficient_path():
+    th = THEOREMS["coefficient_path_regret"]
+    result = search(th, 60, np.random.default_rng(7), T_choices=(5, 20), d_choices=(1, 2))
+    assert result.rejected == 0 and 0 < result.data_ratio <= 1 and result.closed_ratio <= 1
+    worst = result.worst_closed
+    assert "path" in worst.extra and worst.where.startswith("searched path")
+    assert "searched path" in worst.describe()
+    data, closed, _, runs = corners(th, T_choices=(2, 20), d=1, long=None)
+    assert 0 < data <= 1 and 0 < closed <= 1
+    plain = corners(THEOREMS["avgrad_regret"], T_choices=(2, 20), d=1, long=None)[3]
+    assert runs == 9 * plain  # the constant run and 8 corner paths per grid point
