@@ -158,5 +158,6 @@ def check_group(group):
     group["long_memory"] = choice("long_memory", group["long_memory"], ("average", "max"))
     group["lion_betas"] = pair("lion_betas", group["lion_betas"], "lion_beta")
     group["bias_correction"] = choice("bias_correction", group["bias_correction"], (True, False))
+    group["safeguard"] = choice("safeguard", group.get("safeguard", False), (True, False))
     group["foreach"] = choice("foreach", group["foreach"], (None, True, False))
     group["fused"] = choice("fused", group["fused"], (None, True, False))
