@@ -42,9 +42,12 @@ def main():
                 delta = [statistics.mean(a[i] - b[i] for a, b in zip(rows, runs[False]))
                          for i in (0, 1)]  # fmt: skip
                 delta = [f"{d:+.4f}" for d in delta]
-            print(f"| {task} | {sg} | {statistics.mean(tr):.4f} ± {statistics.pstdev(tr):.4f} "
-                  f"| {statistics.mean(va):.4f} ± {statistics.pstdev(va):.4f} "
-                  f"| {delta[0]} | {delta[1]} |", flush=True)
+            print(
+                f"| {task} | {sg} | {statistics.mean(tr):.4f} ± {statistics.pstdev(tr):.4f} "
+                f"| {statistics.mean(va):.4f} ± {statistics.pstdev(va):.4f} "
+                f"| {delta[0]} | {delta[1]} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

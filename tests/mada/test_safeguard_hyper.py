@@ -80,7 +80,11 @@ def test_hypergradients_through_the_max(long_memory, bias_correction, foreach):
                 size = torch.stack(terms).abs() + d.detach().abs()
                 scale = lr_prev * float((g.abs() * size).sum())
                 assert abs(got[k] - (-lr_prev * float(w))) <= HYPER_RTOL * scale, (
-                    t, k, got[k], -lr_prev * float(w))
+                    t,
+                    k,
+                    got[k],
+                    -lr_prev * float(w),
+                )
                 checked += 1
         q = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True)
              for k, v in opt.coefficients.items()}  # fmt: skip

@@ -50,7 +50,8 @@ def mada_run(problem, T, safeguard, *, beta1, beta2, rho, path=None, **kwargs):
 
 def sim_config(problem, safeguard, **constants):
     base = getattr(problem, "config", None) or dict(
-        alpha=ALPHA, lr_schedule="inv_sqrt", long_memory="average", **constants)
+        alpha=ALPHA, lr_schedule="inv_sqrt", long_memory="average", **constants
+    )
     return {**base, "safeguard": safeguard}
 
 
