@@ -12,7 +12,8 @@ python -c "import torch; assert torch.cuda.is_available(), 'no CUDA device'; \
 print(torch.__version__, torch.cuda.get_device_name())" | tee "$out/device.txt" || exit 1
 
 status=0
-# 1. The CUDA tests: every test marked cuda (devices, fused, state_dict, monitor, sync).
+# 1. The CUDA tests: every test marked cuda (devices, fused, state_dict, monitor, sync; the
+#    safeguard on CUDA against its NumPy equation and in the sync check).
 timeout 180 python -m pytest -q -p no:cacheprovider -m cuda tests/mada \
     tests/analysis/experiments/test_monitor.py 2>&1 | tail -40 | tee "$out/tests.txt"
 status=$((status | PIPESTATUS[0]))

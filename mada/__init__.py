@@ -4,9 +4,10 @@
 (beta1, beta2, beta3, rho, c, gamma) and can learn them by hypergradient descent.
 """
 
+from ._validate import COEFFICIENTS, learn_names
 from .avgrad import AVGrad
 from .optimizer import MADA
 from .presets import PRESETS, preset_kwargs
 
-__all__ = ["MADA", "PRESETS", "AVGrad", "preset_kwargs"]
+__all__ = ["COEFFICIENTS", "MADA", "PRESETS", "AVGrad", "learn_names", "preset_kwargs"]
 __version__ = "0.1.0"

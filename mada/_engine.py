@@ -152,9 +152,17 @@ def _aliases(xs, flat):
     return base is not None and base.dtype == flat.dtype and base.data_ptr() == flat.data_ptr()
 
 
+# Below torch's own grain size (at::internal::GRAIN_SIZE) eager kernels run on one thread.
+# Inductor's C++ kernels for dynamic shapes open an OpenMP parallel region whatever the size;
+# on a loaded machine its barrier waits for a descheduled thread: measured 58 ms for a
+# 64-element adam step on 2 busy cores, 0.39 ms on one thread. So small CPU buckets run
+# the same compiled kernel on one thread (``cpp.dynamic_threads`` reads the count per call).
+SERIAL_NUMEL = 32768
+
+
 @functools.cache
 def compiled(fn):
-    return torch.compile(fn, dynamic=True, fullgraph=True)
+    return torch.compile(fn, dynamic=True, fullgraph=True, options={"cpp.dynamic_threads": True})
 
 
 def run(fn, fused, *args, **kwargs):
@@ -167,10 +175,17 @@ def run(fn, fused, *args, **kwargs):
     config = torch._dynamo.config
     limit = config.recompile_limit
     config.recompile_limit = max(limit, RECOMPILE_LIMIT)
+    lead = args[0]
+    threads = torch.get_num_threads()
+    serial = lead.device.type == "cpu" and lead.numel() < SERIAL_NUMEL and threads > 1
+    if serial:
+        torch.set_num_threads(1)
     try:
         return compiled(fn)(*args, **kwargs)
     finally:
         config.recompile_limit = limit
+        if serial:
+            torch.set_num_threads(threads)
 
 
 def scalar_vector(S, device):

@@ -7,6 +7,7 @@ Each phase runs ``mada/_engine.py``'s bucket functions, which run ``mada/_update
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import NamedTuple
 
 import torch
 
@@ -14,6 +15,14 @@ from . import _engine, _update, hyper
 
 LOW_PRECISION = (torch.float16, torch.bfloat16)
 SET_KEY = "coefficient_set.{}"  # opt.state key of learned coefficient set i
+
+
+class Item(NamedTuple):
+    """A parameter to step: its index in the group, itself and its gradient."""
+
+    index: int
+    param: torch.Tensor
+    grad: torch.Tensor | None
 
 
 class BucketSteps:
@@ -29,7 +38,7 @@ class BucketSteps:
                 raise TypeError("MADA does not support sparse gradients; use dense gradients")
             if p.is_complex():
                 raise TypeError("MADA does not support complex parameters; use view_as_real")
-            items.append((i, p, p.grad))
+            items.append(Item(i, p, p.grad))
         return items
 
     def _init_states(self, group, params):
@@ -93,8 +102,8 @@ class BucketSteps:
             return [[it] for it in items]
         buckets = defaultdict(list)
         for it in items:
-            s = self.state[it[1]]
-            key = (it[1].device, it[1].dtype, s["step"], s.get("pending"), _update.present(s))
+            s = self.state[it.param]
+            key = (it.param.device, it.param.dtype, s["step"], s.get("pending"), _update.present(s))
             buckets[key].append(it)
         return list(buckets.values())
 
@@ -105,27 +114,27 @@ class BucketSteps:
         states = [self.state[p] for _, p, _ in bucket]
         key = ("flat", *(id(p) for _, p, _ in bucket))
         if key not in self._step_cache:
-            dtype, names = _work_dtype(bucket[0][1]), (*_update.BUFFERS, "g")
+            dtype, names = _work_dtype(bucket[0].param), (*_update.BUFFERS, "g")
             self._step_cache[key] = {k: _engine.gather([s[k] for s in states], dtype)
                                      for k in names if k in states[0]}  # fmt: skip
         flat = self._step_cache[key]
         k = _update.structure(group, _update.present(states[0]), partials)
         t = states[0]["step"] + (0 if prev else 1)
-        device = bucket[0][1].device if group["fused"] else None
+        device = bucket[0].param.device if group["fused"] else None
         return states, flat, k, self._scalars(group, t, prev, device)
 
     def _grads(self, bucket):
         """The bucket's gradients, flat in the state's dtype (gathered once per step)."""
         key = ("grad", *(id(p) for _, p, _ in bucket))
         if key not in self._step_cache:
-            dtype = _work_dtype(bucket[0][1])
+            dtype = _work_dtype(bucket[0].param)
             self._step_cache[key] = _engine.gather([g for _, _, g in bucket], dtype)
         return self._step_cache[key]
 
     def _hyper_terms(self, group, items):
         """Fold pending steps of params without a gradient; [(lr_prev, sums)] of the rest."""
         with_grad = {id(p) for _, p, _ in items}
-        idle = [(i, p, None) for i, p in enumerate(group["params"])
+        idle = [Item(i, p, None) for i, p in enumerate(group["params"])
                 if self.state.get(p, {}).get("pending") and id(p) not in with_grad]  # fmt: skip
         for bucket in self._buckets(group, idle):
             states, flat, k, S = self._bucket(group, bucket, prev=True)
@@ -134,7 +143,7 @@ class BucketSteps:
             _engine.write_back([([s[n] for s in states], x) for n, x in st.items()])
             _rotate_gradients(states)
         total = None
-        pending = [it for it in items if self.state[it[1]]["pending"]]
+        pending = [it for it in items if self.state[it.param]["pending"]]
         for bucket in self._buckets(group, pending):
             states, flat, k, S = self._bucket(group, bucket, prev=True, partials=group["learn"])
             G = self._grads(bucket)
@@ -151,7 +160,7 @@ class BucketSteps:
         for bucket in self._buckets(group, items):
             states, flat, k, S = self._bucket(group, bucket, prev=False)
             t, pending = states[0]["step"] + 1, states[0].get("pending", False)
-            device = bucket[0][1].device if group["fused"] else None
+            device = bucket[0].param.device if group["fused"] else None
             S_prev = self._scalars(group, t - 1, True, device) if pending else None
             params = [p for _, p, _ in bucket]
             G = self._grads(bucket)

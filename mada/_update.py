@@ -23,6 +23,11 @@ per bucket, and :meth:`MADA.moments` out of place. Step t, from the state
 differentiated, sign(·) contributing 0, max(·) contributing :math:`1[v_t > \bar v_{t-1}]`,
 and coordinates with :math:`\hat v_t = 0` contributing 0.
 
+The safeguard (``safeguard=True``; ``coefficient_path_regret``'s safe set, see
+:func:`guard`) replaces :math:`\hat v_t` by :math:`\max(\hat v_t, (\alpha_t/\alpha_{t-1})^2
+\hat v_{t-1})`; its partials carry :math:`1[\hat v_t > (\alpha_t/\alpha_{t-1})^2\hat v_{t-1}]`
+(the previous :math:`\hat v` held fixed, as all of step t−1's state).
+
 The scalars ``S`` are Python floats (eager, nothing learned: the operations are then
 torch.optim.Adam's, so the adam preset equals it bit for bit on CPU) or 0-d tensors on the
 device (learned coefficients, fused kernels). Branches test the static
@@ -36,8 +41,8 @@ from typing import NamedTuple
 import torch
 
 # Names of the per-parameter state buffers; each holds the quantity of the equations above.
-BUFFERS = ("m", "n", "v", "v_bar", "ell", "g_prev")
-STATE = ("m", "n", "v", "v_bar", "ell")  # the ones the update advances
+BUFFERS = ("m", "n", "v", "v_bar", "guard", "ell", "g_prev")
+STATE = ("m", "n", "v", "v_bar", "guard", "ell")  # the ones the update advances
 
 # Layout of the scalar vector: the coefficients and every per-step factor of step t.
 SCALARS = ("lr", "wd", "eps", "beta1", "beta2", "beta3", "rho", "c", "gamma", "lion_beta1",
@@ -54,6 +59,7 @@ class Structure(NamedTuple):
     ell: bool  # the Lion part
     long_memory: str
     yogi: bool  # c != 1 or c learned: the general second-moment rule
+    safeguard: bool = False  # v̂_t = max(v̂_t, (lr_t/lr_{t-1})^2 v̂_{t-1}), see guard()
     partials: tuple = ()  # learned coefficients whose G dd/dq is formed
 
 
@@ -117,7 +123,11 @@ def forward(st, g, gp, S, k):
         else:
             f["v_bar"] = torch.maximum(st["v_bar"], f["v"])
     f["w"] = w = mix(f, S, k)
-    f["root"] = torch.sqrt(w) / S["sqrt_bc2"]  # sqrt(v̂), as torch.optim.Adam divides
+    if k.safeguard:
+        f["vt"], f["floor"], vhat, f["guard"] = guard(w / S["bc2"], st["guard"], S["lr"])
+        f["root"] = torch.sqrt(vhat)
+    else:
+        f["root"] = torch.sqrt(w) / S["sqrt_bc2"]  # sqrt(v̂), as torch.optim.Adam divides
     f["den"] = f["root"] + S["eps"]
     f["a1"] = f["m"] + (b3 * S["bc1"]) * f["n"] if k.n else f["m"]  # A_t (1 - beta1^t)
     return f
@@ -134,14 +144,41 @@ def apply(p, f, S, k):
     return x
 
 
+def guard(vt, u_prev, lr):
+    r"""The safeguard: :math:`\hat v_t = \max(\tilde v_t, (\alpha_t/\alpha_{t-1})^2\hat
+    v_{t-1})`, with :math:`\tilde v_t` the unguarded (bias-corrected) :math:`\hat v_t` and
+    :math:`\alpha_t` the lr of step t. It makes :math:`\sqrt{\hat v_t}/\alpha_t`
+    non-decreasing per coordinate, the safe set's S1 (AMSGrad's max at a constant lr).
+
+    The buffer holds :math:`u_t = \hat v_t/\alpha_t^2` instead of :math:`\hat v_t`, so
+    that :math:`(\alpha_t/\alpha_{t-1})^2\hat v_{t-1} = \alpha_t^2 u_{t-1}` needs no
+    earlier lr: each parameter's own previous step is the one compared with, whatever the
+    group's lr did in between, and the learned path (one step behind) needs nothing more.
+    A step with lr = 0 moves nothing; there :math:`\hat v_t = \tilde v_t` and
+    :math:`u` is kept. Returns (ṽ_t, the floor α_t² u_{t-1}, v̂_t, u_t).
+    """
+    lr2 = lr * lr
+    floor = u_prev * lr2
+    vhat = torch.maximum(vt, floor)
+    if isinstance(lr2, float):
+        u = vhat / lr2 if lr2 > 0.0 else u_prev
+    else:
+        u = torch.where(lr2 > 0.0, vhat / lr2, u_prev)
+    return vt, floor, vhat, u
+
+
 def mix(st, S, k):
     """rho v_t + (1 - rho) v̄_t (v_t alone when the long memory is off)."""
     return torch.lerp(st["v_bar"], st["v"], S["rho"]) if k.v_bar else st["v"]
 
 
 def moments(st, S, k):
-    """(m̂_t, v̂_t) of the step-t state ``st``: m_t / (1 - beta1^t), mixed v / (1 - beta2^t)."""
-    return st["m"] / S["bc1"], mix(st, S, k) / S["bc2"]
+    """(m̂_t, v̂_t) of the step-t state ``st``: m_t / (1 - beta1^t), mixed v / (1 - beta2^t)
+    (safeguarded: its max with α_t² u_t, which is v̂_t; ``S["lr"]`` is step t's lr)."""
+    vt = mix(st, S, k) / S["bc2"]
+    if k.safeguard:
+        vt = torch.maximum(vt, st["guard"] * (S["lr"] * S["lr"]))
+    return st["m"] / S["bc1"], vt
 
 
 def partials(st, g, f, G, S, k):
@@ -153,6 +190,8 @@ def partials(st, g, f, G, S, k):
     a = f["a1"] / S["bc1"]
     # G K with K = dd/dv̂ = -gamma A / (2 sqrt(v̂) (sqrt(v̂) + eps)^2), 0 where v̂ = 0
     gk = torch.where(f["root"] > 0, (-0.5 * gamma) * gd * a / f["den"] / f["root"], 0.0)
+    if k.safeguard:  # where the floor wins, v̂_t does not depend on step t's coefficients
+        gk = torch.where(f["vt"] > f["floor"], gk, 0.0)
     if not k.v_bar:
         M = 1.0
     elif k.long_memory == "average":  # M = d(rho v + (1 - rho) v̄)/dv
@@ -193,6 +232,7 @@ def required_buffers(group):
         "n": adaptive and (b3 != 0.0 or "beta3" in learned),
         "ell": gamma != 1.0 or "gamma" in learned,
     }
+    need["guard"] = need["v"] and group.get("safeguard", False)
     need["g_prev"] = need["n"]
     return tuple(k for k in BUFFERS if need[k])
 
@@ -207,6 +247,7 @@ def structure(group, present, partials=()):
     return Structure(
         m="m" in present, n="n" in present, v_bar="v_bar" in present, ell="ell" in present,
         long_memory=group["long_memory"], yogi=group["c"] != 1.0 or "c" in group["learn"],
+        safeguard="guard" in present and bool(group.get("safeguard", False)),
         partials=tuple(partials),
     )  # fmt: skip
 

@@ -8,9 +8,8 @@ import numbers
 COEFFICIENTS = ("beta1", "beta2", "beta3", "rho", "c", "gamma")
 
 # Hypergradient defaults. Source: the paper's official code (amazon-science/mada_optimizer_search,
-# train_ddp.py for GPT-2 on OpenWebText, and gdtuo.py Meta.clamp), read in
-# ../shared/research/paper-and-theory-notes.md §1.4. The Shakespeare grid used 2.5e-3 for
-# all six with momentum 0.5; the Reddi toy used 0.1 with momentum 0.9 for beta3, rho, c.
+# train_ddp.py for GPT-2 on OpenWebText, and gdtuo.py Meta.clamp). The Shakespeare grid used
+# 2.5e-3 for all six with momentum 0.5; the Reddi toy used 0.1 with momentum 0.9 for beta3, rho, c.
 DEFAULT_HYPER_LR = {"beta1": 5e-4, "beta2": 5e-4, "beta3": 0.1, "rho": 0.1, "c": 0.1, "gamma": 0.1}
 DEFAULT_HYPER_MOMENTUM = 0.0
 DEFAULT_HYPER_CLIP = 10.0  # clip_grad_norm_(·, 10.0) per coefficient in the paper's code
@@ -63,7 +62,7 @@ def nonnegative(name, x):
     return x
 
 
-def pair(name, x, inner):
+def pair(name, x):
     if not isinstance(x, (tuple, list)) or len(x) != 2:
         raise TypeError(f"{name} must be a pair of numbers, got {x!r}")
     return tuple(in_range(f"{name}[{i}]", v, 0.0, 1.0, "[0, 1)") for i, v in enumerate(x))
@@ -77,7 +76,12 @@ def choice(name, x, allowed):
 
 
 def learn_names(learn):
-    """Normalise ``learn``: (), True, or an iterable of coefficient names."""
+    """Normalise ``learn``: (), True, or an iterable of coefficient names; returns the names
+    in ``COEFFICIENTS`` order (public as ``mada.learn_names``).
+
+        >>> learn_names(True) == COEFFICIENTS, learn_names(["rho", "beta1"])
+        (True, ('beta1', 'rho'))
+    """
     if learn is True:
         return COEFFICIENTS
     if learn is False or learn is None:
@@ -150,13 +154,14 @@ def check_group(group):
         nonnegative("lr", float(lr))
     else:
         group["lr"] = nonnegative("lr", lr)
-    group["betas"] = pair("betas", group["betas"], "beta")
+    group["betas"] = pair("betas", group["betas"])
     for name in ("beta3", "rho", "c", "gamma"):
         group[name] = coefficient(name, group[name])
     group["eps"] = nonnegative("eps", group["eps"])
     group["weight_decay"] = nonnegative("weight_decay", group["weight_decay"])
     group["long_memory"] = choice("long_memory", group["long_memory"], ("average", "max"))
-    group["lion_betas"] = pair("lion_betas", group["lion_betas"], "lion_beta")
+    group["lion_betas"] = pair("lion_betas", group["lion_betas"])
     group["bias_correction"] = choice("bias_correction", group["bias_correction"], (True, False))
+    group["safeguard"] = choice("safeguard", group.get("safeguard", False), (True, False))
     group["foreach"] = choice("foreach", group["foreach"], (None, True, False))
     group["fused"] = choice("fused", group["fused"], (None, True, False))

@@ -15,6 +15,8 @@ key                   quantity                                         needed wh
 ``v_bar``             long memory :math:`\bar v_t` (average or max)    ρ < 1 or ρ learned
 ``n``, ``g_prev``     Adan difference EMA :math:`n_t`, :math:`g_{t-1}`   β3 > 0 or β3 learned
 ``ell``               Lion momentum :math:`\ell_t`                     γ < 1 or γ learned
+``guard``             :math:`\hat v_t/\alpha_t^2`, the safeguard's     ``safeguard=True``
+                      memory of :math:`\hat v_t` (one buffer)           and ``v`` tracked
 ``g``                 pending gradient (learned mode only, below)      any coefficient learned
 ====================  ===============================================  ==================
 
@@ -66,6 +68,15 @@ class MADA(BucketSteps, Optimizer):
             :math:`\ell_{t-1}` as Lion (Chen et al., 2023) does.
         bias_correction: divide by :math:`1-\beta_1^t` and :math:`1-\beta_2^t`. ``False`` is
             the form the regret theorems analyse.
+        safeguard: ``True`` replaces :math:`\hat v_t` (bias-corrected when
+            ``bias_correction``) by :math:`\max(\hat v_t, (\alpha_t/\alpha_{t-1})^2\hat
+            v_{t-1})`, :math:`\alpha_t` the lr of step t: AMSGrad's max generalised, which
+            keeps every path of learned coefficients in the safe set S of the theorem
+            ``coefficient_path_regret`` (``analysis.simulate.safeguard`` is the same
+            equation). One extra full-size buffer (``guard``). The theorem covers
+            ``bias_correction=False``, ``eps=0``, :math:`\beta_{2t}, \rho_t` inside its box
+            and :math:`\alpha_t = \alpha/\sqrt t`; the max makes the effective step
+            :math:`\alpha_t/\sqrt{\hat v_t}` non-increasing, so an lr warm-up is undone.
         learn: ``()``, ``True`` (all six) or names among beta1, beta2, beta3, rho, c, gamma.
         hyper_lr, hyper_momentum: float or dict name -> float, per learned coefficient.
         hyper_clip: clip each hypergradient to [-clip, clip]; ``None`` disables it.
@@ -120,6 +131,7 @@ class MADA(BucketSteps, Optimizer):
         long_memory="average",
         lion_betas=(0.95, 0.98),
         bias_correction=True,
+        safeguard=False,
         learn=(),
         hyper_lr=None,
         hyper_momentum=None,
@@ -140,7 +152,7 @@ class MADA(BucketSteps, Optimizer):
         defaults = dict(
             lr=lr, betas=betas, beta3=beta3, rho=rho, c=c, gamma=gamma, eps=eps,
             weight_decay=weight_decay, long_memory=long_memory, lion_betas=lion_betas,
-            bias_correction=bias_correction, learn=learn, hyper_lr=hyper_lr,
+            bias_correction=bias_correction, safeguard=safeguard, learn=learn, hyper_lr=hyper_lr,
             hyper_momentum=hyper_momentum, hyper_clip=hyper_clip, bounds=bounds,
             foreach=foreach, fused=fused,
         )  # fmt: skip
@@ -201,7 +213,8 @@ class MADA(BucketSteps, Optimizer):
     @torch.no_grad()
     def moments(self, p):
         """``Moments(m_hat, v_hat)`` of ``p`` after its last step: m_t / (1 - beta1^t) and
-        (rho v_t + (1 - rho) v̄_t) / (1 - beta2^t), new tensors in the state's dtype.
+        (rho v_t + (1 - rho) v̄_t) / (1 - beta2^t) (with ``safeguard``: the guarded v̂_t the
+        step divided by), new tensors in the state's dtype.
 
         In learned mode the stored state lags one step; the pending step is folded in here,
         out of place, by the same update. ``None`` before the first step or when the
@@ -219,6 +232,8 @@ class MADA(BucketSteps, Optimizer):
             buffers = _update.forward(buffers, st["g"], st.get("g_prev"), S, k)
         else:
             S = self._new_scalars(group, t, False, None)
+        if group["lr_prev"] is not None:  # the lr of step t (a scheduler may have moved lr)
+            S = {**S, "lr": group["lr_prev"]}
         return Moments(*_update.moments(buffers, S, k))
 
     # ---------------------------------------------------------------- step

@@ -18,6 +18,7 @@ CASES = {
     "adam": dict(),
     "mada": dict(betas=(0.9, 0.95), learn=True),
     "interior-learned": dict(betas=(0.9, 0.95), beta3=0.3, rho=0.5, c=0.6, gamma=0.7, learn=True),
+    "mada-safeguard": dict(betas=(0.9, 0.95), rho=0.5, learn=True, safeguard=True),
 }
 
 
