@@ -92,6 +92,23 @@ def make_optimizer(name, params, *, lr, betas=None, weight_decay=None, fused=Non
     return MADA.preset(name, params, **kwargs, **options)
 
 
+def decay_groups(model, weight_decay):
+    """nanoGPT's two param groups of ``model``: every tensor of dim >= 2 (matmul weights,
+    embeddings) with ``weight_decay``, the rest (biases, layernorm gains) with none. A tied
+    tensor appears once; an empty group is left out.
+
+    >>> groups = decay_groups(torch.nn.Linear(3, 2), 0.1)
+    >>> [(len(g["params"]), g["weight_decay"]) for g in groups]
+    [(1, 0.1), (1, 0.0)]
+    """
+    if not (_is_real(weight_decay) and weight_decay >= 0):
+        raise ValueError(f"weight_decay must be a finite number >= 0, got {weight_decay!r}")
+    params = [p for p in dict(model.named_parameters()).values() if p.requires_grad]
+    groups = [{"params": [p for p in params if p.dim() >= 2], "weight_decay": float(weight_decay)},
+              {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}]  # fmt: skip
+    return [g for g in groups if g["params"]]
+
+
 def learns(name):
     """Whether optimizer ``name`` learns coefficients (takes ``hyper_lr`` and ``bounds``)."""
     return name != "adamw" and bool(learn_names(preset_kwargs(name).get("learn", ())))
