@@ -117,7 +117,8 @@ class Task:
     def loss(self, batch) -> Tensor:
         """Mean cross-entropy of ``self.model`` on ``batch`` = (inputs, targets)."""
         x, y = batch
-        logits = (self._forward or self.model)(x)
+        model = self.model if self._forward is None else self._forward
+        logits = model(x)
         return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
 
     def compile(self, **options):
