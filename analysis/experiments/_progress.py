@@ -60,9 +60,8 @@ class LineBar(_NoBar):
     def update(self, n=1):
         self.n += n
         mark, now = self._fraction(), time.monotonic()
-        if mark > self._mark and now - self._last >= QUIET_INTERVAL_S and self.n < (
-            self.total or 0
-        ):
+        due = now - self._last >= QUIET_INTERVAL_S
+        if mark > self._mark and due and self.n < (self.total or 0):  # the end: close()
             self._write(now)
         self._mark = max(self._mark, mark)
 

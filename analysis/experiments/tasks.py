@@ -364,7 +364,8 @@ def _chargpt(seed, device, s, text):
     starts = torch.linspace(0, len(val) - block - 1, EVAL_WINDOWS).long().unique().to(device)
     info = {"corpus": source, "chars": len(corpus),
             "sha256": hashlib.sha256(corpus.encode("utf-8")).hexdigest(),
-            "vocab_size": len(vocab), "block_size": block, "train_chars": n_train, "val_chars": len(ids) - n_train,
+            "vocab_size": len(vocab), "block_size": block, "train_chars": n_train,
+            "val_chars": len(ids) - n_train,
             "params": _params(model)}  # fmt: skip
     if text is None:
         info["python"] = sysconfig.get_python_version()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from analysis.experiments.optimizers import make_optimizer
 from analysis.experiments.models import CharGPT, GPTConfig
+from analysis.experiments.optimizers import make_optimizer
 from analysis.experiments.tasks import (
     CHARGPT_SIZES,
     SIZES,
