@@ -14,7 +14,7 @@ import sys
 import time
 
 QUIET_INTERVAL_S = 30.0  # off a terminal: the least time between two progress lines
-QUIET_FRACTION = 0.1  # ... and only at these fractions of the total
+QUIET_PARTS = 10  # ... and only where a tenth of the total is complete
 
 
 class _NoBar:
@@ -55,7 +55,7 @@ class LineBar(_NoBar):
         self.close()
 
     def _fraction(self):
-        return int(self.n / self.total / QUIET_FRACTION) if self.total else 0
+        return self.n * QUIET_PARTS // self.total if self.total else 0
 
     def update(self, n=1):
         self.n += n
