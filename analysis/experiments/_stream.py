@@ -66,10 +66,14 @@ class RunState:
         self.tensors = {k: torch.zeros(d, device=device, dtype=dtype) for k in keep}
 
     def update(self, g, beta1t):
+        """Step t+1 from the flat ``g``; ``beta1t`` a float or a 0-d tensor on the device
+        (kept there: nothing is read back)."""
         s = self.tensors
         s["g"].copy_(g)
-        self.beta1t = float(beta1t)
-        if "m" in s:
+        self.beta1t = beta1t if torch.is_tensor(beta1t) else float(beta1t)
+        if "m" in s and torch.is_tensor(self.beta1t):
+            s["m"].mul_(self.beta1t).add_(s["g"] * (1.0 - self.beta1t))
+        elif "m" in s:
             s["m"].mul_(self.beta1t).add_(s["g"], alpha=1.0 - self.beta1t)
         if "v" in s:
             s["v"].mul_(self.beta2).add_((1.0 - self.beta2) * s["g"] * s["g"])
@@ -149,14 +153,17 @@ class StreamingForm:
         return ctx
 
     def state_dict(self):
-        return {"step": self.step, "beta1t": self.state.beta1t,
+        b = self.state.beta1t
+        return {"step": self.step, "beta1t": b.clone() if torch.is_tensor(b) else b,
                 "run": {k: v.clone() for k, v in self.state.tensors.items()},
                 "acc": [a.clone() for a in self.acc]}  # fmt: skip
 
     def load_state_dict(self, sd):
         if set(sd["run"]) != set(self.state.tensors) or len(sd["acc"]) != len(self.acc):
             raise ValueError("the saved streaming state belongs to other forms")
-        self.step, self.state.beta1t = int(sd["step"]), float(sd["beta1t"])
+        b = sd["beta1t"]
+        self.step = int(sd["step"])
+        self.state.beta1t = b.to(self.device) if torch.is_tensor(b) else float(b)
         for k, v in sd["run"].items():
             self.state.tensors[k].copy_(v)
         for a, v in zip(self.acc, sd["acc"]):
@@ -295,7 +302,9 @@ def _mul(e, sf, inner, bound_i):
         if not torch.is_tensor(dv):
             return n / dv if dv != 0 else _div_zero(n)
         q = n / dv
-        return torch.where((dv == 0) & (torch.as_tensor(n) == 0), torch.zeros_like(q), q)
+        if not torch.is_tensor(n):  # no tensor made from n: it would be on the CPU
+            return torch.where(dv == 0, torch.zeros_like(q), q) if n == 0 else q
+        return torch.where((dv == 0) & (n == 0), torch.zeros_like(q), q)
 
     return fn
 
