@@ -5,8 +5,6 @@ forms through :data:`AGGREGATE_FORMS`), its skip reasons, and its named top-leve
 
 from __future__ import annotations
 
-import math
-
 import sympy as sp
 import torch
 

@@ -95,8 +95,10 @@ class SafeSet:
         steps = torch.cat([torch.full((v.numel(),), float(t), device=v.device,
                                       dtype=torch.float64) for v, t, _ in vhats])  # fmt: skip
         w = vhat.to(torch.float64) * steps
-        out = {"S2": w < self.c2 * s["sum_g2"] * (1.0 - slack),
-               "S3": vhat.to(torch.float64) > G_inf.to(torch.float64).square() * (1.0 + slack)}
+        out = {
+            "S2": w < self.c2 * s["sum_g2"] * (1.0 - slack),
+            "S3": vhat.to(torch.float64) > G_inf.to(torch.float64).square() * (1.0 + slack),
+        }
         if s["prev_q"] is not None and s["prev_q"].shape == q.shape:
             out["S1"] = q < s["prev_q"] * (1.0 - slack)
         s["prev_q"] = q
@@ -120,8 +122,10 @@ class SafeSet:
                 "box": dict(self.box), "algorithm": list(self.algorithm)}  # fmt: skip
 
     def state_dict(self):
-        return {"steps_read": self.steps_read,
-                "tensors": {k: None if v is None else v.clone() for k, v in self.s.items()}}
+        return {
+            "steps_read": self.steps_read,
+            "tensors": {k: None if v is None else v.clone() for k, v in self.s.items()},
+        }
 
     def load_state_dict(self, sd, device):
         self.steps_read = int(sd["steps_read"])

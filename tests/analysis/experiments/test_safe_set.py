@@ -90,7 +90,7 @@ def test_counts_equal_a_numpy_reference(make, schedule, device):
 def test_the_reading_can_fail_and_can_pass():
     # the case list holds both outcomes, so the comparison above is not vacuous
     outcomes = []
-    for make, schedule in CASES[:2]:
+    for make, _ in CASES[:2]:
         w = torch.nn.Parameter(torch.zeros(5))
         opt = make(w)
         mon = BoundMonitor(opt)
