@@ -22,6 +22,17 @@ plug-ins) are read at evaluation and may appear only outside the sums over ``t``
 that puts them inside (or nests a sum over ``t`` in another, or indexes run data at
 anything but ``t``/``T`` and ``i``) raises NotImplementedError: it cannot be streamed.
 
+**Exact evaluation.** ``log(1 + x)`` is evaluated as ``log1p(x)`` (``log(1 + x)`` is 0 below
+x of about 1e-16, which made a bound falsely smaller than a positive measurement). With
+``homogeneous=True`` (the forms are of degree 1 in the gradients: g, m and ``G_inf`` of
+degree 1, v, Sv, vmax of degree 2, which every streamable registry theorem's terms are,
+``tests/analysis/experiments/test_stream_exact.py``) the run state is kept for the gradients
+times a power of two :math:`s`, fixed on the device at the first nonzero gradient so that
+its largest entry lies in [1, 2), and every value is divided by :math:`s` at evaluation: a
+power of two scales exactly, so the values are unchanged, but squared gradients no longer
+underflow to 0 for :math:`|g| \lesssim 10^{-154}` (float64), where a bound of 0 was falsely
+exceeded by any positive regret.
+
 Example (:math:`\sum_i\sqrt{\sum_t g_{t,i}^2}` over two steps):
 
     >>> from analysis.theorems._own import GRAD_NORMS
@@ -97,8 +108,11 @@ class StreamingForm:
     """
 
     def __init__(self, forms: Mapping[Hashable, sp.Expr], constants, d, *, device=None,
-                 dtype=torch.float64):  # fmt: skip
+                 dtype=torch.float64, homogeneous=False):  # fmt: skip
         self.d, self.device, self.dtype, self.step = int(d), device, dtype, 0
+        self.homogeneous = bool(homogeneous)
+        self.scale = torch.ones((), device=device, dtype=torch.float64)  # s: g is kept as s g
+        self._scaled = torch.zeros((), device=device, dtype=torch.bool)  # s fixed yet
         subs = {SYMBOLS[k]: sp.sympify(float(v)) for k, v in constants.items()}
         subs[SYMBOLS["d"]] = sp.Integer(self.d)
         self._nodes: dict = {}
@@ -121,10 +135,21 @@ class StreamingForm:
         if g.numel() != self.d:
             raise ValueError(f"g must have {self.d} entries, got {g.numel()}")
         self.step += 1
+        if self.homogeneous:
+            g = self._rescaled(g)
         self.state.update(g, beta1t)
         ctx = self._ctx({})
         for acc, (fn, _) in zip(self.acc, self._accs):
             acc.add_(fn(ctx))
+
+    def _rescaled(self, g):
+        """``s g``, fixing s = 2^-floor(log2 max|g|) at the first nonzero ``g`` (on the
+        device; before it every state is 0 whatever s)."""
+        top = g.abs().max().to(torch.float64)
+        fresh = torch.exp2(-torch.floor(torch.log2(torch.where(top > 0, top, 1.0))))
+        self.scale.copy_(torch.where(self._scaled, self.scale, fresh))
+        self._scaled |= top > 0
+        return g * self.scale.to(g.dtype)
 
     def evaluate(self, keys=None, **dynamic):
         """{key: 0-d tensor} at the current step; ``dynamic`` gives D_inf, G_inf, beta1
@@ -134,10 +159,14 @@ class StreamingForm:
             raise ValueError(f"evaluate needs {sorted(missing)}")
         if self.step == 0:
             raise ValueError("evaluate needs at least one update")
+        if self.homogeneous and "G_inf" in dynamic:  # of degree 1, like g: kept as s G_inf
+            dynamic = {**dynamic, "G_inf": dynamic["G_inf"] * self.scale}
         ctx = self._ctx({**dynamic, "T": float(self.step)})
         out = {}
         for k in self._fns if keys is None else keys:
             val = torch.as_tensor(self._fns[k](ctx), dtype=torch.float64, device=self.device)
+            if self.homogeneous:
+                val = val / self.scale  # a power of two: exact
             if val.ndim != 0:
                 raise ValueError(f"form {k!r} does not sum to a number (shape {val.shape})")
             out[k] = val.clone()  # never an alias of a live accumulator
@@ -155,6 +184,7 @@ class StreamingForm:
     def state_dict(self):
         b = self.state.beta1t
         return {"step": self.step, "beta1t": b.clone() if torch.is_tensor(b) else b,
+                "scale": self.scale.clone(), "scaled": self._scaled.clone(),
                 "run": {k: v.clone() for k, v in self.state.tensors.items()},
                 "acc": [a.clone() for a in self.acc]}  # fmt: skip
 
@@ -163,6 +193,8 @@ class StreamingForm:
             raise ValueError("the saved streaming state belongs to other forms")
         b = sd["beta1t"]
         self.step = int(sd["step"])
+        self.scale.copy_(sd["scale"])
+        self._scaled.copy_(sd["scaled"])
         self.state.beta1t = b.to(self.device) if torch.is_tensor(b) else float(b)
         for k, v in sd["run"].items():
             self.state.tensors[k].copy_(v)
@@ -200,6 +232,9 @@ class StreamingForm:
         if e.is_Pow:
             base, ex = fns
             return (lambda ctx: _pow(base(ctx), ex(ctx))), has_i
+        if e.func == sp.log and e.args[0].is_Add and sp.S.One in e.args[0].args:
+            (rest, _) = self._compile(e.args[0] - 1, inner, bound_i)
+            return (lambda ctx: _apply(torch.log1p, math.log1p, rest(ctx))), has_i
         if e.func in _FUNCS and len(fns) == 1:
             tfn, pfn = _FUNCS[e.func]
             (arg,) = fns

@@ -176,7 +176,10 @@ class BoundMonitor:
         statics = {k: v for k, v in self.constants.items() if k in ("alpha", "beta2")}
         statics.update({k: self.constants[k] for k in ("beta1", "D_inf", "G_inf")
                         if k in self.constants})  # fmt: skip
-        self.stream = StreamingForm(forms, statics, self.d, device=self.device, dtype=dtype)
+        # every streamable theorem's terms are of degree 1 in the gradients (tested), so the
+        # stream may keep them rescaled against underflow, unless G_inf is a fixed constant
+        self.stream = StreamingForm(forms, statics, self.d, device=self.device, dtype=dtype,
+                                    homogeneous="G_inf" not in statics)  # fmt: skip
         x = self._flat([p.detach() for p in self.params])
         f64 = {"device": self.device, "dtype": torch.float64}
         self._s = {"x_min": x.clone(), "x_max": x.clone(), "G_inf": torch.zeros((), **f64),
