@@ -46,18 +46,15 @@ failing). MADA's own check (``nonfinite="raise"``) ends the run the same way.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import math
 import os
-import time
 from dataclasses import asdict, dataclass, field, replace
-
-import torch
 
 from . import checkpoint as ckpt
 from ._progress import progress_bar
+from ._runtime import Clock, autocast_for, backward, regret_vs_final
 from .optimizers import OPTIMIZERS, check_optimizer, coefficients, decay_groups, make_optimizer
 from .schedule import check_schedule, default_warmup, lr_at, set_lr
 from .tasks import TASKS, check_model, check_text, defaults, make_task
@@ -223,15 +220,15 @@ def train(config, *, progress=True, callback=None):
             monitor.load_state_dict(ck["monitor"])
         history, sums, start = list(ck["history"]), dict(ck["sums"]), ck["step"] + 1
         step_losses = list(ck["step_losses"])
-    autocast = _autocast(config.dtype, task.device)
-    clock = _Clock(task.device)
+    autocast = autocast_for(config.dtype, task.device)
+    clock = Clock(task.device)
     steps = range(start, config.steps + 1)
     bar = _bar(steps, config, progress)
     for step in bar:
         set_lr(opt, lr_at(step, lr=config.lr, steps=config.steps, schedule=config.schedule,
                           warmup=config.warmup))  # fmt: skip
         opt.zero_grad(set_to_none=True)
-        value = _backward(task, step, config.grad_accum, autocast)
+        value = backward(task, step, config.grad_accum, autocast)
         try:
             if not math.isfinite(value):
                 raise FloatingPointError(f"loss {value} at step {step}")
@@ -267,7 +264,7 @@ def train(config, *, progress=True, callback=None):
     seconds = clock.stop()
     if monitor is not None and not diverged and step_losses:
         with autocast:
-            _regret_vs_final(task, step_losses, history, config.grad_accum)
+            regret_vs_final(task, step_losses, history, config.grad_accum)
     last = history[-1] if history else {}
     tokens = clock.steps * config.grad_accum * task.batch_size * task.info.get("block_size", 1)
     final = {
@@ -280,75 +277,6 @@ def train(config, *, progress=True, callback=None):
         "peak_memory_bytes": clock.peak_memory(),
     }  # fmt: skip
     return RunResult(plain, dict(task.info), history, final)
-
-
-def _batches(step, grad_accum):
-    """The task's batch indices of step ``step``: micro-batches ``(step - 1) k + 1 ... step k``."""
-    return range((step - 1) * grad_accum + 1, step * grad_accum + 1)
-
-
-def _backward(task, step, grad_accum, autocast):
-    """Accumulate the mean gradient of step ``step``'s micro-batches; their mean loss."""
-    total = None
-    for index in _batches(step, grad_accum):
-        with autocast:
-            loss = task.loss(task.batch(index))
-        (loss / grad_accum if grad_accum > 1 else loss).backward()
-        total = loss.detach() if total is None else total + loss.detach()
-    return float(total) / grad_accum
-
-
-def _autocast(dtype, device):
-    if dtype == "bf16":
-        return torch.autocast(device_type=device.type, dtype=torch.bfloat16)
-    return contextlib.nullcontext()
-
-
-class _Clock:
-    """Wall time of the training steps (the device synchronised at each reading), with
-    evaluation and checkpoints paused out, and the device's peak memory."""
-
-    def __init__(self, device):
-        self.device, self.steps, self.total = device, 0, 0.0
-        if device.type == "cuda":
-            torch.cuda.reset_peak_memory_stats(device)
-        self._since = self._now()
-
-    def _now(self):
-        if self.device.type == "cuda":
-            torch.cuda.synchronize(self.device)
-        return time.perf_counter()
-
-    @contextlib.contextmanager
-    def paused(self):
-        self.total += self._now() - self._since
-        try:
-            yield
-        finally:
-            self._since = self._now()
-
-    def stop(self):
-        self.total += self._now() - self._since
-        self._since = self._now()
-        return self.total
-
-    def peak_memory(self):
-        if self.device.type != "cuda":
-            return None
-        return int(torch.cuda.max_memory_allocated(self.device))
-
-
-def _regret_vs_final(task, step_losses, history, grad_accum):
-    """Add ``regret_vs_final`` to every record: the cumulative f_s(x_s) - f_s(x_T)."""
-    with torch.no_grad():
-        at_final = [sum(float(task.loss(task.batch(i))) for i in _batches(s, grad_accum))
-                    / grad_accum for s in range(1, len(step_losses) + 1)]  # fmt: skip
-    total, cumulative = 0.0, []
-    for now, final in zip(step_losses, at_final):
-        total += now - final
-        cumulative.append(total)
-    for rec in history:
-        rec["regret_vs_final"] = cumulative[rec["step"] - 1]
 
 
 def _record(step, train_loss, val_loss, opt, monitor):
