@@ -59,17 +59,15 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import sysconfig
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from .corpus import CORPUS_CHARS, encode, read_corpus, stdlib_corpus, stdlib_files
 from .models import CharGPT, DigitsCNN, GPTConfig
 
 TASKS = ("digits", "chargpt")
@@ -87,10 +85,8 @@ CHARGPT_SIZES = {
     "gpu": {"n_layer": 10, "n_head": 8, "n_embd": 512, "block_size": 256, "batch_size": 64,
             "steps": 300, "lr": 6e-4},
 }  # fmt: skip
-CORPUS_CHARS = 1_000_000  # cap of the default (standard library) corpus
 EVAL_WINDOWS = 64  # chargpt validation: this many evenly spaced windows of block_size
 SPLIT_SEED = 0  # digits train/validation permutation, fixed for every run seed
-_SKIP_DIRS = {"site-packages", "dist-packages", "test", "tests", "idlelib", "__pycache__"}
 
 
 @dataclass(eq=False)
@@ -277,64 +273,6 @@ def _digits(seed, device, s):
                 sample, [(Xv, yv)])  # fmt: skip
 
 
-def stdlib_files():
-    """The sorted ``.py`` files of the default corpus (paths relative to the stdlib root)."""
-    root = Path(sysconfig.get_paths()["stdlib"])
-    files = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if d not in _SKIP_DIRS]
-        rel = Path(dirpath).relative_to(root)
-        files += [(rel / f).as_posix() for f in filenames if f.endswith(".py")]
-    return root, sorted(files)
-
-
-@functools.lru_cache(maxsize=1)
-def stdlib_corpus(cap=CORPUS_CHARS):
-    """This interpreter's standard library sources, concatenated and cut at ``cap`` chars."""
-    root, files = stdlib_files()
-    parts, n = [], 0
-    for rel in files:
-        try:
-            part = (root / rel).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue  # unreadable files are skipped; the sha256 records what was used
-        parts.append(part)
-        n += len(part)
-        if n >= cap:
-            break
-    return "".join(parts)[:cap]
-
-
-def read_corpus(text, min_chars):
-    """The UTF-8 file ``text`` as a string; ValueError naming ``text`` when unusable."""
-    allowed = f"the path of a UTF-8 text file of at least {min_chars} characters"
-    path = Path(text)
-    if not path.exists():
-        raise ValueError(f"text must be {allowed}; {str(text)!r} does not exist")
-    if not path.is_file():
-        raise ValueError(f"text must be {allowed}; {str(text)!r} is not a file")
-    try:
-        corpus = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        raise ValueError(f"text must be {allowed}; {str(text)!r} is not UTF-8 (byte "
-                         f"{err.start})") from None  # fmt: skip
-    except OSError as err:
-        raise ValueError(f"text must be {allowed}; {str(text)!r} cannot be read "
-                         f"({err.strerror or err})") from None  # fmt: skip
-    if len(corpus) < min_chars:
-        raise ValueError(f"text must be {allowed} (block_size + 1 in each of the 90/10 "
-                         f"splits); {str(text)!r} has {len(corpus)}")  # fmt: skip
-    return corpus
-
-
-def encode(corpus):
-    """(ids as an int64 tensor, vocabulary string): characters -> index in the sorted set."""
-    codes = np.frombuffer(corpus.encode("utf-32-le"), dtype=np.uint32)
-    vocab = np.unique(codes)
-    ids = torch.from_numpy(np.searchsorted(vocab, codes).astype(np.int64))
-    return ids, "".join(map(chr, vocab.tolist()))
-
-
 def _chargpt(seed, device, s, text):
     block = s["block_size"]
     min_chars = _min_chars(block)
@@ -371,3 +309,9 @@ def _chargpt(seed, device, s, text):
         info["python"] = sysconfig.get_python_version()
     return Task("chargpt", model, batch_size, s["steps"], s["lr"], seed, device, info,
                 sample, [windows(val, starts)])  # fmt: skip
+
+
+__all__ = ["CHARGPT_SIZES", "CORPUS_CHARS", "DIGITS_SIZES", "SIZES", "TASKS", "Task",
+           "check_model", "check_text", "defaults", "encode", "gpt_params", "make_task",
+           "read_corpus", "resolve_device", "stdlib_corpus", "stdlib_files",
+           "task_sizes"]  # fmt: skip
