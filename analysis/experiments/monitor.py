@@ -99,6 +99,7 @@ import torch
 
 from analysis.theorems import THEOREMS, _own
 
+from ._beta1 import Beta1Track
 from ._readings import (
     AGGREGATE_FORMS,
     CONSTANTS,
@@ -186,9 +187,7 @@ class BoundMonitor:
                    "sqrt_vhat_sum": None}  # fmt: skip
         self.safe = SafeSet(optimizer, self.d, self.device) if optimizer is not None else None
         self.step, self.coefficients = None, _coefficients(optimizer)
-        # beta_1t as 0-d float64 device tensors: its range, its first two values (for lam) and
-        # the first step above the schedule beta_11 lam^(t-1) (0: none), read at evaluations
-        self._b1 = {"lo": None, "hi": None, "first": [], "break_step": None, "break": None}
+        self._b1 = Beta1Track(self.constants.get("lam"), self.device)
         self._consts: dict[float, torch.Tensor] = {}  # a constant beta1t, copied once
         self._bounds, self._bounds_step = {}, None
 
@@ -214,7 +213,7 @@ class BoundMonitor:
             beta1t = self.constants.get("beta1", 0.0)
         beta1t = self._device_scalar(beta1t)
         self.stream.update(g, beta1t)
-        self._track_beta1(beta1t)
+        self._b1.update(beta1t, self.stream.step)
         s = self._s
         torch.maximum(s["G_inf"], g.abs().max(), out=s["G_inf"])
         x = self._flat([p.detach() for p in self.params] if params is None else params)
@@ -233,41 +232,6 @@ class BoundMonitor:
             self._consts[x] = torch.tensor(x, device=self.device, dtype=torch.float64)
         return self._consts[x]
 
-    def _track_beta1(self, beta1t):
-        """The range of beta_1t and the first step whose beta_1t exceeds beta_11 lam^(t-1):
-        from there on a form in lam (Corollary 1's closed momentum term) no longer bounds
-        the run's. lam = constants["lam"], else beta_1t(2)/beta_1t(1) when beta_1t(1) > 0."""
-        b, T = self._b1, self.stream.step
-        if b["lo"] is None:
-            b["lo"], b["hi"] = beta1t.clone(), beta1t.clone()
-            b["break_step"] = torch.zeros((), device=self.device, dtype=torch.int64)
-            b["break"] = torch.zeros(2, device=self.device, dtype=torch.float64)
-        torch.minimum(b["lo"], beta1t, out=b["lo"])
-        torch.maximum(b["hi"], beta1t, out=b["hi"])
-        if len(b["first"]) < 2:
-            b["first"].append(beta1t.clone())
-        first = b["first"][0]
-        if "lam" in self.constants:
-            lam, valid = self.constants["lam"], True
-        elif len(b["first"]) == 2:
-            lam, valid = b["first"][1] / torch.where(first > 0, first, 1.0), first > 0
-        else:
-            return
-        cap = first * lam ** (T - 1)
-        new = (b["break_step"] == 0) & (beta1t > cap * (1 + 1e-9)) & valid
-        b["break_step"].copy_(torch.where(new, torch.full_like(b["break_step"], T),
-                                          b["break_step"]))  # fmt: skip
-        b["break"].copy_(torch.where(new, torch.stack([beta1t, cap]), b["break"]))
-
-    def _beta1_host(self):
-        """(range, first values, lam_break) as Python numbers: read at an evaluation."""
-        b = self._b1
-        if b["lo"] is None:
-            return None, [], None
-        step = int(b["break_step"])
-        brk = (step, *map(float, b["break"])) if step else None
-        return (float(b["lo"]), float(b["hi"])), [float(x) for x in b["first"]], brk
-
     def _flat(self, tensors):
         return torch.cat([torch.as_tensor(t).reshape(-1) for t in tensors]).to(
             device=self.device, dtype=self.dtype)  # fmt: skip
@@ -281,7 +245,7 @@ class BoundMonitor:
 
     def _evaluate(self):
         s, T = self._s, self.stream.step
-        beta1t_range, first, lam_break = self._beta1_host()
+        beta1t_range, first, lam_break = self._b1.host()
         lam = _observed_lam(self.constants, first)
         dyn = {"D_inf": self.constants.get("D_inf", (s["x_max"] - s["x_min"]).max()),
                "G_inf": self.constants.get("G_inf", s["G_inf"]),
@@ -329,12 +293,10 @@ class BoundMonitor:
     def state_dict(self) -> dict:
         """Tensors and plain Python values only (loads with ``torch.load(weights_only=True)``)."""
         rec = self.record()
-        b = self._b1
-        beta1 = {k: (v.clone() if torch.is_tensor(v) else v) for k, v in b.items() if k != "first"}
         return {"theorems": list(self.theorems), "constants": dict(self.constants),
                 "d": self.d, "step": self.step, "stream": self.stream.state_dict(),
                 "tensors": {k: None if v is None else v.clone() for k, v in self._s.items()},
-                "beta1": {**beta1, "first": [x.clone() for x in b["first"]]},
+                "beta1": self._b1.state_dict(),
                 "safe_set": None if self.safe is None else self.safe.state_dict(),
                 "coefficients": rec["coefficients"], "bounds": rec["bounds"],
                 "bounds_step": self._bounds_step, "grad_norm_sum": rec["grad_norm_sum"],
@@ -350,9 +312,7 @@ class BoundMonitor:
         here = {"device": self.device}
         self._s = {k: None if v is None else v.to(**here) for k, v in sd["tensors"].items()}
         self.step = sd["step"]
-        self._b1 = {k: (v.to(**here) if torch.is_tensor(v) else v)
-                    for k, v in sd["beta1"].items() if k != "first"}  # fmt: skip
-        self._b1["first"] = [x.to(**here) for x in sd["beta1"]["first"]]
+        self._b1.load_state_dict(sd["beta1"])
         if self.safe is not None and sd["safe_set"] is not None:
             self.safe.load_state_dict(sd["safe_set"], self.device)
         self.coefficients, self._bounds = dict(sd["coefficients"]), sd["bounds"]
