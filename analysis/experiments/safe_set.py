@@ -130,3 +130,34 @@ class SafeSet:
     def load_state_dict(self, sd, device):
         self.steps_read = int(sd["steps_read"])
         self.s = {k: None if v is None else v.to(device) for k, v in sd["tensors"].items()}
+
+
+def describe(reading):
+    """One sentence for a reader: what ``reading`` (:meth:`SafeSet.record`) means for the
+    coverage of ``coefficient_path_regret``.
+
+    >>> describe({"steps_read": 5, "outside_steps": 0, "outside_coordinate_steps": 0,
+    ...           "first_outside": None, "box": {"inside": True, "why": None},
+    ...           "algorithm": []})  # doctest: +NORMALIZE_WHITESPACE
+    'Safe set S of coefficient_path_regret: the run stayed in S for all 5 steps, inside its
+    coefficient box, with the analysed algorithm: the theorem covers it.'
+    """
+    head = "Safe set S of coefficient_path_regret: "
+    if reading is None or not reading["steps_read"]:
+        return head + "not read (the optimizer keeps no second moment)."
+    n, out = reading["steps_read"], reading["outside_steps"]
+    problems = [] if reading["box"]["inside"] else [
+        f"its coefficient box is open ({reading['box']['why']})"]  # fmt: skip
+    if reading["algorithm"]:
+        problems.append(f"it is not the analysed algorithm ({', '.join(reading['algorithm'])})")
+    if out:
+        where = (f"the run left S at {out} of {n} steps ({reading['outside_coordinate_steps']}"
+                 f" coordinate-steps, first at step {reading['first_outside']})")  # fmt: skip
+    else:
+        where = f"the run stayed in S for all {n} steps"
+    if problems:
+        return f"{head}{where}; {'; '.join(problems)}; so the theorem does not cover it."
+    if out:
+        return f"{head}{where}, so from that step on the theorem does not cover it."
+    return (f"{head}{where}, inside its coefficient box, with the analysed algorithm: the "
+            "theorem covers it.")  # fmt: skip

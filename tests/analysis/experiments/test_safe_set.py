@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from analysis.experiments.monitor import BoundMonitor
-from analysis.experiments.safe_set import coefficient_box
+from analysis.experiments.safe_set import coefficient_box, describe
 from analysis.experiments.schedule import lr_at, set_lr
 from analysis.theorems.coefficient_path_regret import effective_beta2
 from mada import MADA
@@ -147,3 +147,30 @@ def test_observe_reads_nothing_from_the_device_between_evaluations():
         finally:
             torch.cuda.set_sync_debug_mode("default")
     assert mon.record()["step"] == 9 and mon.record()["bounds_step"] == 5
+
+
+def test_the_reading_in_one_sentence():
+    texts = []
+    for make in (
+        lambda w: MADA([w], lr=0.1, rho=0.0, bias_correction=False),
+        lambda w: torch.optim.Adam([w], lr=0.1, betas=(0.9, 0.5)),
+        lambda w: MADA([w], lr=0.1, betas=(0.9, 0.5), rho=0.5, bias_correction=False),
+    ):
+        w = torch.nn.Parameter(torch.zeros(5))
+        opt = make(w)
+        mon = BoundMonitor(opt)
+        _run(opt, w, 12, mon) if isinstance(opt, MADA) else _run_torch(opt, w, mon)
+        texts.append(describe(mon.record()["safe_set"]))
+    assert texts[0].endswith("stayed in S for all 12 steps, inside its coefficient box, with "
+                             "the analysed algorithm: the theorem covers it.")  # fmt: skip
+    assert "rho_hi = 1 is not < 1" in texts[1] and "does not cover it" in texts[1]
+    assert "first at step" in texts[2] and texts[2].endswith("does not cover it.")
+    assert describe(None).endswith("not read (the optimizer keeps no second moment).")
+
+
+def _run_torch(opt, w, mon):
+    for step in range(1, 13):
+        opt.zero_grad()
+        (((w - 1.0) ** 2).sum() * (1.0 if step < 4 else 0.01)).backward()
+        opt.step()
+        mon.observe(step)
