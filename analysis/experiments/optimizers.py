@@ -42,8 +42,7 @@ from numbers import Real
 
 import torch
 
-from mada import MADA, preset_kwargs
-from mada._validate import learn_names
+from mada import MADA
 
 OPTIMIZERS = ("adam", "adamw", "amsgrad", "avgrad", "yogi", "adan", "lion", "hyperadam", "mada")
 ADAMW_WEIGHT_DECAY = 0.01  # torch.optim.AdamW's default
@@ -111,7 +110,16 @@ def decay_groups(model, weight_decay):
 
 def learns(name):
     """Whether optimizer ``name`` learns coefficients (takes ``hyper_lr`` and ``bounds``)."""
-    return name != "adamw" and bool(learn_names(preset_kwargs(name).get("learn", ())))
+    if name not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {name!r}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return name != "adamw" and bool(_learned(make_optimizer(name, _dummy(), lr=1e-3)))
+
+
+def _learned(optimizer):
+    """The names group 0 learns: MADA validates ``learn`` into a tuple of names."""
+    return tuple(optimizer.param_groups[0].get("learn", ()))
 
 
 def _dummy():
@@ -140,7 +148,7 @@ def coefficients(optimizer) -> dict[str, float]:
     if isinstance(optimizer, MADA):
         out = dict(optimizer.coefficients)
         group = optimizer.param_groups[0]
-        if out["gamma"] < 1 or "gamma" in learn_names(group["learn"]):
+        if out["gamma"] < 1 or "gamma" in _learned(optimizer):
             out["lion_beta1"], out["lion_beta2"] = map(float, group["lion_betas"])
         return out
     group = optimizer.param_groups[0]
