@@ -148,3 +148,20 @@ def test_a_checkpoint_of_another_precision_is_refused(tmp_path):
         check_checkpoint(RunConfig(**GPT, checkpoint=path, dtype="bf16"))
     with pytest.raises(ValueError, match="differs in model"):
         check_checkpoint(RunConfig(**dict(GPT, model={"n_layer": 2}), checkpoint=path))
+
+
+def test_resume_with_the_new_settings_gives_the_uninterrupted_run(tmp_path):
+    kw = dict(GPT, steps=6, optimizer="mada", monitor=True, dtype="bf16", grad_accum=2,
+              schedule="cosine", warmup=2, weight_decay=0.1, checkpoint_every=2)  # fmt: skip
+    whole = train(RunConfig(**kw, checkpoint=str(tmp_path / "a.pt")), progress=False)
+    cfg = RunConfig(**kw, checkpoint=str(tmp_path / "b.pt"))
+
+    def stop(step, loss):
+        if step == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        train(cfg, progress=False, callback=stop)  # last checkpoint: step 2
+    resumed = train(cfg, progress=False)
+    assert resumed.history == whole.history
+    assert resumed.final["val_loss"] == whole.final["val_loss"]
