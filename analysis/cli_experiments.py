@@ -14,12 +14,14 @@ import argparse
 import math
 import os
 import re
+from dataclasses import replace
 
 from .experiments.figures import COEFFICIENTS
 from .experiments.grid import BETA1S, BETA2S, GRID_OPTIMIZERS, check_points
 from .experiments.optimizers import OPTIMIZERS, check_optimizer, learned_bounds, learns
 from .experiments.results import prepare_output, staged_output
-from .experiments.tasks import SIZES, TASKS, check_text
+from .experiments.schedule import SCHEDULES
+from .experiments.tasks import SIZES, TASKS, check_model, check_text
 
 MAX_SEED = 2**63 - 1  # torch.manual_seed takes 64-bit seeds
 
@@ -54,6 +56,10 @@ _SEED = _number(0, MAX_SEED, integer=True)
 _BETA = _number(0, 1, hi_open=True)
 _LR = _number(0, lo_open=True)
 _HYPER_LR = _number(0)
+_WARMUP = _number(0, integer=True)
+_DECAY = _number(0)
+_MODEL_FLAGS = {"--n-layer": "n_layer", "--n-head": "n_head", "--n-embd": "n_embd",
+                "--block-size": "block_size", "--batch-size": "batch_size"}  # fmt: skip
 
 
 def _bound(text):
@@ -138,6 +144,7 @@ def add_parsers(sub):
     for k in ("beta1", "beta2"):
         t.add_argument(f"--{k}", type=_BETA, help=f"initial {k} in [0, 1); for hyperadam and "
                        "mada inside its --bounds range")  # fmt: skip
+    _gpu_flags(t)
     t.add_argument("--eval-every", type=_STEPS, help="steps between records")
     t.add_argument("--monitor", action="store_true", help="enable the bound monitor")
     t.add_argument("--checkpoint", help="checkpoint file: written atomically, resumed if present")
@@ -156,6 +163,28 @@ def add_parsers(sub):
                    help="output folder (default grid/), replaced as a whole at the "
                    "end")  # fmt: skip
     g.set_defaults(error=g.error, run=_run_grid)
+
+
+def _gpu_flags(t):
+    """The nanoGPT-style settings of a run (:class:`.experiments.train.RunConfig`)."""
+    t.add_argument("--dtype", choices=("fp32", "bf16"), default="fp32",
+                   help="bf16: autocast forward, float32 weights and optimizer state "
+                   "(default fp32)")  # fmt: skip
+    t.add_argument("--compile", action="store_true", help="torch.compile the model")
+    for flag, key in _MODEL_FLAGS.items():
+        t.add_argument(flag, type=_STEPS, metavar="N",
+                       help=f"{key}, an integer >= 1 (default: the --size's)")  # fmt: skip
+    t.add_argument("--grad-accum", type=_STEPS, default=1, metavar="K",
+                   help="batches averaged per step, an integer >= 1 (default 1)")  # fmt: skip
+    t.add_argument("--schedule", choices=SCHEDULES, default="constant",
+                   help="learning rate: constant, or cosine (linear warmup, then cosine to "
+                   "lr/10; default constant)")  # fmt: skip
+    t.add_argument("--warmup", type=_WARMUP, metavar="N",
+                   help="cosine's warmup steps in [0, steps] (default steps // 20)")  # fmt: skip
+    t.add_argument("--weight-decay", type=_DECAY, metavar="X",
+                   help="decoupled weight decay >= 0 of the tensors of dim >= 2, none for "
+                   "biases and norms (nanoGPT's groups; default: the optimizer's own, on "
+                   "every tensor)")  # fmt: skip
 
 
 # ---- checks before compute ---------------------------------------------------------------
@@ -238,14 +267,23 @@ def _run_train(args):
     if args.optimizer == "lion" and args.monitor:
         args.error("--monitor: lion keeps no second moment; monitor another optimizer")
     options = _options(args, [args.optimizer])
-    _check(args, {"--text": "text"}, check_text, args.text, args.task, args.size)
+    model = {key: getattr(args, key) for key in _MODEL_FLAGS.values()
+             if getattr(args, key) is not None}  # fmt: skip
+    model_flags = {"--size": "size", **_given(args, _MODEL_FLAGS)}
+    _check(args, model_flags, check_model, args.task, args.size, model)
+    _check(args, {"--text": "text"}, check_text, args.text, args.task, args.size,
+           model.get("block_size"))  # fmt: skip
     _check(args, _given(args, _OPTIMIZER_FLAGS), check_optimizer, args.optimizer,
            lr=args.lr or 1e-3, betas=betas, **options)  # fmt: skip
     cfg = RunConfig(task=args.task, optimizer=args.optimizer, steps=args.steps, lr=args.lr,
                     betas=betas, seed=args.seed, size=args.size, text=args.text,
                     device=args.device, eval_every=args.eval_every, monitor=args.monitor,
                     checkpoint=args.checkpoint, checkpoint_every=args.checkpoint_every,
-                    optimizer_options=options)  # fmt: skip
+                    optimizer_options=options, dtype=args.dtype, compile=args.compile,
+                    model=model, grad_accum=args.grad_accum, schedule=args.schedule,
+                    warmup=args.warmup, weight_decay=args.weight_decay)  # fmt: skip
+    _check(args, {"--warmup": "warmup", "--schedule": "schedule"},
+           replace(cfg, checkpoint=None).check)  # fmt: skip
     _check(args, {"--checkpoint": "checkpoint"}, check_checkpoint, cfg)
     folder = os.path.join(args.out, run_name(cfg))
     with staged_output(folder, "result.json", "--out") as stage:  # checks --out first
@@ -257,7 +295,8 @@ def _run_train(args):
             figures.bound_vs_measured(res, f"{stage}/bounds.png")
     f = res.final
     print(f"{args.task}/{args.optimizer}: {f['steps']} steps, train loss {f['train_loss']:.4g}, "
-          f"val loss {f['val_loss']:.4g}{' (diverged)' if f['diverged'] else ''}; "
+          f"val loss {f['val_loss']:.4g}{' (diverged)' if f['diverged'] else ''}, "
+          f"{f['tokens_per_s'] or 0:.4g} tokens/s; "
           f"results in {folder}{os.sep}")  # fmt: skip
     return 0
 
@@ -268,6 +307,7 @@ def _run_grid(args):
     from .experiments.results import write_json
 
     options = _options(args, args.optimizers)
+    _check(args, {"--size": "size"}, check_model, args.task, args.size)
     _check(args, {"--text": "text"}, check_text, args.text, args.task, args.size)
     size = args.size if args.size in BETA1S else "quick"
     beta1s, beta2s = args.beta1s or BETA1S[size], args.beta2s or BETA2S[size]

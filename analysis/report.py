@@ -168,6 +168,8 @@ def training_section(plan, out, seed, text, device, progress, options=None):
 
 
 def _monitor_text(result, figure):
+    from .experiments.safe_set import describe as describe_safe_set
+
     last = next(r for r in reversed(result.history) if r.get("monitor"))
     mon = last["monitor"]
     rows = [(f"`{tid}`", _fmt(b["total"]), ", ".join(f"{k} {_fmt(v)}" for k, v in
@@ -177,8 +179,8 @@ def _monitor_text(result, figure):
     return (f"#### Bound monitor: {result.config['optimizer']} at step {last['step']}\n\n"
             f"Observed G_inf {_fmt(mon.get('G_inf'))}, Σ_i‖g_1:T,i‖₂ "
             f"{_fmt(mon.get('grad_norm_sum'))}, Σ_i √v̂_T,i {_fmt(mon.get('sqrt_vhat_sum'))}, "
-            f"monotonicity violations {mon.get('monotone_violations')}; measured regret "
-            f"against the final iterate {_fmt(last.get('regret_vs_final'))}. The online "
+            f"measured regret against the final iterate {_fmt(last.get('regret_vs_final'))}. "
+            f"{describe_safe_set(mon.get('safe_set'))} The online "
             "convex bounds are evaluated on this nonconvex run's gradients as an "
             "illustration, not a guarantee.\n\n"
             + _table(("theorem", "data bound", "terms"), rows)

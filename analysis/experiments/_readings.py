@@ -5,8 +5,6 @@ forms through :data:`AGGREGATE_FORMS`), its skip reasons, and its named top-leve
 
 from __future__ import annotations
 
-import math
-
 import sympy as sp
 import torch
 
@@ -204,27 +202,44 @@ def _theorem_constants(tid, opt, constants):
     return out, None
 
 
-def _sqrt_vhat(opt):
-    """[(sqrt(vhat) of a param, its step count t, its lr)] from the optimizer, or None when
+def _vhat(opt):
+    """[(vhat of a param, its step count t, its lr)] from the optimizer's state, or None when
     it keeps no second moment. MADA gives its current vhat through its public
-    ``moments(p)``; torch's Adam is read from its state."""
+    ``moments(p)``; torch's Adam is read from its state. Nothing is read from the device."""
     out, found = [], False
     for group in opt.param_groups:
         for p in group["params"]:
             st = opt.state.get(p, {})
             if hasattr(opt, "moments"):
                 mom = opt.moments(p)
-                root, t = (None, 0) if mom is None else (mom.v_hat.sqrt(), int(st["step"]))
+                vhat, t = (None, 0) if mom is None else (mom.v_hat, int(st["step"]))
             else:
-                root, t = _torch_root(group, st)
-            found = found or root is not None
-            out.append((torch.zeros_like(p) if root is None else root, t, float(group["lr"])))
+                vhat, t = _torch_vhat(group, st)
+            found = found or vhat is not None
+            out.append((torch.zeros_like(p) if vhat is None else vhat, t, float(group["lr"])))
     return out if found else None
 
 
-def _torch_root(group, st):
+def _torch_vhat(group, st):
     key = "max_exp_avg_sq" if group.get("amsgrad") else "exp_avg_sq"
     if key not in st or "betas" not in group:
         return None, 0
-    t = int(st["step"])
-    return st[key].sqrt() / math.sqrt(1.0 - group["betas"][1] ** t), t
+    t = int(st["step"])  # a CPU tensor unless capturable: no device read
+    return st[key] / (1.0 - group["betas"][1] ** t), t
+
+
+def _live_beta1(opt):
+    """Group 0's current beta1 without reading the device: a float, or MADA's learned
+    beta1 as a 0-d device tensor (its coefficient set, ``opt.state["coefficient_set.<k>"]``,
+    through :func:`mada.hyper.values`); None without an optimizer or betas."""
+    if opt is None:
+        return None
+    group = opt.param_groups[0]
+    if "learn" in group and "beta1" in group["learn"]:
+        from mada import hyper
+
+        cset = opt.state.get(f"coefficient_set.{group['coefficient_set']}")
+        if cset is not None:
+            return hyper.values(group, cset)["beta1"]
+    betas = group.get("betas")
+    return None if betas is None else float(betas[0])

@@ -22,6 +22,17 @@ plug-ins) are read at evaluation and may appear only outside the sums over ``t``
 that puts them inside (or nests a sum over ``t`` in another, or indexes run data at
 anything but ``t``/``T`` and ``i``) raises NotImplementedError: it cannot be streamed.
 
+**Exact evaluation.** ``log(1 + x)`` is evaluated as ``log1p(x)`` (``log(1 + x)`` is 0 below
+x of about 1e-16, which made a bound falsely smaller than a positive measurement). With
+``homogeneous=True`` (the forms are of degree 1 in the gradients: g, m and ``G_inf`` of
+degree 1, v, Sv, vmax of degree 2, which every streamable registry theorem's terms are,
+``tests/analysis/experiments/test_stream_exact.py``) the run state is kept for the gradients
+times a power of two :math:`s`, fixed on the device at the first nonzero gradient so that
+its largest entry lies in [1, 2), and every value is divided by :math:`s` at evaluation: a
+power of two scales exactly, so the values are unchanged, but squared gradients no longer
+underflow to 0 for :math:`|g| \lesssim 10^{-154}` (float64), where a bound of 0 was falsely
+exceeded by any positive regret.
+
 Example (:math:`\sum_i\sqrt{\sum_t g_{t,i}^2}` over two steps):
 
     >>> from analysis.theorems._own import GRAD_NORMS
@@ -42,6 +53,8 @@ import torch
 from sympy.core.function import AppliedUndef
 
 from analysis.theorems._core import SYMBOLS
+
+from ._stream_ops import _apply, _memo, _mul, _pow
 
 #: Symbols read at evaluation time (they change along a run), never inside a sum over t.
 DYNAMIC = ("T", "D_inf", "G_inf", "beta1", "lam")
@@ -66,10 +79,14 @@ class RunState:
         self.tensors = {k: torch.zeros(d, device=device, dtype=dtype) for k in keep}
 
     def update(self, g, beta1t):
+        """Step t+1 from the flat ``g``; ``beta1t`` a float or a 0-d tensor on the device
+        (kept there: nothing is read back)."""
         s = self.tensors
         s["g"].copy_(g)
-        self.beta1t = float(beta1t)
-        if "m" in s:
+        self.beta1t = beta1t if torch.is_tensor(beta1t) else float(beta1t)
+        if "m" in s and torch.is_tensor(self.beta1t):
+            s["m"].mul_(self.beta1t).add_(s["g"] * (1.0 - self.beta1t))
+        elif "m" in s:
             s["m"].mul_(self.beta1t).add_(s["g"], alpha=1.0 - self.beta1t)
         if "v" in s:
             s["v"].mul_(self.beta2).add_((1.0 - self.beta2) * s["g"] * s["g"])
@@ -93,8 +110,11 @@ class StreamingForm:
     """
 
     def __init__(self, forms: Mapping[Hashable, sp.Expr], constants, d, *, device=None,
-                 dtype=torch.float64):  # fmt: skip
+                 dtype=torch.float64, homogeneous=False):  # fmt: skip
         self.d, self.device, self.dtype, self.step = int(d), device, dtype, 0
+        self.homogeneous = bool(homogeneous)
+        self.scale = torch.ones((), device=device, dtype=torch.float64)  # s: g is kept as s g
+        self._scaled = torch.zeros((), device=device, dtype=torch.bool)  # s fixed yet
         subs = {SYMBOLS[k]: sp.sympify(float(v)) for k, v in constants.items()}
         subs[SYMBOLS["d"]] = sp.Integer(self.d)
         self._nodes: dict = {}
@@ -117,10 +137,21 @@ class StreamingForm:
         if g.numel() != self.d:
             raise ValueError(f"g must have {self.d} entries, got {g.numel()}")
         self.step += 1
+        if self.homogeneous:
+            g = self._rescaled(g)
         self.state.update(g, beta1t)
         ctx = self._ctx({})
         for acc, (fn, _) in zip(self.acc, self._accs):
             acc.add_(fn(ctx))
+
+    def _rescaled(self, g):
+        """``s g``, fixing s = 2^-floor(log2 max|g|) at the first nonzero ``g`` (on the
+        device; before it every state is 0 whatever s)."""
+        top = g.abs().max().to(torch.float64)
+        fresh = torch.exp2(-torch.floor(torch.log2(torch.where(top > 0, top, 1.0))))
+        self.scale.copy_(torch.where(self._scaled, self.scale, fresh))
+        self._scaled |= top > 0
+        return g * self.scale.to(g.dtype)
 
     def evaluate(self, keys=None, **dynamic):
         """{key: 0-d tensor} at the current step; ``dynamic`` gives D_inf, G_inf, beta1
@@ -130,10 +161,14 @@ class StreamingForm:
             raise ValueError(f"evaluate needs {sorted(missing)}")
         if self.step == 0:
             raise ValueError("evaluate needs at least one update")
+        if self.homogeneous and "G_inf" in dynamic:  # of degree 1, like g: kept as s G_inf
+            dynamic = {**dynamic, "G_inf": dynamic["G_inf"] * self.scale}
         ctx = self._ctx({**dynamic, "T": float(self.step)})
         out = {}
         for k in self._fns if keys is None else keys:
             val = torch.as_tensor(self._fns[k](ctx), dtype=torch.float64, device=self.device)
+            if self.homogeneous:
+                val = val / self.scale  # a power of two: exact
             if val.ndim != 0:
                 raise ValueError(f"form {k!r} does not sum to a number (shape {val.shape})")
             out[k] = val.clone()  # never an alias of a live accumulator
@@ -149,14 +184,20 @@ class StreamingForm:
         return ctx
 
     def state_dict(self):
-        return {"step": self.step, "beta1t": self.state.beta1t,
+        b = self.state.beta1t
+        return {"step": self.step, "beta1t": b.clone() if torch.is_tensor(b) else b,
+                "scale": self.scale.clone(), "scaled": self._scaled.clone(),
                 "run": {k: v.clone() for k, v in self.state.tensors.items()},
                 "acc": [a.clone() for a in self.acc]}  # fmt: skip
 
     def load_state_dict(self, sd):
         if set(sd["run"]) != set(self.state.tensors) or len(sd["acc"]) != len(self.acc):
             raise ValueError("the saved streaming state belongs to other forms")
-        self.step, self.state.beta1t = int(sd["step"]), float(sd["beta1t"])
+        b = sd["beta1t"]
+        self.step = int(sd["step"])
+        self.scale.copy_(sd["scale"])
+        self._scaled.copy_(sd["scaled"])
+        self.state.beta1t = b.to(self.device) if torch.is_tensor(b) else float(b)
         for k, v in sd["run"].items():
             self.state.tensors[k].copy_(v)
         for a, v in zip(self.acc, sd["acc"]):
@@ -193,6 +234,9 @@ class StreamingForm:
         if e.is_Pow:
             base, ex = fns
             return (lambda ctx: _pow(base(ctx), ex(ctx))), has_i
+        if e.func == sp.log and e.args[0].is_Add and sp.S.One in e.args[0].args:
+            (rest, _) = self._compile(e.args[0] - 1, inner, bound_i)
+            return (lambda ctx: _apply(torch.log1p, math.log1p, rest(ctx))), has_i
         if e.func in _FUNCS and len(fns) == 1:
             tfn, pfn = _FUNCS[e.func]
             (arg,) = fns
@@ -260,60 +304,6 @@ class StreamingForm:
             return (lambda ctx: ctx.data[name]), True
         raise NotImplementedError(f"cannot stream {e}: run data is read at ({when}, i) "
                                   f"{'inside' if inner else 'outside'} a sum over t")  # fmt: skip
-
-
-def _memo(key, fn):
-    def cached(ctx):
-        c = ctx.cache
-        if key not in c:
-            c[key] = fn(ctx)
-        return c[key]
-
-    return cached
-
-
-def _mul(e, sf, inner, bound_i):
-    """A product; factors with negative exponents form the denominator, and 0/0 := 0."""
-    num, den = [], []
-    for f in e.args:
-        if f.is_Pow and f.exp.is_number and f.exp.is_negative:
-            den.append(sf._compile(sp.Pow(f.base, -f.exp), inner, bound_i)[0])
-        else:
-            num.append(sf._compile(f, inner, bound_i)[0])
-
-    def prod(fns, ctx):
-        out = 1.0
-        for f in fns:
-            out = out * f(ctx)
-        return out
-
-    def fn(ctx):
-        n = prod(num, ctx)
-        if not den:
-            return n
-        dv = prod(den, ctx)
-        if not torch.is_tensor(dv):
-            return n / dv if dv != 0 else _div_zero(n)
-        q = n / dv
-        return torch.where((dv == 0) & (torch.as_tensor(n) == 0), torch.zeros_like(q), q)
-
-    return fn
-
-
-def _div_zero(n):
-    if torch.is_tensor(n):
-        return torch.where(n == 0, torch.zeros_like(n), n / 0.0)
-    return 0.0 if n == 0 else math.copysign(math.inf, n)
-
-
-def _pow(a, b):
-    if torch.is_tensor(a) or torch.is_tensor(b):
-        return torch.pow(a, b)
-    return math.inf if a == 0 and b < 0 else math.pow(a, b)
-
-
-def _apply(tfn, pfn, x):
-    return tfn(x) if torch.is_tensor(x) else pfn(x)
 
 
 __all__ = ["DYNAMIC", "RunState", "StreamingForm"]

@@ -15,12 +15,14 @@ into :math:`d` coordinates) and the new iterate, and keeps, with no stored trace
   the optimizer applies it; in learned mode the pending step is folded in out of place),
   torch Adam/AdamW's ``exp_avg_sq`` (``max_exp_avg_sq`` with ``amsgrad``) divided by
   :math:`1-\beta_2^t` as torch does; None when there is no second moment (Lion, SGD);
-* ``monotone_violations``: the number of (coordinate, step) pairs where
-  :math:`\sqrt{\hat v_{t,i}}/\alpha_t` decreased against step :math:`t-1`, with the
-  theorems' :math:`\alpha_t = \mathrm{lr}_t/\sqrt t` (:math:`t` the optimizer's own step
-  count, :math:`\mathrm{lr}_t` the group's current lr), up to a relative slack of 8 machine
-  epsilons of the state's dtype (rounding of :math:`t\bar v_t`). Zero for AVGrad/AMSGrad
-  without bias correction; this monotonicity is what every own regret proof rests on;
+* ``safe_set``: where the run stands against the safe set S of the learned-coefficient
+  theorem ``coefficient_path_regret`` (:mod:`.safe_set`): the steps and (coordinate, step)
+  pairs outside S, the first such step, the counts per condition (S1: :math:`\sqrt{\hat
+  v_{t,i}}/\alpha_t` non-decreasing with :math:`\alpha_t = \mathrm{lr}_t/\sqrt t`; S2, S3),
+  the coefficient box and how the optimizer differs from the theorem's algorithm. In one
+  sentence: a step outside S (or a box with :math:`\rho_{hi}` or :math:`\beta_{2,hi}` = 1)
+  is where that theorem, and the own regret proofs that rest on the same monotonicity, stop
+  covering the run; MADA's safeguard keeps a run inside;
 * ``coefficients``: ``opt.coefficients`` for MADA, ``beta1``/``beta2`` for torch optimizers;
 * ``bounds``: for each theorem of :data:`DEFAULT_THEOREMS` (or the ids given), its printed
   data-dependent form at :math:`T = t`: every top-level term (distance, momentum, adaptive,
@@ -55,9 +57,14 @@ any :math:`\beta_{1t} \le \beta_1`), Corollary 1 at constant momentum (``lam``: 
 *convex* regret bounds; on a nonconvex network they illustrate the quantities the proofs
 control, **not a guarantee** about the training loss.
 
-**Cost.** Per observe: one flattening of the gradients and iterates, the recurrences and the
-accumulator summands (a few elementwise float64 passes over :math:`d`), no device
-synchronisation; ``every=k`` evaluates the bounds (a few reductions) only every k steps.
+**Cost, and no device reads between evaluations.** Per observe: one flattening of the
+gradients and iterates, the recurrences, the accumulator summands and the safe-set
+comparisons (a few elementwise float64 passes over :math:`d`). Every accumulator lives on the
+optimizer's device; the current :math:`\beta_{1t}` is read as a 0-d device tensor where MADA
+learns it, and its range and schedule check stay on the device too, so ``observe`` never
+synchronises with the device (tested under ``torch.cuda.set_sync_debug_mode("error")``).
+``every=k`` evaluates the bounds (a few reductions, and the reads of the skip checks) only
+every k steps; ``record()`` reads the device.
 Memory: about ten vectors of length :math:`d`, float64 on every device by default
 (``dtype=torch.float32`` halves it on a GPU, at float32 rounding of the per-coordinate state;
 scalar sums stay float64). ``record()`` also gives ``D_inf``, ``bounds_step`` (the step of
@@ -77,7 +84,7 @@ Example (AVGrad, no bias correction, on a 2-D quadratic):
     ...     opt.step()
     ...     mon.observe(step)
     >>> rec = mon.record()
-    >>> rec["step"], rec["monotone_violations"], sorted(rec["bounds"])[0]
+    >>> rec["step"], rec["safe_set"]["outside_steps"], sorted(rec["bounds"])[0]
     (5, 0, 'adam_avgrad_interpolation_regret')
     >>> b = rec["bounds"]["avgrad_regret"]
     >>> abs(b["total"] - sum(b["terms"].values())) < 1e-9 * b["total"]
@@ -92,21 +99,24 @@ import torch
 
 from analysis.theorems import THEOREMS, _own
 
+from ._beta1 import Beta1Track
 from ._readings import (
     AGGREGATE_FORMS,
     CONSTANTS,
     _coefficients,
     _constants,
     _data_form,
+    _live_beta1,
     _named_terms,
     _needs,
     _observed_lam,
     _skip_reason,
-    _sqrt_vhat,
     _theorem_constants,
     _theorem_ids,
+    _vhat,
 )
 from ._stream import StreamingForm
+from .safe_set import SafeSet
 
 DEFAULT_THEOREMS = (
     "avgrad_regret",
@@ -167,24 +177,29 @@ class BoundMonitor:
         statics = {k: v for k, v in self.constants.items() if k in ("alpha", "beta2")}
         statics.update({k: self.constants[k] for k in ("beta1", "D_inf", "G_inf")
                         if k in self.constants})  # fmt: skip
-        self.stream = StreamingForm(forms, statics, self.d, device=self.device, dtype=dtype)
+        # every streamable theorem's terms are of degree 1 in the gradients (tested), so the
+        # stream may keep them rescaled against underflow, unless G_inf is a fixed constant
+        self.stream = StreamingForm(forms, statics, self.d, device=self.device, dtype=dtype,
+                                    homogeneous="G_inf" not in statics)  # fmt: skip
         x = self._flat([p.detach() for p in self.params])
         f64 = {"device": self.device, "dtype": torch.float64}
         self._s = {"x_min": x.clone(), "x_max": x.clone(), "G_inf": torch.zeros((), **f64),
-                   "violations": torch.zeros((), device=self.device, dtype=torch.int64),
-                   "sqrt_vhat_sum": None, "prev_q": None}  # fmt: skip
-        self.step, self.beta1t_range, self.coefficients = None, None, _coefficients(optimizer)
-        self.beta1t_first: list[float] = []  # beta_1t at steps 1 and 2 (for lam)
-        self.lam_break = None  # (step, beta_1t, beta_11 lam^(t-1)) where the schedule broke
+                   "sqrt_vhat_sum": None}  # fmt: skip
+        self.safe = SafeSet(optimizer, self.d, self.device) if optimizer is not None else None
+        self.step, self.coefficients = None, _coefficients(optimizer)
+        self._b1 = Beta1Track(self.constants.get("lam"), self.device)
+        self._consts: dict[float, torch.Tensor] = {}  # a constant beta1t, copied once
         self._bounds, self._bounds_step = {}, None
 
     # ---------------------------------------------------------------- observing
     def observe(self, step, *, grads=None, params=None, beta1t=None):
-        """Record step ``step`` (call right after ``optimizer.step()``).
+        """Record step ``step`` (call right after ``optimizer.step()``); reads nothing from
+        the device.
 
         ``grads``/``params``: the g_t used and the new iterate, one tensor per watched
         parameter (default: ``p.grad`` and ``p``). ``beta1t``: default the optimizer's
-        current beta1, else ``constants["beta1"]``, else 0.
+        current beta1 (a device tensor where MADA learns it), else ``constants["beta1"]``,
+        else 0.
         """
         if self.step is not None and step <= self.step:
             raise ValueError(f"step must increase: got {step} after {self.step}")
@@ -192,64 +207,55 @@ class BoundMonitor:
         grads = [p.grad for p in self.params] if grads is None else list(grads)
         g = self._flat([torch.zeros_like(p) if gr is None else gr
                         for p, gr in zip(self.params, grads, strict=True)])  # fmt: skip
-        self.coefficients = _coefficients(self.optimizer)
         if beta1t is None:
-            beta1t = self.coefficients.get("beta1", self.constants.get("beta1", 0.0))
-        beta1t = float(beta1t)
-        lo, hi = self.beta1t_range or (beta1t, beta1t)
-        self.beta1t_range = (min(lo, beta1t), max(hi, beta1t))
-        if len(self.beta1t_first) < 2:
-            self.beta1t_first.append(beta1t)
+            beta1t = _live_beta1(self.optimizer)
+        if beta1t is None:
+            beta1t = self.constants.get("beta1", 0.0)
+        beta1t = self._device_scalar(beta1t)
         self.stream.update(g, beta1t)
-        self._check_schedule(beta1t)
+        self._b1.update(beta1t, self.stream.step)
         s = self._s
         torch.maximum(s["G_inf"], g.abs().max(), out=s["G_inf"])
         x = self._flat([p.detach() for p in self.params] if params is None else params)
         torch.minimum(s["x_min"], x, out=s["x_min"])
         torch.maximum(s["x_max"], x, out=s["x_max"])
-        self._second_moment()
+        self._second_moment(g)
         if self.stream.step % self.every == 0:
             self._evaluate()
 
-    def _check_schedule(self, beta1t):
-        """Record the first step whose beta_1t exceeds beta_11 lam^(t-1): from there on a
-        form in lam (Corollary 1's closed momentum term) no longer bounds the run's."""
-        lam, T = _observed_lam(self.constants, self.beta1t_first), self.stream.step
-        if self.lam_break is None and lam is not None:
-            cap = self.beta1t_first[0] * lam ** (T - 1)
-            if beta1t > cap * (1 + 1e-9):
-                self.lam_break = (T, beta1t, cap)
+    def _device_scalar(self, x):
+        """``x`` as a 0-d float64 tensor on the monitor's device (a float: copied once)."""
+        if torch.is_tensor(x):
+            return x.detach().to(device=self.device, dtype=torch.float64).reshape(())
+        x = float(x)
+        if x not in self._consts:
+            self._consts[x] = torch.tensor(x, device=self.device, dtype=torch.float64)
+        return self._consts[x]
 
     def _flat(self, tensors):
         return torch.cat([torch.as_tensor(t).reshape(-1) for t in tensors]).to(
             device=self.device, dtype=self.dtype)  # fmt: skip
 
-    def _second_moment(self):
-        roots = _sqrt_vhat(self.optimizer) if self.optimizer is not None else None
-        if roots is None:
+    def _second_moment(self, g):
+        vhats = _vhat(self.optimizer) if self.optimizer is not None else None
+        if vhats is None:
             return
-        q = torch.cat([(r * (math.sqrt(t) / lr if lr else math.inf)).reshape(-1)
-                       for r, t, lr in roots])  # fmt: skip
-        s = self._s
-        s["sqrt_vhat_sum"] = sum(r.sum(dtype=torch.float64) for r, _, _ in roots)
-        if s["prev_q"] is not None and s["prev_q"].shape == q.shape:
-            slack = 1.0 - 8 * torch.finfo(q.dtype).eps
-            s["violations"] += (q < s["prev_q"] * slack).sum()
-        s["prev_q"] = q
+        self._s["sqrt_vhat_sum"] = sum(v.sqrt().sum(dtype=torch.float64) for v, _, _ in vhats)
+        self.safe.update(self.stream.step, vhats, g, self._s["G_inf"])
 
     def _evaluate(self):
         s, T = self._s, self.stream.step
-        lam = _observed_lam(self.constants, self.beta1t_first)
+        beta1t_range, first, lam_break = self._b1.host()
+        lam = _observed_lam(self.constants, first)
         dyn = {"D_inf": self.constants.get("D_inf", (s["x_max"] - s["x_min"]).max()),
                "G_inf": self.constants.get("G_inf", s["G_inf"]),
-               "beta1": self.constants.get("beta1", self.beta1t_range[1]),
+               "beta1": self.constants.get("beta1", beta1t_range[1]),
                "lam": math.nan if lam is None else lam}  # fmt: skip
         active = {}
         for tid, names in self.terms.items():
             reason = _skip_reason(tid, self.forms[tid], self.theorem_constants[tid], d_=self.d,
                                   T_=T, beta1=dyn["beta1"], lam_=lam,
-                                  beta1t_range=self.beta1t_range,
-                                  lam_break=self.lam_break)  # fmt: skip
+                                  beta1t_range=beta1t_range, lam_break=lam_break)  # fmt: skip
             if reason:
                 self.skipped[tid] = reason
             else:
@@ -266,8 +272,11 @@ class BoundMonitor:
 
     # ---------------------------------------------------------------- reading
     def record(self) -> dict:
-        """The current values as JSON-serialisable Python numbers (module docstring)."""
+        """The current values as JSON-serialisable Python numbers (module docstring); this
+        reads the device."""
         s = self._s
+        if self.optimizer is not None:
+            self.coefficients = _coefficients(self.optimizer)
         d_inf = self.constants.get("D_inf", (s["x_max"] - s["x_min"]).max())
         bounds = {tid: {"total": float(b["total"]),
                         "terms": {n: float(v) for n, v in b["terms"].items()}}
@@ -277,7 +286,7 @@ class BoundMonitor:
         return {"step": self.step, "G_inf": float(s["G_inf"]), "D_inf": float(d_inf),
                 "grad_norm_sum": None if gns is None else float(gns),
                 "sqrt_vhat_sum": None if svs is None else float(svs),
-                "monotone_violations": int(s["violations"]),
+                "safe_set": None if self.safe is None else self.safe.record(),
                 "coefficients": dict(self.coefficients), "bounds": bounds,
                 "bounds_step": self._bounds_step, "skipped": dict(self.skipped)}  # fmt: skip
 
@@ -287,9 +296,8 @@ class BoundMonitor:
         return {"theorems": list(self.theorems), "constants": dict(self.constants),
                 "d": self.d, "step": self.step, "stream": self.stream.state_dict(),
                 "tensors": {k: None if v is None else v.clone() for k, v in self._s.items()},
-                "beta1t_range": None if self.beta1t_range is None else list(self.beta1t_range),
-                "beta1t_first": list(self.beta1t_first),
-                "lam_break": None if self.lam_break is None else list(self.lam_break),
+                "beta1": self._b1.state_dict(),
+                "safe_set": None if self.safe is None else self.safe.state_dict(),
                 "coefficients": rec["coefficients"], "bounds": rec["bounds"],
                 "bounds_step": self._bounds_step, "grad_norm_sum": rec["grad_norm_sum"],
                 "skipped": rec["skipped"]}  # fmt: skip
@@ -301,11 +309,12 @@ class BoundMonitor:
             if sd[key] != mine:
                 raise ValueError(f"{key}: the saved monitor has {sd[key]!r}, this one {mine!r}")
         self.stream.load_state_dict(sd["stream"])
-        self._s = {k: None if v is None else v.to(self.device) for k, v in sd["tensors"].items()}
+        here = {"device": self.device}
+        self._s = {k: None if v is None else v.to(**here) for k, v in sd["tensors"].items()}
         self.step = sd["step"]
-        self.beta1t_range = None if sd["beta1t_range"] is None else tuple(sd["beta1t_range"])
-        self.beta1t_first = [float(b) for b in sd.get("beta1t_first", ())]
-        self.lam_break = None if sd.get("lam_break") is None else tuple(sd["lam_break"])
+        self._b1.load_state_dict(sd["beta1"])
+        if self.safe is not None and sd["safe_set"] is not None:
+            self.safe.load_state_dict(sd["safe_set"], self.device)
         self.coefficients, self._bounds = dict(sd["coefficients"]), sd["bounds"]
         self._bounds_step, self.skipped = sd["bounds_step"], dict(sd["skipped"])
         self._grad_norm_sum = sd["grad_norm_sum"]

@@ -42,8 +42,7 @@ from numbers import Real
 
 import torch
 
-from mada import MADA, preset_kwargs
-from mada._validate import learn_names
+from mada import MADA
 
 OPTIMIZERS = ("adam", "adamw", "amsgrad", "avgrad", "yogi", "adan", "lion", "hyperadam", "mada")
 ADAMW_WEIGHT_DECAY = 0.01  # torch.optim.AdamW's default
@@ -92,9 +91,35 @@ def make_optimizer(name, params, *, lr, betas=None, weight_decay=None, fused=Non
     return MADA.preset(name, params, **kwargs, **options)
 
 
+def decay_groups(model, weight_decay):
+    """nanoGPT's two param groups of ``model``: every tensor of dim >= 2 (matmul weights,
+    embeddings) with ``weight_decay``, the rest (biases, layernorm gains) with none. A tied
+    tensor appears once; an empty group is left out.
+
+    >>> groups = decay_groups(torch.nn.Linear(3, 2), 0.1)
+    >>> [(len(g["params"]), g["weight_decay"]) for g in groups]
+    [(1, 0.1), (1, 0.0)]
+    """
+    if not (_is_real(weight_decay) and weight_decay >= 0):
+        raise ValueError(f"weight_decay must be a finite number >= 0, got {weight_decay!r}")
+    params = [p for p in dict(model.named_parameters()).values() if p.requires_grad]
+    groups = [{"params": [p for p in params if p.dim() >= 2], "weight_decay": float(weight_decay)},
+              {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}]  # fmt: skip
+    return [g for g in groups if g["params"]]
+
+
 def learns(name):
     """Whether optimizer ``name`` learns coefficients (takes ``hyper_lr`` and ``bounds``)."""
-    return name != "adamw" and bool(learn_names(preset_kwargs(name).get("learn", ())))
+    if name not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {name!r}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return name != "adamw" and bool(_learned(make_optimizer(name, _dummy(), lr=1e-3)))
+
+
+def _learned(optimizer):
+    """The names group 0 learns: MADA validates ``learn`` into a tuple of names."""
+    return tuple(optimizer.param_groups[0].get("learn", ()))
 
 
 def _dummy():
@@ -123,7 +148,7 @@ def coefficients(optimizer) -> dict[str, float]:
     if isinstance(optimizer, MADA):
         out = dict(optimizer.coefficients)
         group = optimizer.param_groups[0]
-        if out["gamma"] < 1 or "gamma" in learn_names(group["learn"]):
+        if out["gamma"] < 1 or "gamma" in _learned(optimizer):
             out["lion_beta1"], out["lion_beta2"] = map(float, group["lion_betas"])
         return out
     group = optimizer.param_groups[0]

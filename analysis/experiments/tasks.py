@@ -12,7 +12,9 @@ chargpt    :class:`~analysis.experiments.models.CharGPT`, next-character predict
 
 Sizes (module constants ``DIGITS_SIZES``, ``CHARGPT_SIZES``): ``"default"`` is what
 ``mada-analysis report`` trains, a couple of minutes on 2 CPU cores for all nine optimizers;
-``"quick"`` is about 10x less work (tiny models, small batches, few steps):
+``"quick"`` is about 10x less work (tiny models, small batches, few steps); ``"gpu"``
+(chargpt only) is a nanoGPT-sized model for one GPU, meant for ``dtype="bf16"`` and
+``compile=True`` (:class:`~analysis.experiments.train.RunConfig`):
 
 =========  =======  =======================================  =====  =====  ====
 task       size     model                                    batch  steps  lr
@@ -21,7 +23,14 @@ digits     default  channels (16, 32), 9.9k params           64     300    3e-3
 digits     quick    channels (8, 16), 3.8k params            32     60     3e-3
 chargpt    default  2 layers, 4 heads, n_embd 64, block 64   16     200    3e-3
 chargpt    quick    1 layer, 2 heads, n_embd 32, block 32    8      60     3e-3
+chargpt    gpu      10 layers, 8 heads, n_embd 512, block    64     300    6e-4
+                    256; 31.7M params (+ 512 per character)
 =========  =======  =======================================  =====  =====  ====
+
+A char-GPT has :math:`V d + B d + L(12 d^2 + 13 d) + 2 d` parameters (:func:`gpt_params`;
+vocabulary V, block B, L layers of width d; the head is tied to the token embedding):
+31,655,936 + 512 V at the ``"gpu"`` size, 31.7M for the standard library corpus (V = 96
+on CPython 3.11; ``Task.info["params"]`` records the run's count).
 
 The learning rates are for the Adam family (MADA's corners and AdamW).
 
@@ -50,21 +59,19 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import sysconfig
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from .corpus import CORPUS_CHARS, encode, read_corpus, stdlib_corpus, stdlib_files
 from .models import CharGPT, DigitsCNN, GPTConfig
 
 TASKS = ("digits", "chargpt")
-SIZES = ("default", "quick")
+SIZES = ("default", "quick", "gpu")
 
 DIGITS_SIZES = {
     "default": {"channels": (16, 32), "batch_size": 64, "steps": 300, "lr": 3e-3},
@@ -75,11 +82,11 @@ CHARGPT_SIZES = {
                 "steps": 200, "lr": 3e-3},
     "quick": {"n_layer": 1, "n_head": 2, "n_embd": 32, "block_size": 32, "batch_size": 8,
               "steps": 60, "lr": 3e-3},
+    "gpu": {"n_layer": 10, "n_head": 8, "n_embd": 512, "block_size": 256, "batch_size": 64,
+            "steps": 300, "lr": 6e-4},
 }  # fmt: skip
-CORPUS_CHARS = 1_000_000  # cap of the default (standard library) corpus
 EVAL_WINDOWS = 64  # chargpt validation: this many evenly spaced windows of block_size
 SPLIT_SEED = 0  # digits train/validation permutation, fixed for every run seed
-_SKIP_DIRS = {"site-packages", "dist-packages", "test", "tests", "idlelib", "__pycache__"}
 
 
 @dataclass(eq=False)
@@ -96,6 +103,7 @@ class Task:
     info: dict = field(default_factory=dict)  # dataset / corpus facts for the report
     _sample: Callable[[torch.Generator], tuple[Tensor, Tensor]] = field(default=None, repr=False)
     _val: list = field(default_factory=list, repr=False)  # [(x, y)] validation batches
+    _forward: Callable | None = field(default=None, repr=False)  # compiled model, if any
 
     def batch(self, step: int) -> tuple[Tensor, Tensor]:
         """Training batch of step ``step`` (1-based): a pure function of (seed, step)."""
@@ -105,8 +113,14 @@ class Task:
     def loss(self, batch) -> Tensor:
         """Mean cross-entropy of ``self.model`` on ``batch`` = (inputs, targets)."""
         x, y = batch
-        logits = self.model(x)
+        model = self.model if self._forward is None else self._forward
+        logits = model(x)
         return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
+
+    def compile(self, **options):
+        """Forward through ``torch.compile(self.model, **options)`` from now on; the model
+        itself (its parameters and state dict) is unchanged."""
+        self._forward = torch.compile(self.model, **options)
 
     def evaluate(self) -> float:
         """Mean validation cross-entropy (no grad, eval mode; the model's mode is restored)."""
@@ -136,21 +150,10 @@ def resolve_device(device=None) -> torch.device:
 def make_task(name, *, seed=0, size="default", device=None, text=None, **model_overrides):
     """Build task ``name`` at ``size`` on ``device``; see the module docstring.
 
-    ``model_overrides`` replace the size's settings: ``channels`` and ``batch_size`` for
-    digits; ``n_layer``, ``n_head``, ``n_embd``, ``block_size`` and ``batch_size`` for
-    chargpt. ``text`` (chargpt only) is the path of a UTF-8 corpus.
+    ``model_overrides`` replace the size's settings (:func:`check_model`). ``text`` (chargpt
+    only) is the path of a UTF-8 corpus.
     """
-    if name not in TASKS:
-        raise ValueError(f"task must be one of {TASKS}, got {name!r}")
-    if size not in SIZES:
-        raise ValueError(f"size must be one of {SIZES}, got {size!r}")
-    settings = dict((DIGITS_SIZES if name == "digits" else CHARGPT_SIZES)[size])
-    allowed = set(settings) - {"steps", "lr"}
-    unknown = set(model_overrides) - allowed
-    if unknown:
-        raise ValueError(f"model overrides for {name} must be among {sorted(allowed)}, "
-                         f"got {sorted(unknown)}")  # fmt: skip
-    settings.update(model_overrides)
+    settings = check_model(name, size, model_overrides)
     device = resolve_device(device)
     if name == "digits":
         if text is not None:
@@ -159,21 +162,71 @@ def make_task(name, *, seed=0, size="default", device=None, text=None, **model_o
     return _chargpt(seed, device, settings, text)
 
 
+def task_sizes(name):
+    """The size table of task ``name``: {size: settings}."""
+    if name not in TASKS:
+        raise ValueError(f"task must be one of {', '.join(TASKS)}; got {name!r}")
+    return DIGITS_SIZES if name == "digits" else CHARGPT_SIZES
+
+
+def check_model(name, size, overrides=None):
+    """The settings of task ``name`` at ``size`` with ``overrides`` applied; ValueError
+    naming the first bad one. Overrides: ``channels`` (two integers >= 1) and
+    ``batch_size`` for digits; ``n_layer``, ``n_head``, ``n_embd``, ``block_size`` and
+    ``batch_size`` (integers >= 1, ``n_head`` dividing ``n_embd``) for chargpt.
+
+    >>> check_model("chargpt", "quick", {"n_embd": 48})["n_embd"]
+    48
+    """
+    table = task_sizes(name)
+    if size not in table:
+        raise ValueError(f"size must be one of {', '.join(table)} for {name}; got {size!r}")
+    settings = dict(table[size])
+    overrides = dict(overrides or {})
+    allowed = sorted(set(settings) - {"steps", "lr"})
+    unknown = sorted(set(overrides) - set(allowed))
+    if unknown:
+        raise ValueError(f"model overrides for {name} must be among {allowed}, got {unknown}")
+    for key, value in overrides.items():
+        many = key == "channels" and isinstance(value, (list, tuple))
+        values = tuple(value) if many else (value,)
+        if (key == "channels" and len(values) != 2) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in values
+        ):
+            what = "two integers >= 1" if key == "channels" else "an integer >= 1"
+            raise ValueError(f"{key} must be {what}; got {value!r}")
+    settings.update(overrides)
+    if name == "chargpt" and settings["n_embd"] % settings["n_head"]:
+        raise ValueError(f"n_head must divide n_embd; got n_head={settings['n_head']}, "
+                         f"n_embd={settings['n_embd']}")  # fmt: skip
+    return settings
+
+
+def gpt_params(vocab_size, block_size, n_layer, n_embd, **_):
+    """Parameters of a :class:`CharGPT` (tied head), without building it.
+
+    >>> gpt_params(96, **CHARGPT_SIZES["gpu"])
+    31705088
+    """
+    d = n_embd
+    return vocab_size * d + block_size * d + n_layer * (12 * d * d + 13 * d) + 2 * d
+
+
 def defaults(name, size):
     """The default ``(steps, lr)`` of task ``name`` at ``size``, without building it."""
-    settings = (DIGITS_SIZES if name == "digits" else CHARGPT_SIZES)[size]
+    settings = check_model(name, size)
     return settings["steps"], settings["lr"]
 
 
-def check_text(text, name="chargpt", size="default"):
+def check_text(text, name="chargpt", size="default", block_size=None):
     """Raise ValueError naming ``text`` if it cannot be the corpus of task ``name`` at
-    ``size`` (not readable, not UTF-8, too short, or a task that takes no text); see
-    :func:`read_corpus`. Reads the file once, before any compute."""
+    ``size`` (or at ``block_size``; not readable, not UTF-8, too short, or a task that takes
+    no text); see :func:`read_corpus`. Reads the file once, before any compute."""
     if text is None:
         return
     if name != "chargpt":
         raise ValueError(f"text applies only to the chargpt task, not {name}")
-    read_corpus(text, _min_chars(CHARGPT_SIZES[size]["block_size"]))
+    read_corpus(text, _min_chars(block_size or CHARGPT_SIZES[size]["block_size"]))
 
 
 def _min_chars(block):
@@ -220,64 +273,6 @@ def _digits(seed, device, s):
                 sample, [(Xv, yv)])  # fmt: skip
 
 
-def stdlib_files():
-    """The sorted ``.py`` files of the default corpus (paths relative to the stdlib root)."""
-    root = Path(sysconfig.get_paths()["stdlib"])
-    files = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if d not in _SKIP_DIRS]
-        rel = Path(dirpath).relative_to(root)
-        files += [(rel / f).as_posix() for f in filenames if f.endswith(".py")]
-    return root, sorted(files)
-
-
-@functools.lru_cache(maxsize=1)
-def stdlib_corpus(cap=CORPUS_CHARS):
-    """This interpreter's standard library sources, concatenated and cut at ``cap`` chars."""
-    root, files = stdlib_files()
-    parts, n = [], 0
-    for rel in files:
-        try:
-            part = (root / rel).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue  # unreadable files are skipped; the sha256 records what was used
-        parts.append(part)
-        n += len(part)
-        if n >= cap:
-            break
-    return "".join(parts)[:cap]
-
-
-def read_corpus(text, min_chars):
-    """The UTF-8 file ``text`` as a string; ValueError naming ``text`` when unusable."""
-    allowed = f"the path of a UTF-8 text file of at least {min_chars} characters"
-    path = Path(text)
-    if not path.exists():
-        raise ValueError(f"text must be {allowed}; {str(text)!r} does not exist")
-    if not path.is_file():
-        raise ValueError(f"text must be {allowed}; {str(text)!r} is not a file")
-    try:
-        corpus = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        raise ValueError(f"text must be {allowed}; {str(text)!r} is not UTF-8 (byte "
-                         f"{err.start})") from None  # fmt: skip
-    except OSError as err:
-        raise ValueError(f"text must be {allowed}; {str(text)!r} cannot be read "
-                         f"({err.strerror or err})") from None  # fmt: skip
-    if len(corpus) < min_chars:
-        raise ValueError(f"text must be {allowed} (block_size + 1 in each of the 90/10 "
-                         f"splits); {str(text)!r} has {len(corpus)}")  # fmt: skip
-    return corpus
-
-
-def encode(corpus):
-    """(ids as an int64 tensor, vocabulary string): characters -> index in the sorted set."""
-    codes = np.frombuffer(corpus.encode("utf-32-le"), dtype=np.uint32)
-    vocab = np.unique(codes)
-    ids = torch.from_numpy(np.searchsorted(vocab, codes).astype(np.int64))
-    return ids, "".join(map(chr, vocab.tolist()))
-
-
 def _chargpt(seed, device, s, text):
     block = s["block_size"]
     min_chars = _min_chars(block)
@@ -307,9 +302,16 @@ def _chargpt(seed, device, s, text):
     starts = torch.linspace(0, len(val) - block - 1, EVAL_WINDOWS).long().unique().to(device)
     info = {"corpus": source, "chars": len(corpus),
             "sha256": hashlib.sha256(corpus.encode("utf-8")).hexdigest(),
-            "vocab_size": len(vocab), "train_chars": n_train, "val_chars": len(ids) - n_train,
+            "vocab_size": len(vocab), "block_size": block, "train_chars": n_train,
+            "val_chars": len(ids) - n_train,
             "params": _params(model)}  # fmt: skip
     if text is None:
         info["python"] = sysconfig.get_python_version()
     return Task("chargpt", model, batch_size, s["steps"], s["lr"], seed, device, info,
                 sample, [windows(val, starts)])  # fmt: skip
+
+
+__all__ = ["CHARGPT_SIZES", "CORPUS_CHARS", "DIGITS_SIZES", "SIZES", "TASKS", "Task",
+           "check_model", "check_text", "defaults", "encode", "gpt_params", "make_task",
+           "read_corpus", "resolve_device", "stdlib_corpus", "stdlib_files",
+           "task_sizes"]  # fmt: skip

@@ -1,7 +1,8 @@
 r"""One seeded training run: a task, an optimizer, an optional bound monitor, checkpoints.
 
 :func:`train` runs ``steps`` steps of ``optimizer`` on ``task`` (:mod:`.tasks`,
-:mod:`.optimizers`) with a constant learning rate. Every ``eval_every`` steps it appends a
+:mod:`.optimizers`), the learning rate set every step by ``schedule`` (:mod:`.schedule`:
+constant, or warmup and cosine). Every ``eval_every`` steps it appends a
 record to the history: the mean training loss since the last record, the validation loss,
 the optimizer's coefficients and, with ``monitor=True``, the :class:`.monitor.BoundMonitor`
 record (observed constants and the streamed data-dependent bounds). A monitored run also
@@ -10,6 +11,18 @@ gets, at the end, the *measured* side: ``regret_vs_final`` of each record is
 :math:`x_T` the final weights (each batch is evaluated again at :math:`x_T`). It is the
 online-learning regret against one fixed comparator, so a lower estimate of the regret
 against the best fixed point.
+
+**As nanoGPT trains on a GPU.** ``dtype="bf16"`` runs the model's forward (training and
+validation) under ``torch.autocast(dtype=torch.bfloat16)``; the weights stay float32 (the
+master copy the optimizer updates) and so does the optimizer's state. ``compile=True``
+trains through ``torch.compile(model)`` (the first steps compile; the checkpoint holds the
+plain model). ``model`` overrides the task's size table (:func:`.tasks.check_model`).
+``grad_accum=k`` averages the gradients of k batches per step (micro-batch j of step s is the
+task's batch ``(s - 1) k + j``). ``weight_decay`` (a number) puts the tensors of dim >= 2 in
+a group decayed by it and the others in one without decay (:func:`.optimizers.decay_groups`).
+``final`` records ``tokens_per_s`` (tokens: characters for chargpt, images for digits, over
+the training steps' wall time, validation and checkpoints excluded) and
+``peak_memory_bytes`` (``torch.cuda.max_memory_allocated`` on CUDA, None on the CPU).
 
 **Determinism and exact resume.** The model's initial weights and the batch of every step are
 functions of ``seed`` (and ``step``) only, so a run needs no random state beyond its weights.
@@ -37,14 +50,16 @@ import hashlib
 import json
 import math
 import os
-import time
 from dataclasses import asdict, dataclass, field, replace
 
-import torch
-
 from . import checkpoint as ckpt
-from .optimizers import OPTIMIZERS, check_optimizer, coefficients, make_optimizer
-from .tasks import SIZES, TASKS, check_text, defaults, make_task
+from ._progress import progress_bar
+from ._runtime import Clock, autocast_for, backward, regret_vs_final
+from .optimizers import OPTIMIZERS, check_optimizer, coefficients, decay_groups, make_optimizer
+from .schedule import check_schedule, default_warmup, lr_at, set_lr
+from .tasks import TASKS, check_model, check_text, defaults, make_task
+
+DTYPES = ("fp32", "bf16")
 
 
 @dataclass(frozen=True)
@@ -65,6 +80,13 @@ class RunConfig:
     checkpoint: str | None = None
     checkpoint_every: int | None = None  # default: eval_every
     optimizer_options: dict = field(default_factory=dict)  # e.g. MADA's hyper_lr
+    dtype: str = "fp32"  # "bf16": autocast forward, float32 weights and optimizer state
+    compile: bool = False  # torch.compile the model
+    model: dict = field(default_factory=dict)  # overrides of the task's size table
+    grad_accum: int = 1  # batches per step
+    schedule: str = "constant"  # or "cosine" (warmup, then cosine to lr / 10)
+    warmup: int | None = None  # cosine's warmup steps (default steps // 20)
+    weight_decay: float | None = None  # a number: decay and no-decay groups (nanoGPT)
 
     def check(self):
         """Raise ValueError naming the first argument out of its range."""
@@ -74,9 +96,8 @@ class RunConfig:
             raise ValueError(
                 f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {self.optimizer!r}"
             )
-        if self.size not in SIZES:
-            raise ValueError(f"size must be one of {', '.join(SIZES)}; got {self.size!r}")
-        for name in ("steps", "eval_every", "checkpoint_every"):
+        settings = check_model(self.task, self.size, self.model)
+        for name in ("steps", "eval_every", "checkpoint_every", "grad_accum"):
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)
                                       or value < 1):  # fmt: skip
@@ -88,7 +109,17 @@ class RunConfig:
             raise ValueError(f"seed must be an integer >= 0; got {self.seed!r}")
         if self.monitor and self.optimizer == "lion":
             raise ValueError("monitor: the bound monitor needs a second moment; lion has none")
-        check_text(self.text, self.task, self.size)
+        if self.dtype not in DTYPES:
+            raise ValueError(f"dtype must be one of {', '.join(DTYPES)}; got {self.dtype!r}")
+        if not isinstance(self.compile, bool):
+            raise ValueError(f"compile must be True or False; got {self.compile!r}")
+        check_schedule(self.schedule, self.warmup, self.steps or settings["steps"])
+        if self.weight_decay is not None and not (
+            isinstance(self.weight_decay, (int, float)) and not isinstance(self.weight_decay, bool)
+            and math.isfinite(self.weight_decay) and self.weight_decay >= 0):  # fmt: skip
+            raise ValueError(f"weight_decay must be a finite number >= 0; got "
+                             f"{self.weight_decay!r}")  # fmt: skip
+        check_text(self.text, self.task, self.size, settings.get("block_size"))
         check_optimizer(self.optimizer, lr=self.lr or defaults(self.task, self.size)[1],
                         betas=self.betas, **self.optimizer_options)  # fmt: skip
         if self.checkpoint is not None:
@@ -122,7 +153,10 @@ def resolved(config):
     steps, lr = defaults(config.task, config.size)
     steps = config.steps or steps
     every = config.eval_every or max(1, steps // 10)
-    return replace(config, steps=steps, lr=config.lr or lr, eval_every=every,
+    warmup = config.warmup
+    if config.schedule == "cosine" and warmup is None:
+        warmup = default_warmup(steps)
+    return replace(config, steps=steps, lr=config.lr or lr, eval_every=every, warmup=warmup,
                    checkpoint_every=config.checkpoint_every or every)  # fmt: skip
 
 
@@ -147,6 +181,8 @@ def _plain(config):
     out.pop("checkpoint")
     out.pop("checkpoint_every")
     out["betas"] = list(config.betas) if config.betas is not None else None
+    out["model"] = {k: list(v) if isinstance(v, (list, tuple)) else v
+                    for k, v in sorted(config.model.items())}  # fmt: skip
     return out
 
 
@@ -162,14 +198,19 @@ def train(config, *, progress=True, callback=None):
     if config.checkpoint and os.path.exists(config.checkpoint):
         ck = ckpt.load(config.checkpoint, plain)
     task = make_task(config.task, seed=config.seed, size=config.size, device=config.device,
-                     text=config.text)  # fmt: skip
-    opt = make_optimizer(config.optimizer, task.model.parameters(), lr=config.lr,
-                         betas=config.betas, **config.optimizer_options)  # fmt: skip
+                     text=config.text, **config.model)  # fmt: skip
+    if config.compile:
+        task.compile()
+    params = task.model.parameters()
+    if config.weight_decay is not None:
+        params = decay_groups(task.model, config.weight_decay)
+    opt = make_optimizer(config.optimizer, params, lr=config.lr, betas=config.betas,
+                         **config.optimizer_options)  # fmt: skip
     monitor = None
     if config.monitor:
         from .monitor import BoundMonitor
 
-        monitor = BoundMonitor(opt)
+        monitor = BoundMonitor(opt, every=config.eval_every)
     history, sums, start, diverged = [], {"loss": 0.0, "n": 0}, 1, False
     step_losses = []  # f_s(x_s), kept for the measured regret of a monitored run
     if ck is not None:
@@ -179,14 +220,15 @@ def train(config, *, progress=True, callback=None):
             monitor.load_state_dict(ck["monitor"])
         history, sums, start = list(ck["history"]), dict(ck["sums"]), ck["step"] + 1
         step_losses = list(ck["step_losses"])
-    t0 = time.perf_counter()
+    autocast = autocast_for(config.dtype, task.device)
+    clock = Clock(task.device)
     steps = range(start, config.steps + 1)
     bar = _bar(steps, config, progress)
     for step in bar:
-        loss = task.loss(task.batch(step))
+        set_lr(opt, lr_at(step, lr=config.lr, steps=config.steps, schedule=config.schedule,
+                          warmup=config.warmup))  # fmt: skip
         opt.zero_grad(set_to_none=True)
-        loss.backward()
-        value = float(loss.detach())
+        value = backward(task, step, config.grad_accum, autocast)
         try:
             if not math.isfinite(value):
                 raise FloatingPointError(f"loss {value} at step {step}")
@@ -199,45 +241,42 @@ def train(config, *, progress=True, callback=None):
             monitor.observe(step)
         sums["loss"] += value
         sums["n"] += 1
+        clock.steps += 1
         if monitor is not None:
             step_losses.append(value)
         if step % config.eval_every == 0 or step == config.steps:
-            history.append(_record(step, sums["loss"] / sums["n"], task.evaluate(), opt,
-                                   monitor))  # fmt: skip
+            with clock.paused(), autocast:
+                val_loss = task.evaluate()
+            history.append(_record(step, sums["loss"] / sums["n"], val_loss, opt, monitor))
             sums = {"loss": 0.0, "n": 0}
-            if progress:
-                bar.set_postfix(loss=f"{history[-1]['train_loss']:.4f}")
+            bar.set_postfix(loss=f"{history[-1]['train_loss']:.4f}")
         if config.checkpoint and (step % config.checkpoint_every == 0 or step == config.steps):
-            ckpt.save_atomic({"format": ckpt.FORMAT, "config": plain, "step": step,
-                              "model": task.model.state_dict(), "optimizer": opt.state_dict(),
-                              "monitor": monitor.state_dict() if monitor is not None else None,
-                              "history": history, "sums": sums, "step_losses": step_losses},
-                             config.checkpoint)  # fmt: skip
+            with clock.paused():
+                ckpt.save_atomic({"format": ckpt.FORMAT, "config": plain, "step": step,
+                                  "model": task.model.state_dict(),
+                                  "optimizer": opt.state_dict(),
+                                  "monitor": monitor.state_dict() if monitor else None,
+                                  "history": history, "sums": sums,
+                                  "step_losses": step_losses}, config.checkpoint)  # fmt: skip
         if callback is not None:
             callback(step, value)
+    bar.close()
+    seconds = clock.stop()
     if monitor is not None and not diverged and step_losses:
-        _regret_vs_final(task, step_losses, history)
+        with autocast:
+            regret_vs_final(task, step_losses, history, config.grad_accum)
     last = history[-1] if history else {}
+    tokens = clock.steps * config.grad_accum * task.batch_size * task.info.get("block_size", 1)
     final = {
         "steps": last.get("step", 0), "diverged": diverged,
         "train_loss": math.inf if diverged else last.get("train_loss"),
         "val_loss": math.inf if diverged else last.get("val_loss"),
         "coefficients": coefficients(opt),
-        "seconds": time.perf_counter() - t0,  # of this call (a resumed run: since the resume)
+        "seconds": seconds,  # of this call's training steps (a resumed run: since the resume)
+        "tokens_per_s": tokens / seconds if seconds > 0 else None,
+        "peak_memory_bytes": clock.peak_memory(),
     }  # fmt: skip
     return RunResult(plain, dict(task.info), history, final)
-
-
-def _regret_vs_final(task, step_losses, history):
-    """Add ``regret_vs_final`` to every record: the cumulative f_s(x_s) - f_s(x_T)."""
-    with torch.no_grad():
-        at_final = [float(task.loss(task.batch(s))) for s in range(1, len(step_losses) + 1)]
-    total, cumulative = 0.0, []
-    for now, final in zip(step_losses, at_final):
-        total += now - final
-        cumulative.append(total)
-    for rec in history:
-        rec["regret_vs_final"] = cumulative[rec["step"] - 1]
 
 
 def _record(step, train_loss, val_loss, opt, monitor):
@@ -248,37 +287,10 @@ def _record(step, train_loss, val_loss, opt, monitor):
     return rec
 
 
-class _NoBar:
-    """What :func:`progress_bar` returns when disabled: iterates, and ignores the rest."""
-
-    def __init__(self, iterable=None):
-        self.iterable = iterable
-
-    def __iter__(self):
-        return iter(self.iterable)
-
-    def update(self, n=1):
-        pass
-
-    def set_postfix(self, **kwargs):
-        pass
-
-    def close(self):
-        pass
-
-
-def progress_bar(iterable=None, *, enabled=True, **kwargs):
-    """``tqdm.auto.tqdm(iterable, **kwargs)``, or a silent stand-in when not ``enabled``, so
-    that a run without progress bars never imports tqdm's notebook front end (which warns in
-    a notebook without ipywidgets)."""
-    if not enabled:
-        return _NoBar(iterable)
-    from tqdm.auto import tqdm
-
-    return tqdm(iterable, **kwargs)
-
-
 def _bar(steps, config, progress):
     return progress_bar(steps, enabled=progress, total=config.steps,
                         initial=steps.start - 1 if len(steps) else 0,
                         desc=f"{config.task}/{config.optimizer}", leave=False)  # fmt: skip
+
+
+__all__ = ["DTYPES", "RunConfig", "RunResult", "progress_bar", "resolved", "run_name", "train"]

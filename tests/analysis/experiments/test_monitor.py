@@ -195,7 +195,7 @@ def test_optimizer_state_readings(make, monotone, device):
     rec = mon.record()
     torch.testing.assert_close(rec["sqrt_vhat_sum"], float(_state_root(opt, w).sum()),
                                rtol=FLOAT32_RTOL, atol=0)  # fmt: skip
-    assert (rec["monotone_violations"] == 0) == monotone
+    assert (rec["safe_set"]["by_condition"]["S1"] == 0) == monotone
     assert rec["coefficients"]["beta1"] == 0.9 and rec["step"] == 10
     assert rec["D_inf"] == pytest.approx(float((w.detach() - 0).abs().max()), rel=1e-6)
 
@@ -208,11 +208,12 @@ def test_learned_mode_reads_the_pending_step_and_lion_has_no_second_moment(devic
         opt = MADA([w], lr=0.1, betas=(0.9, 0.95), rho=0.3, learn=learn, hyper_lr=0.0)
         recs.append(_train(opt, w, 6, BoundMonitor(opt)).record())
     assert recs[1]["sqrt_vhat_sum"] == pytest.approx(recs[0]["sqrt_vhat_sum"], rel=FLOAT32_RTOL)
-    assert recs[1]["monotone_violations"] == recs[0]["monotone_violations"]
+    counts = ("steps_read", "outside_steps", "outside_coordinate_steps", "by_condition")
+    assert [recs[1]["safe_set"][k] for k in counts] == [recs[0]["safe_set"][k] for k in counts]
     w = torch.nn.Parameter(torch.zeros(5))
     opt = MADA.preset("lion", [w], lr=0.1)
     rec = _train(opt, w, 3, BoundMonitor(opt)).record()
-    assert rec["sqrt_vhat_sum"] is None and rec["monotone_violations"] == 0
+    assert rec["sqrt_vhat_sum"] is None and rec["safe_set"]["steps_read"] == 0
     # Lion's vhat is v_t alone (rho = 1): neither interpolation theorem describes it; its
     # constant beta1 gives lam = 1, outside Reddi et al.'s Corollary 1
     assert set(rec["bounds"]) == set(DEFAULT_THEOREMS) - {

@@ -5,8 +5,17 @@ from __future__ import annotations
 import pytest
 import torch
 
+from analysis.experiments.models import CharGPT, GPTConfig
 from analysis.experiments.optimizers import make_optimizer
-from analysis.experiments.tasks import SIZES, TASKS, encode, make_task, stdlib_corpus
+from analysis.experiments.tasks import (
+    CHARGPT_SIZES,
+    SIZES,
+    TASKS,
+    encode,
+    gpt_params,
+    make_task,
+    stdlib_corpus,
+)
 
 TINY_GPT = {"n_layer": 1, "n_head": 2, "n_embd": 16, "block_size": 8, "batch_size": 4}
 
@@ -129,14 +138,37 @@ def test_bad_text_names_the_argument(tmp_path, kind, match):
 
 
 def test_bad_arguments_name_the_argument_and_the_choices():
-    with pytest.raises(ValueError, match=r"task must be one of \('digits', 'chargpt'\)"):
+    with pytest.raises(ValueError, match=r"task must be one of digits, chargpt; got 'mnist'"):
         make_task("mnist")
-    with pytest.raises(ValueError, match=r"size must be one of \('default', 'quick'\)"):
+    with pytest.raises(ValueError, match=r"size must be one of default, quick for digits"):
         make_task("digits", size="huge")
+    with pytest.raises(ValueError, match=r"size must be one of default, quick for digits"):
+        make_task("digits", size="gpu")  # the gpu size is chargpt's
     with pytest.raises(ValueError, match="model overrides for digits"):
         make_task("digits", n_layer=3)
     with pytest.raises(ValueError, match="text applies only to the chargpt task"):
         make_task("digits", text="x.txt")
     with pytest.raises(ValueError, match="n_head must divide n_embd"):
         make_task("chargpt", size="quick", n_head=3)
-    assert SIZES == ("default", "quick")
+    for bad in (0, -1, 2.0, True, "8"):
+        with pytest.raises(ValueError, match=rf"n_layer must be an integer >= 1; got {bad!r}"):
+            make_task("chargpt", size="quick", n_layer=bad)
+    with pytest.raises(ValueError, match=r"channels must be two integers >= 1; got \(8,\)"):
+        make_task("digits", size="quick", channels=(8,))
+    assert SIZES == ("default", "quick", "gpu")
+
+
+def test_gpu_size_has_the_documented_parameter_count():
+    # built on the meta device: the count without allocating 31.7M floats
+    cfg = {k: CHARGPT_SIZES["gpu"][k] for k in ("block_size", "n_layer", "n_head", "n_embd")}
+    with torch.device("meta"):
+        model = CharGPT(GPTConfig(vocab_size=96, **cfg))
+    count = sum(p.numel() for p in model.parameters())
+    assert count == gpt_params(96, **cfg) == 31_705_088
+    assert 30e6 <= count <= 50e6
+
+
+def test_model_overrides_change_the_model():
+    task = make_task("chargpt", size="quick", device="cpu", n_layer=2, block_size=16)
+    assert len(task.model.blocks) == 2 and task.batch(1)[0].shape == (8, 16)
+    assert task.info["params"] == gpt_params(task.info["vocab_size"], 16, 2, 32)
