@@ -149,23 +149,20 @@ def _configs(plan, seed, text, device, options):
     return out
 
 
-def comparison_section(plan, out, seed, text, device, progress, options=None):
-    """The headline comparison (:mod:`.experiments.compare`) at the plan's scale."""
+def training_section(plan, out, seed, text, device, progress, options=None):
+    """The comparison (:mod:`.experiments.compare`, at the plan's scale), then the monitored
+    runs: per run the nonconvex theorems it can meet, and the online convex bounds as a
+    marked illustration. Returns ``(text, CompareResult, monitored RunResults)``."""
     from .experiments import compare_report
     from .experiments.compare import compare
-
-    result = compare(plan["compare"], seed=seed, text=text, device=device, options=options,
-                     progress=progress)  # fmt: skip
-    compare_report.draw(result, f"{out}/figures")
-    return compare_report.markdown(result), result
-
-
-def training_section(plan, out, seed, text, device, progress, options=None):
-    """Bounds on monitored training runs: the nonconvex theorems the run can meet, then the
-    online convex bounds as a marked illustration."""
     from .experiments.train import train
 
-    results, parts = [], ["## Bounds on training runs", BOUNDS_INTRO]
+    compared = compare(plan["compare"], seed=seed, text=text, device=device, options=options,
+                       progress=progress)  # fmt: skip
+    compare_report.draw(compared, f"{out}/figures")
+    results = []
+    parts = [compare_report.markdown(compared), "## Training runs: the bounds that apply",
+             BOUNDS_INTRO]  # fmt: skip
     for task, configs in _configs(plan, seed, text, device, options or {}).items():
         done = [train(cfg, progress=progress) for cfg in configs]
         results += done
@@ -175,7 +172,7 @@ def training_section(plan, out, seed, text, device, progress, options=None):
             name = f"bounds_{task}_{r.config['optimizer']}.png"
             figures.bound_vs_measured(r, f"{out}/figures/{name}")
             parts.append(_monitor_text(r, name))
-    return "\n\n".join(parts), results
+    return "\n\n".join(parts), compared, results
 
 
 BOUNDS_INTRO = (
@@ -303,11 +300,8 @@ def _write(stage, out, plan, quick, seed, text, device, options, progress):
     sections.append(timed("bounds", bounds_section))
     numeric, violations, raw = timed("numeric checks", numeric_section, plan, seed, progress)
     sections.append(numeric)
-    comparison, compared = timed("comparison", comparison_section, plan, stage, seed, text,
-                                 device, progress, options)  # fmt: skip
-    sections.append(comparison)
-    training, monitored = timed("monitored runs", training_section, plan, stage, seed, text,
-                                device, progress, options)  # fmt: skip
+    training, compared, monitored = timed("training", training_section, plan, stage, seed,
+                                          text, device, progress, options)  # fmt: skip
     sections.append(training)
     sections.append(timed("grid", grid_section, plan, stage, seed, text, device, progress,
                           options))  # fmt: skip

@@ -127,6 +127,8 @@ def prepare(scale="default", *, optimizers=COMPARED, seeds=None, seed=0, steps=N
     n = plan["seeds"] if seeds is None else seeds
     if isinstance(n, bool) or not isinstance(n, int) or n < 2:
         raise ValueError(f"seeds must be an integer >= 2 (a spread needs two); got {n!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be an integer >= 0; got {seed!r}")
     optimizers = list(dict.fromkeys(optimizers))
     for name in REQUIRED:
         if name not in optimizers:

@@ -121,7 +121,6 @@ def bound_vs_measured(result, path):
     fig, axes = _figure(3, width=3.8, height=3.4)
     steps, values = _series(result, "train_loss")
     axes[0][0].plot(steps, values, color="C0")
-    axes[0][0].set_yscale("log")
     axes[0][0].set_xlabel("step")
     axes[0][0].set_ylabel("training loss")
     axes[0][0].set_title("the run", fontsize=9)

@@ -43,12 +43,14 @@ def _legend(fig, handles):
 
 def far_above(means):
     """The names whose value lies far above the rest: more than 4 times the median's
-    distance from the best (so one failed optimizer does not flatten the others)."""
+    distance from the best (so one failed optimizer does not flatten the others), or not
+    finite."""
     finite = sorted(v for v in means.values() if math.isfinite(v))
+    off = {k for k, v in means.items() if not math.isfinite(v)}
     if len(finite) < 3:
-        return set()
+        return off
     best, median = finite[0], finite[len(finite) // 2]
-    return {k for k, v in means.items() if not math.isfinite(v) or v > best + 4 * (median - best)}
+    return off | {k for k, v in means.items() if v > best + 4 * (median - best)}
 
 
 def seed_curves(runs, path, title=None):
@@ -135,9 +137,10 @@ def coefficient_bands(runs, start, path, title=None):
     coefficient that moves. Optimizers with fixed coefficients are left out (flat lines)."""
     learned = {}
     for name, results in runs.items():
-        moving = {k for res in results for k in COEFFICIENTS
-                  if len({r["coefficients"].get(k) for r in res.history}
-                         | {start[name].get(k)}) > 1}  # fmt: skip
+        first = start[name]
+        moving = {k for res in results for k in COEFFICIENTS if k in first
+                  and any(r["coefficients"].get(k, first[k]) != first[k]
+                          for r in res.history)}  # fmt: skip
         if moving:
             learned[name] = moving
     shown = [k for k in COEFFICIENTS if any(k in m for m in learned.values())] or ["beta1"]
@@ -147,7 +150,7 @@ def coefficient_bands(runs, start, path, title=None):
     handles = {}
     for ax, key in zip(axes.flat, shown):
         for name in (n for n in learned if key in learned[n]):
-            per_run = [[(0, start[name][key])] + [(r["step"], r["coefficients"][key])
+            per_run = [[(0, start[name][key])] + [(r["step"], r["coefficients"].get(key))
                                                   for r in res.history]
                        for res in runs[name]]  # fmt: skip
             cols = list(zip(*[[v for _, v in run] for run in per_run]))  # diverged: shorter
