@@ -39,6 +39,7 @@ from .experiments.results import (
     write_json,
 )
 from .experiments.train import progress_bar
+from .report_bounds import BOUNDS_INTRO, monitor_text
 
 PLANS = {
     "quick": {"tightness": {"calls": 1, "B": 8, "T": (20, 40), "nonconvex_calls": 1},
@@ -171,69 +172,8 @@ def training_section(plan, out, seed, text, device, progress, options=None):
         for r in done:
             name = f"bounds_{task}_{r.config['optimizer']}.png"
             figures.bound_vs_measured(r, f"{out}/figures/{name}")
-            parts.append(_monitor_text(r, name))
+            parts.append(monitor_text(r, name))
     return "\n\n".join(parts), compared, results
-
-
-BOUNDS_INTRO = (
-    "A network's loss is nonconvex. The theorems that can speak about such a run are the "
-    "stochastic-nonconvex ones (a bound on E‖∇F(x_τ)‖²), and only where the run is the "
-    "algorithm they analyse; each run below lists, per theorem, why it is or is not covered "
-    "and, where it is, the bound at the run's constants (observed R = max|g|, Δ ≤ the initial "
-    "validation loss, the unknown smoothness L set to 0, the value most favourable to the "
-    "bound). The online convex regret bounds follow, marked as an illustration: their "
-    "assumptions (a convex loss, a bounded feasible set, the analysed step α/√t without bias "
-    "correction) are not met by any training run."
-)
-
-
-def _monitor_text(result, figure):
-    from .experiments import applicable
-
-    last = next(r for r in reversed(result.history) if r.get("monitor"))
-    mon = last["monitor"]
-    nonconvex = []
-    for row in applicable.assess(result):
-        if row["applies"]:
-            what = applicable.conclusion(row)
-            if row["caveats"]:
-                what += "; differs in: " + "; ".join(row["caveats"])
-            nonconvex.append((f"`{row['theorem']}`", "applies", _fmt(row["bound"]), what))
-        else:
-            nonconvex.append((f"`{row['theorem']}`", "not met", "—", "; ".join(row["reasons"])))
-    rows = [(f"`{tid}`", _fmt(b["total"]), ", ".join(f"{k} {_fmt(v)}" for k, v in
-                                                     b["terms"].items()))
-            for tid, b in mon.get("bounds", {}).items()]  # fmt: skip
-    skipped = mon.get("skipped", {})
-    opt = result.config["optimizer"]
-    return (f"#### {opt} at step {last['step']}\n\n"
-            "Nonconvex theorems (the setting of a network):\n\n"
-            + _table(("theorem", "run", "bound at L = 0", "reading"), nonconvex)
-            + "\n\n**Online convex bounds: illustration, assumptions not met.** Evaluated on "
-            f"this run's gradients for the analysed algorithm (α/√t, no bias correction): "
-            f"observed G_inf {_fmt(mon.get('G_inf'))}, D_inf {_fmt(mon.get('D_inf'))}; "
-            f"measured regret against the final iterate {_fmt(last.get('regret_vs_final'))}. "
-            + _monotone_text(mon) + "\n\n"
-            + _table(("theorem (illustration)", "data bound", "terms"), rows)
-            + ("\n\nSkipped: " + "; ".join(f"`{tid}` ({why.removeprefix(tid + ': ')})"
-                                             for tid, why in skipped.items())
-               if skipped else "")
-            + f"\n\n![bounds]({'figures/' + figure})")  # fmt: skip
-
-
-def _monotone_text(mon):
-    """What the monotonicity reading means for the user, not a bare count."""
-    n = mon.get("monotone_violations")
-    if n is None:
-        return ""
-    if n == 0:
-        return ("√v̂_t/α_t never decreased: the run stays in the set where the own regret "
-                "proofs' key step holds.")  # fmt: skip
-    return (
-        f"√v̂_t/α_t decreased in {n} (coordinate, step) pairs: the run leaves the safe "
-        "set of the own regret proofs (they need it non-decreasing), so even on a convex "
-        "loss they would not cover it; read these numbers as an illustration only."
-    )
 
 
 def grid_section(plan, out, seed, text, device, progress, options=None):

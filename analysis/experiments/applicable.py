@@ -133,8 +133,13 @@ def assess(result, theorems=None):
                  "eps": facts["eps"], "d": facts["d"], "T": facts["T"], "R": mon["G_inf"],
                  "Delta": delta, "L": 0.0}  # fmt: skip
             c = {k: v for k, v in c.items() if k in th.symbols or k in th.assumptions.names}
+            try:
+                row["bound"] = float(th.bound(**c))
+            except ValueError as err:  # an assumption on the constants fails (T too short)
+                row.update(applies=False, reasons=[str(err)], caveats=[])
+                out.append(row)
+                continue
             row["constants"] = c
-            row["bound"] = float(th.bound(**c))
             triv = trivial(th)
             row["trivial"] = float(triv.subs({s: c[s.name] for s in triv.free_symbols}))
             row["breakeven"] = th.breakeven(**{k: v for k, v in c.items() if k != "T"})

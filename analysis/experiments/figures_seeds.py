@@ -116,7 +116,7 @@ def final_points(result, path, title=None):
             std = (sum((y - mean) ** 2 for y in ys) / (len(ys) - 1)) ** 0.5 if len(ys) > 1 else 0
             ax.errorbar([x + 0.3], [mean], yerr=[std], fmt="_", color="black", capsize=3)
         ax.set_xticks(range(len(names)), names, rotation=30, ha="right", fontsize=8)
-        ax.set_xlim(-0.5, len(names) - 0.3)
+        ax.set_xlim(-0.5, len(names) - 0.5)
         ax.set_xlabel("optimizer (ranked by mean)")
         if paired:
             ax.axhline(0.0, color="grey", lw=0.8, ls="--")
