@@ -107,7 +107,9 @@ def robustness_heatmaps(grid, path, key="train"):
         ax.set_ylabel("initial β2")
         ax.set_title(o)
     if image is not None:
-        fig.colorbar(image, ax=list(axes[0]), label=f"final {key} loss (clipped at {hi:.3g})")
+        clipped = finite and hi < finite[-1]
+        label = f"final {key} loss" + (f" (colour clipped at {hi:.3g})" if clipped else "")
+        fig.colorbar(image, ax=list(axes[0]), label=label)
     return _save(fig, path)
 
 
