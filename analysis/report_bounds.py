@@ -70,7 +70,11 @@ def monitor_text(result, figure):
 
 
 def monotone_text(mon):
-    """What the monotonicity reading means for the user, not a bare count."""
+    """What the safe-set reading (or, from an older monitor, the monotonicity count) means
+    for the user, not a bare count."""
+    safe = mon.get("safe_set")
+    if isinstance(safe, dict):
+        return _safe_set_text(safe)
     n = mon.get("monotone_violations")
     if n is None:
         return ""
@@ -81,4 +85,27 @@ def monotone_text(mon):
         f"√v̂_t/α_t decreased in {n} (coordinate, step) pairs: the run leaves the safe "
         "set of the own regret proofs (they need it non-decreasing), so even on a convex "
         "loss they would not cover it; read these numbers as an illustration only."
+    )
+
+
+def _safe_set_text(safe):
+    """The reading of ``coefficient_path_regret``'s safe set S (the monitor's ``safe_set``)."""
+    why = []
+    if safe.get("box", {}).get("inside") is False:
+        why.append("its coefficient box (β2 ≤ β2_hi < 1, ρ ≤ ρ_hi < 1) is not met, so it "
+                   "never covered the run")  # fmt: skip
+    if safe.get("outside_steps"):
+        counts = ", ".join(f"{k} {v}" for k, v in safe.get("by_condition", {}).items() if v)
+        why.append(f"the run left S at step {safe.get('first_outside')} and was outside on "
+                   f"{safe['outside_steps']} of {safe.get('steps_read')} steps ({counts}), "
+                   "so the theorem stops covering it there")  # fmt: skip
+    if safe.get("algorithm"):
+        why.append("the run differs from the analysed algorithm in: "
+                   + ", ".join(map(str, safe["algorithm"])))  # fmt: skip
+    if not why:
+        return ("The run stays in the safe set S of `coefficient_path_regret` at every step: "
+                "that (online convex) theorem covers its coefficient path.")  # fmt: skip
+    return (
+        "The learned-coefficient theorem `coefficient_path_regret` does not cover this "
+        "run: " + "; ".join(why) + ". Conclusion: read its numbers as an illustration."
     )

@@ -54,5 +54,8 @@ def test_a_tiny_comparison_writes_its_folder_and_prints_the_summary(capsys, tmp_
     assert data["summary"] in printed
     text = (out / "index.md").read_text(encoding="utf-8")
     assert "`mada-analysis compare --scale quick --seed 0 --seeds 2 --steps 3" in text
-    assert sorted(os.listdir(out / "figures")) == ["compare_coefficients.png",
-                                                   "compare_curves.png", "compare_finals.png"]
+    assert sorted(os.listdir(out / "figures")) == [
+        "compare_coefficients.png",
+        "compare_curves.png",
+        "compare_finals.png",
+    ]

@@ -27,3 +27,19 @@ def test_the_monotonicity_reading_says_what_to_conclude():
     assert "never decreased" in monotone_text({"monotone_violations": 0})
     text = monotone_text({"monotone_violations": 77863})
     assert "77863" in text and "leaves the safe set" in text and "illustration only" in text
+
+
+def test_the_safe_set_reading_says_when_the_theorem_stops_covering_the_run():
+    inside = {"steps_read": 60, "outside_steps": 0, "by_condition": {"S1": 0, "S2": 0, "S3": 0},
+              "first_outside": None, "box": {"inside": True}, "algorithm": []}  # fmt: skip
+    assert "stays in the safe set S" in monotone_text({"safe_set": inside})
+    out = {
+        **inside,
+        "outside_steps": 59,
+        "first_outside": 2,
+        "by_condition": {"S1": 59, "S2": 0, "S3": 0},
+        "algorithm": ["bias correction"],
+    }
+    text = monotone_text({"safe_set": out})
+    assert "left S at step 2" in text and "59 of 60 steps (S1 59)" in text
+    assert "bias correction" in text and "does not cover this run" in text
