@@ -42,8 +42,8 @@ def test_paired_differences_gains_and_ratio_match_numpy():
     assert p["mean"] == pytest.approx(d.mean()) and p["std"] == pytest.approx(d.std(ddof=1))
     assert p["wins"] == 2
     s = r.stats("lion")
-    assert (s["min"], s["max"]) == (2.4, 2.6) and s["std"] == pytest.approx(np.std(VALS["lion"],
-                                                                                    ddof=1))  # fmt: skip
+    assert (s["min"], s["max"]) == (2.4, 2.6)
+    assert s["std"] == pytest.approx(np.std(VALS["lion"], ddof=1))
     gain = {o: np.mean(np.array(VALS["adam"]) - np.array(VALS[o])) for o in VALS}
     assert r.gain("adamw")["mean"] == pytest.approx(gain["adamw"])
     ratio = r.ratio()
@@ -117,7 +117,7 @@ def test_the_gpu_scale_is_built_as_the_contract_says():
         assert (cfg.dtype, cfg.compile, cfg.size) == ("bf16", True, "gpu")
         cfg.check()
     else:
-        with pytest.raises(ValueError, match="no field.*'compile'.*gpu scale"):
+        with pytest.raises(ValueError, match=r"no field.*'compile'.*gpu scale"):
             cmp.make_config(f)
 
 
