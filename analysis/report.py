@@ -155,7 +155,7 @@ def training_section(plan, out, seed, text, device, progress, options=None):
     runs: per run the nonconvex theorems it can meet, and the online convex bounds as a
     marked illustration. Returns ``(text, CompareResult, monitored RunResults)``."""
     from .experiments import compare_report
-    from .experiments.compare import compare
+    from .experiments.compare import SCALES, compare, torch_threads
     from .experiments.train import train
 
     compared = compare(plan["compare"], seed=seed, text=text, device=device, options=options,
@@ -165,7 +165,8 @@ def training_section(plan, out, seed, text, device, progress, options=None):
     parts = [compare_report.markdown(compared), "## Training runs: the bounds that apply",
              BOUNDS_INTRO]  # fmt: skip
     for task, configs in _configs(plan, seed, text, device, options or {}).items():
-        done = [train(cfg, progress=progress) for cfg in configs]
+        with torch_threads(SCALES[plan["compare"]]["threads"]):  # tiny models: see compare's scales
+            done = [train(cfg, progress=progress) for cfg in configs]
         results += done
         parts.append(f"### {task}\n\nTask: `{done[0].info}`; lr {done[0].config['lr']:g}, "
                      f"constant; (β1, β2) start at {tuple(done[0].config['betas'])}.")  # fmt: skip
@@ -258,7 +259,8 @@ def _write(stage, out, plan, quick, seed, text, device, options, progress):
             f"`mada-analysis report{' --quick' if quick else ''} --out {out}` (seed {seed}"
             + "".join(f", {k} {v}" for k, v in options.items()) + "); "
             f"Python {platform.python_version()}, torch {torch.__version__}, "
-            f"{platform.machine()}, {torch.get_num_threads()} threads; total "
+            f"{platform.machine()}, {torch.get_num_threads()} torch threads (the comparison and "
+            f"the monitored runs: {compared.threads}); total "
             f"{time.perf_counter() - t0:.0f} s ("
             + ", ".join(f"{k} {v:.0f} s" for k, v in timings.items()) + ").", "",
             f"**Summary.** {compared.summary()}", ""]  # fmt: skip

@@ -105,7 +105,9 @@ def initial_coefficients(optimizer, lr, options=None):
 
 
 @contextlib.contextmanager
-def _threads(n):
+def torch_threads(n):
+    """``with torch_threads(n) as used:`` torch runs on ``n`` threads (None: unchanged); the
+    previous count is restored on exit."""
     import torch
 
     before = torch.get_num_threads()
@@ -163,7 +165,7 @@ def compare(scale="default", *, optimizers=COMPARED, seeds=None, seed=0, steps=N
     t0 = time.perf_counter()
     total = len(optimizers) * (len(LR_FACTORS) + n)
     bar = progress_bar(total=total, enabled=progress, desc="compare")
-    with _threads(threads if threads is not None else p["threads"]) as used:
+    with torch_threads(threads if threads is not None else p["threads"]) as used:
         table = {o: {} for o in optimizers}
 
         def sweep(o, lr):
