@@ -46,7 +46,8 @@ def monitor_text(result, figure):
             what = applicable.conclusion(row)
             if row["caveats"]:
                 what += "; differs in: " + "; ".join(row["caveats"])
-            nonconvex.append((f"`{row['theorem']}`", "applies", _fmt(row["bound"]), what))
+            status = "applies, up to the differences named" if row["caveats"] else "applies"
+            nonconvex.append((f"`{row['theorem']}`", status, _fmt(row["bound"]), what))
         else:
             nonconvex.append((f"`{row['theorem']}`", "not met", "—", "; ".join(row["reasons"])))
     rows = [(f"`{tid}`", _fmt(b["total"]), ", ".join(f"{k} {_fmt(v)}" for k, v in

@@ -15,7 +15,8 @@ def test_monitor_text_shows_what_applies_and_marks_the_convex_bounds():
     finally:
         torch.set_num_threads(threads)
     text = monitor_text(run, "b.png")
-    assert "| `adam_nonconvex_defossez2022` | applies |" in text
+    assert "| `adam_nonconvex_defossez2022` | applies, up to the differences named |" in text
+    assert "corrects m's bias" in text
     assert "| `avgrad_nonconvex` | not met | — | the theorem's step is α/√t" in text
     assert "**Online convex bounds: illustration, assumptions not met.**" in text
     assert "theorem (illustration)" in text and "monotonicity violations" not in text
