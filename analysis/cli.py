@@ -3,7 +3,8 @@
 Subcommands: ``demo`` (the default), ``bounds`` (the published bounds of
 :mod:`analysis.theorems` as a table), ``verify`` (adversarial search for violations of the
 online regret bounds, :mod:`analysis.verify`; exit status 1 if a bound fails), and
-``report``, ``train`` and ``grid`` (:mod:`analysis.cli_experiments`). Every input is
+``report``, ``train`` and ``grid`` (:mod:`analysis.cli_experiments`) and ``compare``
+(:mod:`analysis.cli_compare`). Every input is
 checked before any compute. Bad input ends with a one-line error naming the argument on
 stderr and exit status 2; Ctrl-C with one line and exit status 130; never a traceback
 unless ``--debug``.
@@ -124,9 +125,11 @@ def build_parser():
                    help="objective evaluations per theorem (default 2000)")  # fmt: skip
     v.add_argument("--seed", type=_nonnegative_int, default=0, help="random seed (default 0)")
     v.set_defaults(error=v.error)
+    from .cli_compare import add_parser as add_compare
     from .cli_experiments import add_parsers
 
     add_parsers(sub)
+    add_compare(sub)
     for p in sub.choices.values():  # --debug after the subcommand too (SUPPRESS: no reset)
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                        help="show the Python traceback of an error")  # fmt: skip
@@ -270,7 +273,7 @@ def _dispatch(parser, args):
     if args.command not in (None, "demo") and (args.top_steps, args.top_C) != (None, None):
         parser.error(f"--steps and --C before the subcommand are the demo's; {args.command} "
                      "does not take them there")  # fmt: skip
-    if hasattr(args, "run"):  # report, train, grid (cli_experiments)
+    if hasattr(args, "run"):  # report, train, grid (cli_experiments), compare
         return args.run(args)
     if args.command == "bounds":
         return _run_bounds(args)

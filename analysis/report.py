@@ -1,21 +1,27 @@
 """``mada-analysis report``: the bound table, the numeric checks, training runs and the grid.
 
 :func:`report` writes ``OUT/index.md`` (Markdown with the tables and links to the figures),
-``OUT/figures/*.png``, and the raw results ``OUT/results.json``, ``OUT/history.csv`` and
-``OUT/grid.json``. The whole folder is built in a hidden sibling staging folder and renamed
-into place at the end (:func:`analysis.experiments.results.staged_output`): a report that
-fails or is killed leaves the previous one untouched. Every input is checked before any
-compute. Sections:
+``OUT/figures/*.png``, and the raw results ``OUT/results.json``, ``OUT/history.csv`` (the
+comparison's runs), ``OUT/monitor.csv`` (the monitored runs; each CSV has the key (task,
+optimizer, seed, step) unique) and ``OUT/grid.json``. The whole folder is built in a hidden
+sibling staging folder and renamed into place at the end
+(:func:`analysis.experiments.results.staged_output`): a report that fails or is killed leaves
+the previous one untouched. Every input is checked before any compute. At the top: the
+comparison's one-line summary (who won, by how much, with what spread). Sections:
 
 1. **Bounds**: every theorem of :data:`analysis.THEOREMS`, its rate in T and its closed form.
 2. **Numeric checks**: :func:`analysis.tightness.tightest` (seeded random instances, measured
    over bound) and :func:`analysis.verify.verify` (an adversarial search). A ratio above 1
    would be a false bound: the report then says so at the top and the CLI exits with 1.
-3. **Training**: every optimizer of :mod:`analysis.experiments.optimizers` on the tasks of
-   the size chosen, one seed; MADA and AVGrad again with the bound monitor.
-4. **Robustness grid**: :func:`analysis.experiments.grid.robustness_grid`.
+3. **Comparison**: :func:`analysis.experiments.compare.compare` at the plan's scale (seven
+   optimizers, three seeds, a learning-rate sweep on a separate seed).
+4. **Bounds on training runs**: Adam, AVGrad and MADA with the bound monitor; per run, the
+   nonconvex theorems it meets, evaluated on its constants
+   (:mod:`analysis.experiments.applicable`), and the online convex bounds marked as an
+   illustration.
+5. **Robustness grid**: :func:`analysis.experiments.grid.robustness_grid`.
 
-Sizes (``quick``: about 25 s on 2 CPU cores; ``default``: about 5 minutes) are in
+Sizes (``quick``: about 2 minutes on 2 CPU cores; ``default``: about 15 minutes) are in
 :data:`PLANS`; the measured times of each section are written into the report.
 """
 
@@ -33,16 +39,17 @@ from .experiments.results import (
     write_json,
 )
 from .experiments.train import progress_bar
+from .report_bounds import BOUNDS_INTRO, monitor_text
 
 PLANS = {
     "quick": {"tightness": {"calls": 1, "B": 8, "T": (20, 40), "nonconvex_calls": 1},
               "verify_budget": 40, "tasks": ("digits", "chargpt"), "size": "quick",
-              "grid_task": "digits", "grid_size": "quick"},
+              "grid_task": "digits", "grid_size": "quick", "compare": "quick"},
     "default": {"tightness": {"calls": 2, "B": 32, "T": (20, 200), "nonconvex_calls": 2},
                 "verify_budget": 300, "tasks": ("digits", "chargpt"), "size": "default",
-                "grid_task": "chargpt", "grid_size": "default"},
+                "grid_task": "chargpt", "grid_size": "default", "compare": "default"},
 }  # fmt: skip
-MONITORED = ("avgrad", "mada")
+MONITORED = ("adam", "avgrad", "mada")
 
 
 def _table(header, rows):
@@ -70,9 +77,11 @@ def bounds_section():
         rows.append((f"`{tid}`", setting, THEOREMS[tid].source, rate, T_b, f"${bound}$"))
     consts = "; ".join(f"{s}: " + ", ".join(f"{k} = {v}" for k, v in c.items())
                        for s, c in BREAKEVEN_CONSTANTS.items())  # fmt: skip
-    note = ("Break-even: the horizon T from which on the closed bound is below the trivial "
-            "bound of its setting (regret: d·D_inf·G_inf·T; nonconvex: d·R²; see "
-            f"`Theorem.breakeven`), at {consts}; \"never\": not up to T = 1e18.\n\n")
+    note = (
+        "Break-even: the horizon T from which on the closed bound is below the trivial "
+        "bound of its setting (regret: d·D_inf·G_inf·T; nonconvex: d·R²; see "
+        f'`Theorem.breakeven`), at {consts}; "never": not up to T = 1e18.\n\n'
+    )
     return "## Bounds\n\n" + note + _table(("id", "setting", "source", "rate", "break-even T",
                                              "bound"), rows)  # fmt: skip
 
@@ -125,69 +134,47 @@ def numeric_section(plan, seed, progress):
 
 
 def _configs(plan, seed, text, device, options):
-    """Every training run of the report, by task: the nine optimizers, then the monitored."""
-    from .experiments.optimizers import OPTIMIZERS, learns
+    """The monitored runs of the report, by task: :data:`MONITORED` from the comparison's
+    starting point (β's of the Adam control), the task's learning rate."""
+    from .experiments.compare import BETAS
+    from .experiments.optimizers import learns
     from .experiments.train import RunConfig
 
     out = {}
     for task in plan["tasks"]:
         corpus = text if task == "chargpt" else None  # --text is the char-GPT's corpus
         out[task] = [RunConfig(task=task, optimizer=name, seed=seed, size=plan["size"],
-                               text=corpus, device=device, monitor=monitor,
+                               text=corpus, device=device, monitor=True, betas=BETAS,
                                optimizer_options=dict(options) if learns(name) else {})
-                     for monitor, names in ((False, OPTIMIZERS), (True, MONITORED))
-                     for name in names]  # fmt: skip
+                     for name in MONITORED]  # fmt: skip
     return out
 
 
 def training_section(plan, out, seed, text, device, progress, options=None):
+    """The comparison (:mod:`.experiments.compare`, at the plan's scale), then the monitored
+    runs: per run the nonconvex theorems it can meet, and the online convex bounds as a
+    marked illustration. Returns ``(text, CompareResult, monitored RunResults)``."""
+    from .experiments import compare_report
+    from .experiments.compare import SCALES, compare, torch_threads
     from .experiments.train import train
 
-    results, parts = [], ["## Training runs"]
+    compared = compare(plan["compare"], seed=seed, text=text, device=device, options=options,
+                       progress=progress)  # fmt: skip
+    compare_report.draw(compared, f"{out}/figures")
+    results = []
+    parts = [compare_report.markdown(compared), "## Training runs: the bounds that apply",
+             BOUNDS_INTRO]  # fmt: skip
     for task, configs in _configs(plan, seed, text, device, options or {}).items():
-        done = [train(cfg, progress=progress) for cfg in configs]
-        runs = [r for r in done if not r.config["monitor"]]
-        monitored = [r for r in done if r.config["monitor"]]
-        results += runs + monitored
-        info = runs[0].info
-        rows = [(r.config["optimizer"], r.config["steps"], _fmt(r.final["train_loss"]),
-                 _fmt(r.final["val_loss"]), "yes" if r.final["diverged"] else "no",
-                 f"{r.final['seconds']:.1f}") for r in runs]  # fmt: skip
-        figures.loss_curves(runs, f"{out}/figures/loss_{task}.png", title=task)
-        figures.coefficient_trajectories(runs, f"{out}/figures/coefficients_{task}.png")
-        parts.append(f"### {task}\n\nTask: `{info}`; lr {runs[0].config['lr']:g}, constant.\n\n"
-                     + _table(("optimizer", "steps", "final train loss", "final val loss",
-                               "diverged", "seconds"), rows)
-                     + f"\n\n![loss](figures/loss_{task}.png)\n\n"
-                     f"![coefficients](figures/coefficients_{task}.png)")  # fmt: skip
-        for r in monitored:
+        with torch_threads(SCALES[plan["compare"]]["threads"]):  # tiny models: see compare's scales
+            done = [train(cfg, progress=progress) for cfg in configs]
+        results += done
+        parts.append(f"### {task}\n\nTask: `{done[0].info}`; lr {done[0].config['lr']:g}, "
+                     f"constant; (β1, β2) start at {tuple(done[0].config['betas'])}.")  # fmt: skip
+        for r in done:
             name = f"bounds_{task}_{r.config['optimizer']}.png"
             figures.bound_vs_measured(r, f"{out}/figures/{name}")
-            parts.append(_monitor_text(r, name))
-    return "\n\n".join(parts), results
-
-
-def _monitor_text(result, figure):
-    from .experiments.safe_set import describe as describe_safe_set
-
-    last = next(r for r in reversed(result.history) if r.get("monitor"))
-    mon = last["monitor"]
-    rows = [(f"`{tid}`", _fmt(b["total"]), ", ".join(f"{k} {_fmt(v)}" for k, v in
-                                                     b["terms"].items()))
-            for tid, b in mon.get("bounds", {}).items()]  # fmt: skip
-    skipped = mon.get("skipped", {})
-    return (f"#### Bound monitor: {result.config['optimizer']} at step {last['step']}\n\n"
-            f"Observed G_inf {_fmt(mon.get('G_inf'))}, Σ_i‖g_1:T,i‖₂ "
-            f"{_fmt(mon.get('grad_norm_sum'))}, Σ_i √v̂_T,i {_fmt(mon.get('sqrt_vhat_sum'))}, "
-            f"measured regret against the final iterate {_fmt(last.get('regret_vs_final'))}. "
-            f"{describe_safe_set(mon.get('safe_set'))} The online "
-            "convex bounds are evaluated on this nonconvex run's gradients as an "
-            "illustration, not a guarantee.\n\n"
-            + _table(("theorem", "data bound", "terms"), rows)
-            + ("\n\nSkipped: " + "; ".join(f"`{tid}` ({why.removeprefix(tid + ': ')})"
-                                             for tid, why in skipped.items())
-               if skipped else "")
-            + f"\n\n![bounds]({'figures/' + figure})")  # fmt: skip
+            parts.append(monitor_text(r, name))
+    return "\n\n".join(parts), compared, results
 
 
 def grid_section(plan, out, seed, text, device, progress, options=None):
@@ -212,11 +199,13 @@ def grid_section(plan, out, seed, text, device, progress, options=None):
 
 def check(plan, seed, text, device, options):
     """Raise ValueError naming the first input the report cannot use, before any compute."""
+    from .experiments.compare import prepare
     from .experiments.grid import BETA1S, BETA2S, GRID_OPTIMIZERS, check_points
 
     for configs in _configs(plan, seed, text, device, options).values():
         for cfg in configs:
             cfg.check()
+    prepare(plan["compare"], seed=seed, text=text, device=device, options=options)
     if plan["grid_task"] == "chargpt":
         from .experiments.tasks import check_text
 
@@ -252,29 +241,36 @@ def _write(stage, out, plan, quick, seed, text, device, options, progress):
     sections.append(timed("bounds", bounds_section))
     numeric, violations, raw = timed("numeric checks", numeric_section, plan, seed, progress)
     sections.append(numeric)
-    training, results = timed("training", training_section, plan, stage, seed, text, device,
-                              progress, options)  # fmt: skip
+    training, compared, monitored = timed("training", training_section, plan, stage, seed,
+                                          text, device, progress, options)  # fmt: skip
     sections.append(training)
     sections.append(timed("grid", grid_section, plan, stage, seed, text, device, progress,
                           options))  # fmt: skip
-    write_json({"numeric": raw, "runs": [r.to_dict() for r in results]},
+    write_json({"numeric": raw, "comparison": compared.to_dict(),
+                "monitored": [r.to_dict() for r in monitored]},
                f"{stage}/results.json")  # fmt: skip
-    write_csv(history_rows(results), f"{stage}/history.csv")
+    # one table per kind of run, so that (task, optimizer, seed, step) is a key of each
+    runs = [r for rs in compared.runs.values() for r in rs]
+    write_csv(history_rows(runs), f"{stage}/history.csv")
+    write_csv(history_rows(monitored), f"{stage}/monitor.csv")
     import torch
 
     head = [f"# mada-analysis report ({'quick' if quick else 'default'})", "",
             f"`mada-analysis report{' --quick' if quick else ''} --out {out}` (seed {seed}"
             + "".join(f", {k} {v}" for k, v in options.items()) + "); "
             f"Python {platform.python_version()}, torch {torch.__version__}, "
-            f"{platform.machine()}, {torch.get_num_threads()} threads; total "
+            f"{platform.machine()}, {torch.get_num_threads()} torch threads (the comparison and "
+            f"the monitored runs: {compared.threads}); total "
             f"{time.perf_counter() - t0:.0f} s ("
-            + ", ".join(f"{k} {v:.0f} s" for k, v in timings.items()) + ").", ""]  # fmt: skip
+            + ", ".join(f"{k} {v:.0f} s" for k, v in timings.items()) + ").", "",
+            f"**Summary.** {compared.summary()}", ""]  # fmt: skip
     if violations:
         head += ["**A BOUND WAS EXCEEDED** (a bug in a bound or its proof):", ""]
         head += [f"- {v}" for v in violations] + [""]
     else:
         head += ["No measured run exceeded any bound.", ""]
-    head.append("Raw results: [results.json](results.json), [history.csv](history.csv), "
+    head.append("Raw results: [results.json](results.json), [history.csv](history.csv) (the "
+                "comparison's runs), [monitor.csv](monitor.csv) (the monitored runs), "
                 "[grid.json](grid.json).")  # fmt: skip
     write_atomic("\n".join(head) + "\n\n" + "\n\n".join(sections) + "\n",
                  f"{stage}/index.md")  # fmt: skip

@@ -45,7 +45,8 @@ def loss_curves(results, path, title=None):
         ax.set_xlabel("step")
         ax.set_ylabel(f"{name} loss")
         ax.set_yscale("log")
-    axes[0][1].legend(fontsize=7, ncols=2)
+    handles, labels = axes[0][1].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside right upper", fontsize=7, frameon=False)
     if title:
         fig.suptitle(title)
     return _save(fig, path)
@@ -66,9 +67,11 @@ def coefficient_trajectories(results, path):
             if pts:
                 ax.plot([p[0] for p in pts], [p[1] for p in pts], **style)
     for ax, name in zip(axes.flat, COEFFICIENTS):
-        ax.set_title(name)
+        ax.set_title(name, fontsize=9)
         ax.set_xlabel("step")
-    axes[0][0].legend(fontsize=7)
+        ax.set_ylabel(name)
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside right upper", fontsize=7, frameon=False)
     return _save(fig, path)
 
 
@@ -104,43 +107,57 @@ def robustness_heatmaps(grid, path, key="train"):
         ax.set_ylabel("initial β2")
         ax.set_title(o)
     if image is not None:
-        fig.colorbar(image, ax=list(axes[0]), label=f"final {key} loss (clipped at {hi:.3g})")
+        clipped = finite and hi < finite[-1]
+        label = f"final {key} loss" + (f" (colour clipped at {hi:.3g})" if clipped else "")
+        fig.colorbar(image, ax=list(axes[0]), label=label)
     return _save(fig, path)
 
 
 def bound_vs_measured(result, path):
-    """Left: the loss. Right: each streamed data-dependent bound of the run's monitor, and the
-    measured regret against the final iterate (a lower estimate of the regret)."""
+    """Left: the training loss. Middle: each streamed online convex bound and the measured
+    regret against the final iterate (a lower estimate of the regret). Right: the terms of
+    the smallest final bound. The bounds are those of the *analysed* algorithm (α/√t, no
+    bias correction) on this run's gradients, on a nonconvex loss: the title says so, as an
+    illustration whose assumptions the run does not meet."""
     recs = [r for r in result.history if r.get("monitor")]
-    fig, axes = _figure(3)
+    fig, axes = _figure(3, width=3.8, height=3.4)
     steps, values = _series(result, "train_loss")
-    axes[0][0].plot(steps, values, label="training loss")
-    axes[0][0].set_yscale("log")
+    axes[0][0].plot(steps, values, color="C0")
     axes[0][0].set_xlabel("step")
-    axes[0][0].legend(fontsize=7)
+    axes[0][0].set_ylabel("training loss")
+    axes[0][0].set_title("the run", fontsize=9)
     ax = axes[0][1]
     ids = sorted({i for r in recs for i in r["monitor"].get("bounds", {})})
     for theorem in ids:
         pts = [(r["step"], r["monitor"]["bounds"][theorem]["total"]) for r in recs
                if theorem in r["monitor"].get("bounds", {})]  # fmt: skip
-        ax.plot([p[0] for p in pts], [p[1] for p in pts], label=f"bound: {theorem}")
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], label=theorem)
     pts = [(r["step"], r["regret_vs_final"]) for r in result.history
            if r.get("regret_vs_final") is not None]  # fmt: skip
     if pts:
         ax.plot([p[0] for p in pts], [max(p[1], 1e-12) for p in pts], "k--",
-                label="measured: regret vs final iterate")  # fmt: skip
+                label="measured regret vs final iterate")  # fmt: skip
     ax.set_yscale("log")
-    ax.set_xlabel("step")
-    ax.legend(fontsize=6)
+    ax.set_xlabel("step t")
+    ax.set_ylabel("regret bound / measured regret")
+    ax.set_title("online convex bounds", fontsize=9)
+    ax.legend(fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False)
     _bound_terms(axes[0][2], recs)
-    fig.suptitle(f"{result.config['task']} / {result.config['optimizer']}: bounds beside the loss")
+    cfg = result.config
+    fig.suptitle(f"{cfg['task']} / {cfg['optimizer']} run: online convex regret bounds of the "
+                 "analysed algorithm (α/√t, no bias correction) on this run's gradients\n"
+                 "illustration: assumptions not met (nonconvex loss, constant lr, bias "
+                 "correction)", fontsize=9)  # fmt: skip
     return _save(fig, path)
 
 
 def _bound_terms(ax, recs):
     """The terms of the smallest final bound (the tightest the run admits), against t."""
+    ax.set_xlabel("step t")
+    ax.set_ylabel("term of the bound")
     final = recs[-1]["monitor"].get("bounds", {}) if recs else {}
     if not final:
+        ax.set_title("no bound evaluated", fontsize=9)
         return
     theorem = min(final, key=lambda k: final[k]["total"])
     for term in final[theorem]["terms"]:
@@ -148,6 +165,5 @@ def _bound_terms(ax, recs):
                if theorem in r["monitor"].get("bounds", {})]  # fmt: skip
         ax.plot([p[0] for p in pts], [max(p[1], 1e-12) for p in pts], label=term)
     ax.set_yscale("log")
-    ax.set_xlabel("step")
-    ax.set_title(f"terms of {theorem}", fontsize=8)
-    ax.legend(fontsize=6)
+    ax.set_title(f"terms of {theorem}", fontsize=9)
+    ax.legend(fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False)

@@ -183,11 +183,25 @@ def write_csv(rows, path):
     return write_atomic(buf.getvalue(), path)
 
 
+KEY = ("task", "optimizer", "seed", "step")  # one row of a history table per key
+
+
 def history_rows(results):
-    """One row per history record of each :class:`.train.RunResult`, tagged with the run."""
-    rows = []
+    """One row per history record of each :class:`.train.RunResult`, tagged with the run.
+
+    The key :data:`KEY` is unique: two runs with the same task, optimizer and seed (say a
+    monitored rerun of a plain run, or two learning rates of a sweep) belong in different
+    tables, and passing both raises ValueError rather than writing rows a reader cannot
+    tell apart."""
+    rows, seen = [], set()
     for res in results:
         tag = {"task": res.config["task"], "optimizer": res.config["optimizer"],
                "seed": res.config["seed"]}  # fmt: skip
-        rows.extend({**tag, **rec} for rec in res.history)
+        for rec in res.history:
+            key = (*tag.values(), rec["step"])
+            if key in seen:
+                raise ValueError(f"history rows: (task, optimizer, seed, step) = {key} comes "
+                                 "from two runs; write them to separate tables")  # fmt: skip
+            seen.add(key)
+            rows.append({**tag, **rec})
     return rows

@@ -39,6 +39,22 @@ def test_csv_has_one_flat_row_per_record_with_the_union_of_keys(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["h.csv"]
 
 
+def _run(optimizer, seed, steps, monitor=False):
+    from analysis.experiments.train import RunResult
+
+    cfg = {"task": "digits", "optimizer": optimizer, "seed": seed, "monitor": monitor}
+    return RunResult(cfg, {}, [{"step": s, "val_loss": 1.0} for s in steps], {})
+
+
+def test_history_rows_have_a_unique_key_and_refuse_a_second_run_with_the_same():
+    rows = results.history_rows([_run("adam", 0, (5, 10)), _run("adam", 1, (5, 10)),
+                                 _run("mada", 0, (5, 10))])  # fmt: skip
+    keys = [tuple(r[k] for k in results.KEY) for r in rows]
+    assert len(keys) == 6 == len(set(keys))
+    with pytest.raises(ValueError, match=r"\('digits', 'adam', 0, 10\) comes from two runs"):
+        results.history_rows([_run("adam", 0, (5, 10)), _run("adam", 0, (10,), monitor=True)])
+
+
 def test_files_get_the_usual_permissions_not_the_temporary_files_0600(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
