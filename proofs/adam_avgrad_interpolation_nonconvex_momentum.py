@@ -29,11 +29,11 @@ Proof on paper (Défossez et al.'s Section A with :math:`w_n` for :math:`v_n`):
 
    :math:`P_3(n) = \sum_{k=1}^{n-1}\beta_1^k\sqrt k\sum_{l=1}^k\|u_{n-l}\|^2`,
    :math:`P_2(n) = \sum_{k=0}^{n-1}q^k\sqrt{k+1}\,\|U_{n-k}\|^2`.
-2. ``SUM2``, ``SUM3``, ``UN`` (their Lemma A.1 and the exchange of the double sums):
-   :math:`\sum_n P_2(n) \le \frac{2}{(1-q)^{3/2}}\sum_n\|U_n\|^2` (as
-   :math:`\sum_k q^k\sqrt{k+1} \le (\sum_k q^k)^{1/2}(\sum_k q^k(k+1))^{1/2} =
-   (1-q)^{-3/2}`, Cauchy-Schwarz); :math:`\sum_n P_3(n) \le \frac{4\beta_1}{(1-\beta_1)^{5/2}}
-   \sum_n\|u_n\|^2` (:math:`\sum_k\beta_1^k k^{3/2} \le (\sum_k\beta_1^k k)^{1/2}(\sum_k
+2. ``SUM2`` (certified: :mod:`proofs.lemma_momentum_double_sum` and
+   :mod:`proofs.lemma_momentum_sqrt_weights`, from the definitions ``P2_DEF``, ``EU_DEF``):
+   :math:`\sum_n P_2(n) \le \frac{2}{(1-q)^{3/2}}\sum_n\|U_n\|^2`. ``SUM3``, ``UN`` (their
+   Lemma A.1 and the exchange of the sums):
+   :math:`\sum_n P_3(n) \le \frac{4\beta_1}{(1-\beta_1)^{5/2}}\sum_n\|u_n\|^2` (:math:`\sum_k\beta_1^k k^{3/2} \le (\sum_k\beta_1^k k)^{1/2}(\sum_k
    \beta_1^k k^2)^{1/2} \le \sqrt2\beta_1(1-\beta_1)^{-5/2}`); and, by Cauchy-Schwarz on
    :math:`|u_{n,i}| \le \sum_k\beta_1^k\beta_2^{-k/2}U_{n-k,i}/\sqrt\rho`,
    :math:`\sum_n\|u_n\|^2 \le \sum_n\|U_n\|^2/(\rho(1-\beta_1)(1-q))`.
@@ -43,9 +43,13 @@ Proof on paper (Défossez et al.'s Section A with :math:`w_n` for :math:`v_n`):
    \sqrt{1-\beta_2}`, ``SUM2``/``SUM3``/``UN``, :math:`Z \ge \tilde N`, and
    :mod:`proofs.lemma_log_sum_adam_mix` per coordinate with :math:`w = \rho v`.
 
-Steps 1-2 enter below as the hypotheses ``MOM``, ``SUM2``, ``SUM3``, ``UN``: **not
-certified** (the checker's expectation rule has no conditional expectation at lag
-:math:`k+1`, and its normal form no nested sums inside :math:`\mathbb E`).
+``MOM``, ``SUM3`` and ``UN`` enter below as hypotheses: **not certified**. What blocks them:
+the expectation rule (:mod:`proofs._rules_expectation`) knows only :math:`\mathbb E_{t-1}` of
+the step's own gradient, not :math:`\mathbb E_{n-k-1}` of a sum of :math:`k+1` later ones
+(``MOM``); the unrolled momentum :math:`m_n = \sum_k\beta_1^k g_{n-k}` and
+:math:`w_n \ge \rho\beta_2^k v_{n-k}` need an induction over a lag (``UN``); and the triple
+sum of ``SUM3`` needs :math:`\sum_k\beta_1^k k^{3/2}` in closed form. All three are checked
+numerically in ``tests/proofs/test_interpolation_nonconvex_momentum.py``.
 """
 
 import sympy as sp
@@ -54,6 +58,7 @@ from analysis.theorems._core import Delta, L, R, T, alpha, beta1, beta2, d, eps,
 from analysis.theorems._own import g, i, t, v
 
 from . import lemma_log_sum_adam_mix as logsum
+from . import lemma_momentum_double_sum as dsum
 from ._core import EQ, LE, Domain, Proof, Step, eq, le
 from ._rules import apply, scale, swap, telescope, termwise
 from ._rules_expectation import E, expectation, swap_expect
@@ -65,6 +70,7 @@ gu = sp.Function("gu", real=True)  # G_n^T u_n
 un = sp.Function("un", nonnegative=True)  # ||u_n||^2
 Gs = sp.Function("Gs", nonnegative=True)  # ||G_n||^2 = ||grad F(x_{n-1})||^2
 P2 = sp.Function("P2", nonnegative=True)  # sum_k q^k sqrt(k+1) ||U_{n-k}||^2
+EU = sp.Function("EU", nonnegative=True)  # E||U_n||^2
 P3 = sp.Function("P3", nonnegative=True)  # sum_k beta1^k sqrt(k) sum_{l<=k} ||u_{n-l}||^2
 al = sp.Function("al", positive=True)  # alpha_n (deterministic)
 Fstar = sp.Symbol("F_star", real=True)
@@ -73,12 +79,13 @@ Z = sp.Symbol("Z", positive=True)  # sum_n (1 - beta1^(N-n+1))
 e1 = sp.Symbol("e1", positive=True)  # 1 - beta1
 e2 = sp.Symbol("e2", positive=True)  # 1 - beta1/beta2
 Nt = sp.Symbol("Nt", positive=True)  # N~ = N - beta1/(1 - beta1) (> 0 by assumption)
-DATA = (g, v, Fx, gu, un, Gs, P2, P3, E)
+DATA = (g, v, Fx, gu, un, Gs, P2, P3, EU, E)
 
 _Nt = T - beta1 / (1 - beta1)
 _ab = alpha * e1 / sp.sqrt(c)  # the largest alpha_n
 _U = g(t, i) ** 2 / (eps + rho * v(t, i))
-_SU = rho * sp.Sum(E(sp.Sum(_U, (i, 1, d))), (t, 1, T))  # sum_n E||U_n||^2
+_SU_t = rho * E(sp.Sum(_U, (i, 1, d)))  # E||U_n||^2
+_SU = sp.Sum(_SU_t, (t, 1, T))  # sum_n E||U_n||^2
 _Sun = sp.Sum(E(un(t)), (t, 1, T))
 _K2 = 2 / e2 ** sp.Rational(3, 2)
 _K3 = 4 * beta1 / e1 ** sp.Rational(5, 2)
@@ -94,10 +101,11 @@ MOM = le(alpha * e1 / (2 * R) * sp.Sum(beta1 ** (t - j) * E(Gs(j)), (j, 1, t)),
          al(t) * E(gu(t)) + _C3 * al(t) ** 3 * E(P3(t)) + _C2 * al(t) * E(P2(t)),
          "NOT CERTIFIED: Défossez et al.'s Lemma A.2 for w_n (module docstring, step 1; its "
          "core is lemma_momentum_proxy_mix)")  # fmt: skip
-SUM2 = le(
-    sp.Sum(E(P2(t)), (t, 1, T)),
-    _K2 * _SU,
-    "NOT CERTIFIED: Lemma A.1 and the exchange of the double sum (docstring, step 2)",
+EU_DEF = eq(EU(t), _SU_t, "EU_n := E||U_n||^2 (a name for the expectation)")
+P2_DEF = eq(
+    E(P2(t)),
+    sp.Sum((beta1 / beta2) ** (t - j) * sp.sqrt(t - j + 1) * EU(j), (j, 1, t)),
+    "P2_n = sum_{j<=n} q^(n-j) sqrt(n-j+1) ||U_j||^2, in expectation (linearity)",
 )
 SUM3 = le(
     sp.Sum(E(P3(t)), (t, 1, T)),
@@ -121,6 +129,7 @@ E1_DEF = eq(e1, 1 - beta1, "e1 := 1 - beta1 (a name; beta1 < 1)")
 E2_DEF = eq(e2, 1 - beta1 / beta2, "e2 := 1 - beta1/beta2 (a name; beta1 < beta2)")
 Z_DEF = eq(Z, sp.Sum(1 - beta1 ** (T - t + 1), (t, 1, T)), "Z: the weights' total")
 RANGE = le(j, t, "range of the inner index: j <= n")
+RANGE_T = le(j, T, "range of the index: j <= N")
 NT_DEF = eq(Nt, _Nt, "N~ := T - beta1/(1 - beta1), positive by the theorem's assumption")
 Z_LO = le(Nt, Z, "Z = T - beta1 (1 - beta1^T)/(1 - beta1) >= T - beta1/(1 - beta1) > 0")
 G_NN = le(
@@ -128,8 +137,8 @@ G_NN = le(
     sp.Sum((1 - beta1 ** (T - t + 1)) * E(Gs(t)), (t, 1, T)),
     "E||G_n||^2 >= 0 and 1 - beta1^(N-n+1) >= 0",
 )
-HYPOTHESES = (C_DEF, E1_DEF, E2_DEF, NT_DEF, RANGE, DESCENT, MOM, SUM2, SUM3, UN, AL_HI,
-              LOWER, DELTA, Z_DEF, Z_LO, G_NN, logsum.V_UPD, logsum.V0, logsum.VT)  # fmt: skip
+HYPOTHESES = (C_DEF, E1_DEF, E2_DEF, NT_DEF, RANGE, RANGE_T, DESCENT, MOM, EU_DEF, P2_DEF,
+              SUM3, UN, AL_HI, LOWER, DELTA, Z_DEF, Z_LO, G_NN, logsum.V_UPD, logsum.V0, logsum.VT)  # fmt: skip
 
 _W = sp.Sum((1 - beta1 ** (T - t + 1)) * E(Gs(t)), (t, 1, T))
 _C = 2 * R / (alpha * Nt)
@@ -168,6 +177,15 @@ _AL2 = lambda x: _E(scale(AL_HI, (al(t) + _ab) * x / sp.sqrt(c)))  # noqa: E731
 _AL3 = lambda x: _E(scale(AL_HI, (al(t) ** 2 + al(t) * _ab + _ab**2) * x / sp.sqrt(c)))  # noqa: E731
 
 
+# SUM2: the definition of P2, lemma_momentum_double_sum, the definition of EU
+_DSUM = dsum.PROOF.instance({dsum.q: beta1 / beta2, dsum.e: e2, dsum.X: EU},
+                            given=[E2_DEF, RANGE_T])  # fmt: skip
+_SUM2 = [
+    (1, termwise(P2_DEF, t, 1, T)),
+    (1, _DSUM),
+    (_K2, termwise(EU_DEF, t, 1, T)),
+    (_K2, rename(EU, j, t, 1, T)),
+]
 LOGSUM = logsum.PROOF.instance(
     {logsum.w: lambda a, b: rho * v(a, b)}, given=[logsum.V_UPD, logsum.V0, logsum.VT]
 )
@@ -254,7 +272,7 @@ PROOF = Proof(
             LE,
             _C * (Delta + _A2 * _Sun + _A1 * _SU),
             "SUM2 and SUM3 (Lemma A.1 and the exchanged double sums; not certified)",
-            by=[(_C * _C3 * _ab**3, SUM3), (_C * _C2 * _ab, SUM2)],
+            by=[(_C * _C3 * _ab**3, SUM3), *[(_C * _C2 * _ab * k, f) for k, f in _SUM2]],
         ),
         Step(
             LE,
@@ -307,7 +325,12 @@ PROOF = Proof(
     domain=Domain({beta2: (0, 1), rho: (0, 1), c: (0, 1), beta1: (0, 1)}),
     target=lambda: _theorem().bound(),
     target_name="THEOREMS['adam_avgrad_interpolation_nonconvex_momentum'].bound()",
-    lemmas=("lemma_log_sum_adam_mix", "lemma_momentum_proxy_mix", "lemma_adam_mix_proxy"),
-    notes="E is the (total) expectation (proofs._rules_expectation). MOM, SUM2, SUM3 and UN "
-    "are not certified (module docstring).",
+    lemmas=(
+        "lemma_log_sum_adam_mix",
+        "lemma_momentum_double_sum",
+        "lemma_momentum_proxy_mix",
+        "lemma_adam_mix_proxy",
+    ),
+    notes="E is the (total) expectation (proofs._rules_expectation). MOM, SUM3 and UN "
+    "are not certified (module docstring); SUM2 is.",
 )
