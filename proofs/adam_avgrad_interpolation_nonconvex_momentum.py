@@ -33,8 +33,8 @@ Proof on paper (Défossez et al.'s Section A with :math:`w_n` for :math:`v_n`):
    :mod:`proofs.lemma_momentum_sqrt_weights`, from the definitions ``P2_DEF``, ``EU_DEF``):
    :math:`\sum_n P_2(n) \le \frac{2}{(1-q)^{3/2}}\sum_n\|U_n\|^2`. ``SUM3``, ``UN`` (their
    Lemma A.1 and the exchange of the sums):
-   :math:`\sum_n P_3(n) \le \frac{4\beta_1}{(1-\beta_1)^{5/2}}\sum_n\|u_n\|^2` (:math:`\sum_k\beta_1^k k^{3/2} \le (\sum_k\beta_1^k k)^{1/2}(\sum_k
-   \beta_1^k k^2)^{1/2} \le \sqrt2\beta_1(1-\beta_1)^{-5/2}`); and, by Cauchy-Schwarz on
+   :math:`\sum_n P_3(n) \le \frac{4\beta_1}{(1-\beta_1)^{5/2}}\sum_n\|u_n\|^2`
+   (:math:`\sum_k\beta_1^k k^{3/2} \le (\sum_k\beta_1^k k)^{1/2}(\sum_k\beta_1^k k^2)^{1/2} \le \sqrt2\beta_1(1-\beta_1)^{-5/2}`); and, by Cauchy-Schwarz on
    :math:`|u_{n,i}| \le \sum_k\beta_1^k\beta_2^{-k/2}U_{n-k,i}/\sqrt\rho`,
    :math:`\sum_n\|u_n\|^2 \le \sum_n\|U_n\|^2/(\rho(1-\beta_1)(1-q))`.
 3. Below (certified): the descent lemma summed and telescoped, ``MOM`` summed, the
@@ -138,7 +138,8 @@ G_NN = le(
     "E||G_n||^2 >= 0 and 1 - beta1^(N-n+1) >= 0",
 )
 HYPOTHESES = (C_DEF, E1_DEF, E2_DEF, NT_DEF, RANGE, RANGE_T, DESCENT, MOM, EU_DEF, P2_DEF,
-              SUM3, UN, AL_HI, LOWER, DELTA, Z_DEF, Z_LO, G_NN, logsum.V_UPD, logsum.V0, logsum.VT)  # fmt: skip
+              SUM3, UN, AL_HI, LOWER, DELTA, Z_DEF, Z_LO, G_NN, logsum.V_UPD, logsum.V0,
+              logsum.VT)  # fmt: skip
 
 _W = sp.Sum((1 - beta1 ** (T - t + 1)) * E(Gs(t)), (t, 1, T))
 _C = 2 * R / (alpha * Nt)
