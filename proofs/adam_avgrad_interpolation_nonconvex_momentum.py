@@ -34,7 +34,8 @@ Proof on paper (Défossez et al.'s Section A with :math:`w_n` for :math:`v_n`):
    :math:`\sum_n P_2(n) \le \frac{2}{(1-q)^{3/2}}\sum_n\|U_n\|^2`. ``SUM3``, ``UN`` (their
    Lemma A.1 and the exchange of the sums):
    :math:`\sum_n P_3(n) \le \frac{4\beta_1}{(1-\beta_1)^{5/2}}\sum_n\|u_n\|^2`
-   (:math:`\sum_k\beta_1^k k^{3/2} \le (\sum_k\beta_1^k k)^{1/2}(\sum_k\beta_1^k k^2)^{1/2} \le \sqrt2\beta_1(1-\beta_1)^{-5/2}`); and, by Cauchy-Schwarz on
+   (:math:`\sum_k\beta_1^k k^{3/2} \le (\sum_k\beta_1^k k)^{1/2}(\sum_k\beta_1^k k^2)^{1/2}
+    \le \sqrt2\beta_1(1-\beta_1)^{-5/2}`); and, by Cauchy-Schwarz on
    :math:`|u_{n,i}| \le \sum_k\beta_1^k\beta_2^{-k/2}U_{n-k,i}/\sqrt\rho`,
    :math:`\sum_n\|u_n\|^2 \le \sum_n\|U_n\|^2/(\rho(1-\beta_1)(1-q))`.
 3. Below (certified): the descent lemma summed and telescoped, ``MOM`` summed, the
