@@ -93,36 +93,25 @@ _K3 = 4 * beta1 / e1 ** sp.Rational(5, 2)
 _C3 = L**2 * sp.sqrt(e1) / (4 * R)
 _C2 = 3 * R / (rho * sp.sqrt(e1))
 
-DESCENT = le(
-    Fx(t),
-    Fx(t - 1) - al(t) * gu(t) + al(t) ** 2 * L / 2 * un(t),
-    "descent lemma of the L-smooth F at x_n - x_{n-1} = -alpha_n u_n",
-)
+DESCENT = le(Fx(t), Fx(t - 1) - al(t) * gu(t) + al(t) ** 2 * L / 2 * un(t),
+             "descent lemma of the L-smooth F at x_n - x_{n-1} = -alpha_n u_n")  # fmt: skip
 MOM = le(alpha * e1 / (2 * R) * sp.Sum(beta1 ** (t - j) * E(Gs(j)), (j, 1, t)),
          al(t) * E(gu(t)) + _C3 * al(t) ** 3 * E(P3(t)) + _C2 * al(t) * E(P2(t)),
          "NOT CERTIFIED: Défossez et al.'s Lemma A.2 for w_n (module docstring, step 1; its "
          "core is lemma_momentum_proxy_mix)")  # fmt: skip
 EU_DEF = eq(EU(t), _SU_t, "EU_n := E||U_n||^2 (a name for the expectation)")
-P2_DEF = eq(
-    E(P2(t)),
-    sp.Sum((beta1 / beta2) ** (t - j) * sp.sqrt(t - j + 1) * EU(j), (j, 1, t)),
-    "P2_n = sum_{j<=n} q^(n-j) sqrt(n-j+1) ||U_j||^2, in expectation (linearity)",
-)
-SUM3 = le(
-    sp.Sum(E(P3(t)), (t, 1, T)),
-    _K3 * _Sun,
-    "NOT CERTIFIED: Lemma A.1 and the exchange of the triple sum (docstring, step 2)",
-)
-UN = le(
-    _Sun,
-    _SU / (rho * e1 * e2),
-    "NOT CERTIFIED: Cauchy-Schwarz on u_n and the exchange of the double sum (step 2)",
-)
-AL_HI = le(
-    sp.sqrt(c) * al(t),
-    alpha * e1,
-    "alpha_n <= alpha (1 - beta1)/sqrt(1 - beta2) (B_n <= 1/(1 - beta2))",
-)
+P2_DEF = eq(E(P2(t)),
+            sp.Sum((beta1 / beta2) ** (t - j) * sp.sqrt(t - j + 1) * EU(j), (j, 1, t)),
+            "P2_n = sum_{j<=n} q^(n-j) sqrt(n-j+1) ||U_j||^2, in expectation (linearity)",
+            )  # fmt: skip
+SUM3 = le(sp.Sum(E(P3(t)), (t, 1, T)), _K3 * _Sun,
+          "NOT CERTIFIED: Lemma A.1 and the exchange of the triple sum (docstring, step 2)",
+          )  # fmt: skip
+UN = le(_Sun, _SU / (rho * e1 * e2),
+        "NOT CERTIFIED: Cauchy-Schwarz on u_n and the exchange of the double sum (step 2)",
+        )  # fmt: skip
+AL_HI = le(sp.sqrt(c) * al(t), alpha * e1,
+           "alpha_n <= alpha (1 - beta1)/sqrt(1 - beta2) (B_n <= 1/(1 - beta2))")  # fmt: skip
 LOWER = le(Fstar, Fx(T), "F >= F_*")
 DELTA = eq(Delta, Fx(0) - Fstar, "Delta = F(x_0) - F_*")
 C_DEF = eq(c, 1 - beta2, "c := 1 - beta2 (a name; 0 < beta2 < 1)")
@@ -133,11 +122,8 @@ RANGE = le(j, t, "range of the inner index: j <= n")
 RANGE_T = le(j, T, "range of the index: j <= N")
 NT_DEF = eq(Nt, _Nt, "N~ := T - beta1/(1 - beta1), positive by the theorem's assumption")
 Z_LO = le(Nt, Z, "Z = T - beta1 (1 - beta1^T)/(1 - beta1) >= T - beta1/(1 - beta1) > 0")
-G_NN = le(
-    0,
-    sp.Sum((1 - beta1 ** (T - t + 1)) * E(Gs(t)), (t, 1, T)),
-    "E||G_n||^2 >= 0 and 1 - beta1^(N-n+1) >= 0",
-)
+G_NN = le(0, sp.Sum((1 - beta1 ** (T - t + 1)) * E(Gs(t)), (t, 1, T)),
+          "E||G_n||^2 >= 0 and 1 - beta1^(N-n+1) >= 0")  # fmt: skip
 HYPOTHESES = (C_DEF, E1_DEF, E2_DEF, NT_DEF, RANGE, RANGE_T, DESCENT, MOM, EU_DEF, P2_DEF,
               SUM3, UN, AL_HI, LOWER, DELTA, Z_DEF, Z_LO, G_NN, logsum.V_UPD, logsum.V0,
               logsum.VT)  # fmt: skip
@@ -147,6 +133,7 @@ _C = 2 * R / (alpha * Nt)
 _LOG = sp.log(1 + rho * R**2 / ((1 - beta2) * eps)) - T * sp.log(beta2)
 _A2 = L / 2 * _ab**2 + _C3 * _ab**3 * _K3  # coefficient of sum_n E||u_n||^2
 _A1 = _C2 * _ab * _K2  # coefficient of sum_n E||U_n||^2
+_REST = _C3 * al(t) ** 3 * E(P3(t)) + _C2 * al(t) * E(P2(t))  # MOM's two remainders
 
 
 def _f(c_, e1_, e2_, nt):
@@ -199,130 +186,56 @@ def _theorem():
     return THEOREMS["adam_avgrad_interpolation_nonconvex_momentum"]
 
 
+_K1 = _A2 / (rho * e1 * e2) + _A1  # the coefficient of sum_n E||U_n||^2 at the end
+_STEPS = (
+    Step(LE, _W / Nt, "Z >= N~ > 0 and the weighted sum is >= 0",
+         by=[scale_given(Z_LO, _W / (Z * Nt), given=[scale(G_NN, 1 / (Z * Nt))])]),
+    Step(EQ, e1 / Nt * _TRISUM, "the triangular sum: exchange, then (1 - beta1) sum_{n=j}^N "
+         "beta1^(n-j) = 1 - beta1^(N-j+1) (telescoping)",
+         by=[(-(1 - beta1) / Nt, _SWAP), (-_TRISUM / Nt, E1_DEF), (-1 / Nt, _TRI),
+             (-1 / Nt, _RENAME), (-1 / Nt, _PEEL)]),
+    Step(LE, _C * sp.Sum(al(t) * E(gu(t)) + _REST, (t, 1, T)),
+         "MOM (the generalised Lemma A.2, not certified), summed over n",
+         by=[(_C, termwise(MOM, t, 1, T))]),
+    Step(LE, _C * (E(Fx(0)) - E(Fx(T)) + sp.Sum(al(t) ** 2 * L / 2 * E(un(t)) + _REST,
+                                                 (t, 1, T))),
+         "the descent lemma in expectation, summed over n and telescoped",
+         by=[(_C, termwise(_E(DESCENT), t, 1, T)),
+             (-_C, telescope(lambda k: E(Fx(k)), t, 1, T))]),
+    Step(LE, _C * (Delta + L / 2 * _ab**2 * _Sun + _C3 * _ab**3 * sp.Sum(E(P3(t)), (t, 1, T))
+                   + _C2 * _ab * sp.Sum(E(P2(t)), (t, 1, T))),
+         "alpha_n <= alpha (1 - beta1)/sqrt(1 - beta2); F(x_T) >= F_*, x_0 given",
+         by=[(_C * L / 2, termwise(_AL2(un(t)), t, 1, T)),
+             (_C * _C3, termwise(_AL3(P3(t)), t, 1, T)),
+             (_C * _C2, termwise(_AL1(P2(t)), t, 1, T)), (_C, _E(LOWER)), (-_C, _E(DELTA))]),
+    Step(LE, _C * (Delta + _A2 * _Sun + _A1 * _SU),
+         "SUM3 (not certified); SUM2: the definition of P2, lemma_momentum_double_sum",
+         by=[(_C * _C3 * _ab**3, SUM3), *[(_C * _C2 * _ab * k, f) for k, f in _SUM2]]),
+    Step(LE, _C * (Delta + _K1 * _SU),
+         "UN (Cauchy-Schwarz on u_n, exchanged double sum; not certified)",
+         by=[(_C * _A2, UN)]),
+    Step(EQ, _C * (Delta + _K1 * rho * sp.Sum(E(sp.Sum(_U, (t, 1, T))), (i, 1, d))),
+         "linearity of E and exchanging the finite sums over n and i",
+         by=[(_C * _K1 * rho, swap_expect(_U, i, 1, d, t, 1, T))]),
+    Step(LE, _C * (Delta + _K1 * d * _LOG),
+         "lemma_log_sum_adam_mix per coordinate with w = rho v, in expectation",
+         by=[(_C * _K1, termwise(_E(LOGSUM), i, 1, d))]),
+    Step(EQ, _f(1 - beta2, e1, e2, Nt), "c = 1 - beta2",
+         by=[apply(C_DEF, lambda x: _f(x, e1, e2, Nt))]),
+    Step(EQ, _f(1 - beta2, 1 - beta1, e2, Nt), "e1 = 1 - beta1",
+         by=[apply(E1_DEF, lambda x: _f(1 - beta2, x, e2, Nt))]),
+    Step(EQ, _f(1 - beta2, 1 - beta1, 1 - beta1 / beta2, Nt), "e2 = 1 - beta1/beta2",
+         by=[apply(E2_DEF, lambda x: _f(1 - beta2, 1 - beta1, x, Nt))]),
+    Step(EQ, _theorem().bound(), "N~ = T - beta1/(1 - beta1); collect terms",
+         by=[apply(NT_DEF, lambda x: _f(1 - beta2, 1 - beta1, 1 - beta1 / beta2, x))]),
+)  # fmt: skip
+
 PROOF = Proof(
     id="adam_avgrad_interpolation_nonconvex_momentum",
     title="MADA's Adam/AVGrad interpolation with momentum, constant alpha, bias-corrected",
     statement=le(_W / Z, _theorem().bound(), "claim"),
     hypotheses=HYPOTHESES,
-    steps=(
-        Step(
-            LE,
-            _W / Nt,
-            "Z >= N~ > 0 and the weighted sum is >= 0",
-            by=[scale_given(Z_LO, _W / (Z * Nt), given=[scale(G_NN, 1 / (Z * Nt))])],
-        ),
-        Step(
-            EQ,
-            e1 / Nt * sp.Sum(sp.Sum(beta1 ** (t - j) * E(Gs(j)), (j, 1, t)), (t, 1, T)),
-            "the triangular sum: exchange, then (1 - beta1) sum_{n=j}^N beta1^(n-j) = "
-            "1 - beta1^(N-j+1) (telescoping)",
-            by=[
-                (-(1 - beta1) / Nt, _SWAP),
-                (-_TRISUM / Nt, E1_DEF),
-                (-1 / Nt, _TRI),
-                (-1 / Nt, _RENAME),
-                (-1 / Nt, _PEEL),
-            ],
-        ),
-        Step(
-            LE,
-            _C
-            * sp.Sum(
-                al(t) * E(gu(t)) + _C3 * al(t) ** 3 * E(P3(t)) + _C2 * al(t) * E(P2(t)), (t, 1, T)
-            ),
-            "MOM (the generalised Lemma A.2, not certified), summed over n",
-            by=[(_C, termwise(MOM, t, 1, T))],
-        ),
-        Step(
-            LE,
-            _C
-            * (
-                E(Fx(0))
-                - E(Fx(T))
-                + sp.Sum(
-                    al(t) ** 2 * L / 2 * E(un(t))
-                    + _C3 * al(t) ** 3 * E(P3(t))
-                    + _C2 * al(t) * E(P2(t)),
-                    (t, 1, T),
-                )
-            ),
-            "the descent lemma in expectation, summed over n and telescoped",
-            by=[
-                (_C, termwise(_E(DESCENT), t, 1, T)),
-                (-_C, telescope(lambda k: E(Fx(k)), t, 1, T)),
-            ],
-        ),
-        Step(
-            LE,
-            _C
-            * (
-                Delta
-                + L / 2 * _ab**2 * _Sun
-                + _C3 * _ab**3 * sp.Sum(E(P3(t)), (t, 1, T))
-                + _C2 * _ab * sp.Sum(E(P2(t)), (t, 1, T))
-            ),
-            "alpha_n <= alpha (1 - beta1)/sqrt(1 - beta2); F(x_T) >= F_*, x_0 given",
-            by=[
-                (_C * L / 2, termwise(_AL2(un(t)), t, 1, T)),
-                (_C * _C3, termwise(_AL3(P3(t)), t, 1, T)),
-                (_C * _C2, termwise(_AL1(P2(t)), t, 1, T)),
-                (_C, _E(LOWER)),
-                (-_C, _E(DELTA)),
-            ],
-        ),
-        Step(
-            LE,
-            _C * (Delta + _A2 * _Sun + _A1 * _SU),
-            "SUM2 and SUM3 (Lemma A.1 and the exchanged double sums; not certified)",
-            by=[(_C * _C3 * _ab**3, SUM3), *[(_C * _C2 * _ab * k, f) for k, f in _SUM2]],
-        ),
-        Step(
-            LE,
-            _C * (Delta + (_A2 / (rho * e1 * e2) + _A1) * _SU),
-            "UN (Cauchy-Schwarz on u_n, exchanged double sum; not certified)",
-            by=[(_C * _A2, UN)],
-        ),
-        Step(
-            EQ,
-            _C
-            * (
-                Delta
-                + (_A2 / (rho * e1 * e2) + _A1) * rho * sp.Sum(E(sp.Sum(_U, (t, 1, T))), (i, 1, d))
-            ),
-            "linearity of E and exchanging the finite sums over n and i",
-            by=[(_C * (_A2 / (rho * e1 * e2) + _A1) * rho, swap_expect(_U, i, 1, d, t, 1, T))],
-        ),
-        Step(
-            LE,
-            _C * (Delta + (_A2 / (rho * e1 * e2) + _A1) * d * _LOG),
-            "lemma_log_sum_adam_mix per coordinate with w = rho v, in expectation",
-            by=[(_C * (_A2 / (rho * e1 * e2) + _A1), termwise(_E(LOGSUM), i, 1, d))],
-        ),
-        Step(
-            EQ,
-            _f(1 - beta2, e1, e2, Nt),
-            "c = 1 - beta2",
-            by=[apply(C_DEF, lambda x: _f(x, e1, e2, Nt))],
-        ),
-        Step(
-            EQ,
-            _f(1 - beta2, 1 - beta1, e2, Nt),
-            "e1 = 1 - beta1",
-            by=[apply(E1_DEF, lambda x: _f(1 - beta2, x, e2, Nt))],
-        ),
-        Step(
-            EQ,
-            _f(1 - beta2, 1 - beta1, 1 - beta1 / beta2, Nt),
-            "e2 = 1 - beta1/beta2",
-            by=[apply(E2_DEF, lambda x: _f(1 - beta2, 1 - beta1, x, Nt))],
-        ),
-        Step(
-            EQ,
-            _theorem().bound(),
-            "N~ = T - beta1/(1 - beta1); collect terms",
-            by=[apply(NT_DEF, lambda x: _f(1 - beta2, 1 - beta1, 1 - beta1 / beta2, x))],
-        ),
-    ),
+    steps=_STEPS,
     data=DATA,
     domain=Domain({beta2: (0, 1), rho: (0, 1), c: (0, 1), beta1: (0, 1)}),
     target=lambda: _theorem().bound(),
@@ -333,6 +246,6 @@ PROOF = Proof(
         "lemma_momentum_proxy_mix",
         "lemma_adam_mix_proxy",
     ),
-    notes="E is the (total) expectation (proofs._rules_expectation). MOM, SUM3 and UN "
-    "are not certified (module docstring); SUM2 is.",
+    notes="E is the (total) expectation (proofs._rules_expectation). MOM, SUM3 and UN are "
+    "not certified (module docstring); SUM2 is.",
 )
