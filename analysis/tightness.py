@@ -219,6 +219,9 @@ def nonconvex_setup(th_id, rng, B, name="rosenbrock"):
         c["beta2"] = 1.0
     elif th_id == "adam_avgrad_interpolation_nonconvex":
         c["rho"] = float(rng.uniform(0.05, 1))
+    elif th_id == "adam_avgrad_interpolation_nonconvex_momentum":
+        c["beta1"] = float(rng.uniform(0, 0.99) * c["beta2"])
+        c["rho"] = float(rng.uniform(0.05, 1))
     return p, c
 
 

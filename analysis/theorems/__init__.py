@@ -36,6 +36,9 @@ avgrad_nonconvex                     AVGrad, beta1 = 0, stochastic nonconvex
 adam_avgrad_interpolation_nonconvex  rho v + (1 - rho) average, learned rho_t >= rho > 0,
                                      constant alpha, bias correction, beta1 = 0; Défossez
                                      et al.'s Theorem 2 at rho = 1; noise floor
+adam_avgrad_interpolation_nonconvex_ the same with heavy-ball momentum beta1 < beta2,
+momentum                             fixed rho_n >= rho > 0; Défossez et al.'s Theorem 4
+                                     at rho = 1; momentum lemmas are hypotheses
 interpolation_improvement            when an interior rho gives a smaller data bound
                                      than both ends; exact T = 2 witness, no rate
 ==================================== ===================================================

@@ -134,7 +134,7 @@ def _constants(draw, th_id):
         c["rho"] *= min(1.0, b2 / (max(T - 1, 1) * (1 - b2))) * 0.999
     if th_id == "adagrad_nonconvex_defossez2022":
         c.update(beta1=0.0, beta2=1.0)
-    if th_id == "adam_avgrad_interpolation_nonconvex":  # 0 < rho <= 1 (infinite at 0)
+    if th_id.startswith("adam_avgrad_interpolation_nonconvex"):  # 0 < rho <= 1 (inf at 0)
         c["rho"] = 1e-3 + (1 - 1e-3) * c["rho"]
     return {n: c[n] for n in th.symbols}
 

@@ -29,6 +29,7 @@ RATES = {
     "avgrad_nonconvex": sp.log(T) / sp.sqrt(T),
     "coefficient_path_regret": sp.sqrt(T),
     "adam_avgrad_interpolation_nonconvex": sp.S.One,  # the noise floor -E ln(beta2)/rho
+    "adam_avgrad_interpolation_nonconvex_momentum": sp.S.One,  # the same noise floor
     "interpolation_improvement": None,  # a T = 2 witness: no rate
 }
 
@@ -45,7 +46,7 @@ def sample(th_id, rng, n):
     pts["R"] = np.sqrt(pts["eps"]) + rng.uniform(0, 10, n)
     pts["rho"] = rng.uniform(0, 1, n)
     pts["delta"] = rng.uniform(0, 1, n) * np.sqrt(1 - b2)  # the witness: delta^2 <= 1 - beta2
-    if th_id == "adam_nonconvex_defossez2022":
+    if th_id in ("adam_nonconvex_defossez2022", "adam_avgrad_interpolation_nonconvex_momentum"):
         pts["beta2"] = rng.uniform(0.5, 0.9999, n)
         pts["beta1"] = rng.uniform(0, 0.95, n) * pts["beta2"]
     return {k: v for k, v in pts.items() if k in THEOREMS[th_id].symbols}
@@ -53,6 +54,7 @@ def sample(th_id, rng, n):
 
 def test_registry_is_keyed_by_module_name():
     assert IDS == ["adagrad_nonconvex_defossez2022", "adam_avgrad_interpolation_nonconvex",
+                   "adam_avgrad_interpolation_nonconvex_momentum",
                    "adam_avgrad_interpolation_regret", "adam_nonconvex_defossez2022",
                    "amsgrad_avgrad_interpolation_regret",
                    "amsgrad_regret_corrected_tran2019", "amsgrad_regret_reddi2018",

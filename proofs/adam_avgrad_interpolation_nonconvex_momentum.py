@@ -1,0 +1,251 @@
+r"""Theorem (MADA's Adam/AVGrad interpolation with heavy-ball momentum, constant step).
+
+Setting: as :mod:`proofs.adam_avgrad_interpolation_nonconvex`, with :math:`m_n = \beta_1
+m_{n-1} + g_n`, :math:`u_n = m_n/\sqrt{\epsilon + w_n}`, :math:`x_n = x_{n-1} - \alpha_n u_n`,
+:math:`\alpha_n = \alpha(1-\beta_1)\sqrt{B_n}`, :math:`0 \le \beta_1 < \beta_2 < 1`, a
+deterministic :math:`\rho_n \in [\rho, 1]`. :math:`G_n = \nabla F(x_{n-1})`,
+:math:`U_{n,i}^2 = \rho g_{n,i}^2/(\epsilon + \rho v_{n,i})` (Adam's :math:`U^2` at
+:math:`\epsilon/\rho`, times :math:`\rho`), :math:`q = \beta_1/\beta_2`. Claim:
+:math:`\mathbb E\|\nabla F(x_\tau)\|^2 = \sum_n (1-\beta_1^{N-n+1})\mathbb E\|G_n\|^2 / Z`
+(:math:`Z = \sum_n (1-\beta_1^{N-n+1})`) is at most the registry's bound.
+
+Proof on paper (Défossez et al.'s Section A with :math:`w_n` for :math:`v_n`):
+
+1. ``MOM`` (their Lemma A.2, generalised). :math:`G_n^\top u_n = \sum_k\beta_1^k G_{n-k}^\top
+   g_{n-k}/a_n + \sum_k\beta_1^k (G_n - G_{n-k})^\top g_{n-k}/a_n`. The first part, per
+   :math:`k` and coordinate, is :mod:`proofs.lemma_momentum_proxy_mix` (certified) with
+   :math:`P = \sum_{j=n-k}^n c_{n,j}g_j^2`, :math:`0 \le c_{n,j} = \rho_n\beta_2^{n-j} +
+   (1-\rho_n)\frac1n\sum_{s=j}^n\beta_2^{s-j} \le 1`, in :math:`\mathbb E_{n-k-1}`, and
+   :math:`\alpha_n/\tilde a \ge \alpha(1-\beta_1)/R` (:mod:`proofs.lemma_adam_mix_proxy`,
+   certified). The second: Young with weight :math:`\sqrt{1-\beta_1}/(2R\sqrt k)`,
+   :math:`\|G_n - G_{n-k}\|^2 \le \alpha_n^2L^2k\sum_{l=1}^k\|u_{n-l}\|^2`. Both remainders
+   use :math:`g_{n-k}^2/a_n^2 \le \beta_2^{-k}U_{n-k}^2/\rho` (:math:`w_n \ge \rho v_n \ge
+   \rho\beta_2^k v_{n-k}`), and :math:`2 + 1/\sqrt{1-\beta_1} \le 3/\sqrt{1-\beta_1}`:
+
+   .. math::
+       \alpha_n\mathbb E[G_n^\top u_n] \ge \frac{\alpha(1-\beta_1)}{2R}\sum_{j\le n}
+       \beta_1^{n-j}\mathbb E\|G_j\|^2 - \frac{\alpha_n^3L^2\sqrt{1-\beta_1}}{4R}\mathbb E P_3(n)
+       - \frac{3R\alpha_n}{\rho\sqrt{1-\beta_1}}\mathbb E P_2(n),
+
+   :math:`P_3(n) = \sum_{k=1}^{n-1}\beta_1^k\sqrt k\sum_{l=1}^k\|u_{n-l}\|^2`,
+   :math:`P_2(n) = \sum_{k=0}^{n-1}q^k\sqrt{k+1}\,\|U_{n-k}\|^2`.
+2. ``SUM2`` (certified: :mod:`proofs.lemma_momentum_double_sum` and
+   :mod:`proofs.lemma_momentum_sqrt_weights`, from the definitions ``P2_DEF``, ``EU_DEF``):
+   :math:`\sum_n P_2(n) \le \frac{2}{(1-q)^{3/2}}\sum_n\|U_n\|^2`. ``SUM3``, ``UN`` (their
+   Lemma A.1 and the exchange of the sums):
+   :math:`\sum_n P_3(n) \le \frac{4\beta_1}{(1-\beta_1)^{5/2}}\sum_n\|u_n\|^2`
+   (:math:`\sum_k\beta_1^k k^{3/2} \le (\sum_k\beta_1^k k)^{1/2}(\sum_k\beta_1^k k^2)^{1/2}
+    \le \sqrt2\beta_1(1-\beta_1)^{-5/2}`); and, by Cauchy-Schwarz on
+   :math:`|u_{n,i}| \le \sum_k\beta_1^k\beta_2^{-k/2}U_{n-k,i}/\sqrt\rho`,
+   :math:`\sum_n\|u_n\|^2 \le \sum_n\|U_n\|^2/(\rho(1-\beta_1)(1-q))`.
+3. Below (certified): the descent lemma summed and telescoped, ``MOM`` summed, the
+   triangular sum :math:`\sum_n\sum_{j\le n}\beta_1^{n-j}X_j = \sum_j X_j(1-\beta_1^{N-j+1})
+   /(1-\beta_1)` (exchange and telescoping), :math:`\alpha_n \le \alpha(1-\beta_1)/
+   \sqrt{1-\beta_2}`, ``SUM2``/``SUM3``/``UN``, :math:`Z \ge \tilde N`, and
+   :mod:`proofs.lemma_log_sum_adam_mix` per coordinate with :math:`w = \rho v`.
+
+``MOM``, ``SUM3`` and ``UN`` enter below as hypotheses: **not certified**. What blocks them:
+the expectation rule (:mod:`proofs._rules_expectation`) knows only :math:`\mathbb E_{t-1}` of
+the step's own gradient, not :math:`\mathbb E_{n-k-1}` of a sum of :math:`k+1` later ones
+(``MOM``); the unrolled momentum :math:`m_n = \sum_k\beta_1^k g_{n-k}` and
+:math:`w_n \ge \rho\beta_2^k v_{n-k}` need an induction over a lag (``UN``); and the triple
+sum of ``SUM3`` needs :math:`\sum_k\beta_1^k k^{3/2}` in closed form. All three are checked
+numerically in ``tests/proofs/test_interpolation_nonconvex_momentum.py``.
+"""
+
+import sympy as sp
+
+from analysis.theorems._core import Delta, L, R, T, alpha, beta1, beta2, d, eps, rho
+from analysis.theorems._own import g, i, t, v
+
+from . import lemma_log_sum_adam_mix as logsum
+from . import lemma_momentum_double_sum as dsum
+from ._core import EQ, LE, Domain, Proof, Step, eq, le
+from ._rules import apply, scale, swap, telescope, termwise
+from ._rules_expectation import E, expectation, swap_expect
+from ._rules_regret import pow_peel, rename, scale_given
+
+j = sp.Symbol("j", positive=True, integer=True)
+Fx = sp.Function("Fx", real=True)  # F(x_n)
+gu = sp.Function("gu", real=True)  # G_n^T u_n
+un = sp.Function("un", nonnegative=True)  # ||u_n||^2
+Gs = sp.Function("Gs", nonnegative=True)  # ||G_n||^2 = ||grad F(x_{n-1})||^2
+P2 = sp.Function("P2", nonnegative=True)  # sum_k q^k sqrt(k+1) ||U_{n-k}||^2
+EU = sp.Function("EU", nonnegative=True)  # E||U_n||^2
+P3 = sp.Function("P3", nonnegative=True)  # sum_k beta1^k sqrt(k) sum_{l<=k} ||u_{n-l}||^2
+al = sp.Function("al", positive=True)  # alpha_n (deterministic)
+Fstar = sp.Symbol("F_star", real=True)
+c = sp.Symbol("c", positive=True)  # 1 - beta2
+Z = sp.Symbol("Z", positive=True)  # sum_n (1 - beta1^(N-n+1))
+e1 = sp.Symbol("e1", positive=True)  # 1 - beta1
+e2 = sp.Symbol("e2", positive=True)  # 1 - beta1/beta2
+Nt = sp.Symbol("Nt", positive=True)  # N~ = N - beta1/(1 - beta1) (> 0 by assumption)
+DATA = (g, v, Fx, gu, un, Gs, P2, P3, EU, E)
+
+_Nt = T - beta1 / (1 - beta1)
+_ab = alpha * e1 / sp.sqrt(c)  # the largest alpha_n
+_U = g(t, i) ** 2 / (eps + rho * v(t, i))
+_SU_t = rho * E(sp.Sum(_U, (i, 1, d)))  # E||U_n||^2
+_SU = sp.Sum(_SU_t, (t, 1, T))  # sum_n E||U_n||^2
+_Sun = sp.Sum(E(un(t)), (t, 1, T))
+_K2 = 2 / e2 ** sp.Rational(3, 2)
+_K3 = 4 * beta1 / e1 ** sp.Rational(5, 2)
+_C3 = L**2 * sp.sqrt(e1) / (4 * R)
+_C2 = 3 * R / (rho * sp.sqrt(e1))
+
+DESCENT = le(Fx(t), Fx(t - 1) - al(t) * gu(t) + al(t) ** 2 * L / 2 * un(t),
+             "descent lemma of the L-smooth F at x_n - x_{n-1} = -alpha_n u_n")  # fmt: skip
+MOM = le(alpha * e1 / (2 * R) * sp.Sum(beta1 ** (t - j) * E(Gs(j)), (j, 1, t)),
+         al(t) * E(gu(t)) + _C3 * al(t) ** 3 * E(P3(t)) + _C2 * al(t) * E(P2(t)),
+         "NOT CERTIFIED: Défossez et al.'s Lemma A.2 for w_n (module docstring, step 1; its "
+         "core is lemma_momentum_proxy_mix)")  # fmt: skip
+EU_DEF = eq(EU(t), _SU_t, "EU_n := E||U_n||^2 (a name for the expectation)")
+P2_DEF = eq(E(P2(t)),
+            sp.Sum((beta1 / beta2) ** (t - j) * sp.sqrt(t - j + 1) * EU(j), (j, 1, t)),
+            "P2_n = sum_{j<=n} q^(n-j) sqrt(n-j+1) ||U_j||^2, in expectation (linearity)",
+            )  # fmt: skip
+SUM3 = le(sp.Sum(E(P3(t)), (t, 1, T)), _K3 * _Sun,
+          "NOT CERTIFIED: Lemma A.1 and the exchange of the triple sum (docstring, step 2)",
+          )  # fmt: skip
+UN = le(_Sun, _SU / (rho * e1 * e2),
+        "NOT CERTIFIED: Cauchy-Schwarz on u_n and the exchange of the double sum (step 2)",
+        )  # fmt: skip
+AL_HI = le(sp.sqrt(c) * al(t), alpha * e1,
+           "alpha_n <= alpha (1 - beta1)/sqrt(1 - beta2) (B_n <= 1/(1 - beta2))")  # fmt: skip
+LOWER = le(Fstar, Fx(T), "F >= F_*")
+DELTA = eq(Delta, Fx(0) - Fstar, "Delta = F(x_0) - F_*")
+C_DEF = eq(c, 1 - beta2, "c := 1 - beta2 (a name; 0 < beta2 < 1)")
+E1_DEF = eq(e1, 1 - beta1, "e1 := 1 - beta1 (a name; beta1 < 1)")
+E2_DEF = eq(e2, 1 - beta1 / beta2, "e2 := 1 - beta1/beta2 (a name; beta1 < beta2)")
+Z_DEF = eq(Z, sp.Sum(1 - beta1 ** (T - t + 1), (t, 1, T)), "Z: the weights' total")
+RANGE = le(j, t, "range of the inner index: j <= n")
+RANGE_T = le(j, T, "range of the index: j <= N")
+NT_DEF = eq(Nt, _Nt, "N~ := T - beta1/(1 - beta1), positive by the theorem's assumption")
+Z_LO = le(Nt, Z, "Z = T - beta1 (1 - beta1^T)/(1 - beta1) >= T - beta1/(1 - beta1) > 0")
+G_NN = le(0, sp.Sum((1 - beta1 ** (T - t + 1)) * E(Gs(t)), (t, 1, T)),
+          "E||G_n||^2 >= 0 and 1 - beta1^(N-n+1) >= 0")  # fmt: skip
+HYPOTHESES = (C_DEF, E1_DEF, E2_DEF, NT_DEF, RANGE, RANGE_T, DESCENT, MOM, EU_DEF, P2_DEF,
+              SUM3, UN, AL_HI, LOWER, DELTA, Z_DEF, Z_LO, G_NN, logsum.V_UPD, logsum.V0,
+              logsum.VT)  # fmt: skip
+
+_W = sp.Sum((1 - beta1 ** (T - t + 1)) * E(Gs(t)), (t, 1, T))
+_C = 2 * R / (alpha * Nt)
+_LOG = sp.log(1 + rho * R**2 / ((1 - beta2) * eps)) - T * sp.log(beta2)
+_A2 = L / 2 * _ab**2 + _C3 * _ab**3 * _K3  # coefficient of sum_n E||u_n||^2
+_A1 = _C2 * _ab * _K2  # coefficient of sum_n E||U_n||^2
+_REST = _C3 * al(t) ** 3 * E(P3(t)) + _C2 * al(t) * E(P2(t))  # MOM's two remainders
+
+
+def _f(c_, e1_, e2_, nt):
+    """The bound reached, as a function of the names c, e1, e2, Nt."""
+    ab = alpha * e1_ / sp.sqrt(c_)
+    c3, c2 = L**2 * sp.sqrt(e1_) / (4 * R), 3 * R / (rho * sp.sqrt(e1_))
+    k2, k3 = 2 / e2_ ** sp.Rational(3, 2), 4 * beta1 / e1_ ** sp.Rational(5, 2)
+    a2 = L / 2 * ab**2 + c3 * ab**3 * k3
+    return 2 * R / (alpha * nt) * (Delta + (a2 / (rho * e1_ * e2_) + c2 * ab * k2) * d * _LOG)
+
+
+def _E(fact):
+    return expectation(fact, DATA, current=(g(t, i), v(t, i), Fx(t), gu(t), un(t)))
+
+
+def _geo(k):
+    """-beta1^(k - j + 1): telescoping it gives (1 - beta1) sum_{t=j}^T beta1^(t-j)."""
+    return -(beta1 ** (k - j + 1))
+
+
+# (1 - beta1) sum_{t=j}^T beta1^(t-j) E||G_j||^2 = (1 - beta1^(T-j+1)) E||G_j||^2, summed
+_TRI = termwise(scale(telescope(_geo, t, j, T), E(Gs(j))), j, 1, T)
+_TRISUM = sp.Sum(sp.Sum(beta1 ** (t - j) * E(Gs(j)), (j, 1, t)), (t, 1, T))
+_RENAME = rename(lambda k: (1 - beta1 ** (T - k + 1)) * E(Gs(k)), j, t, 1, T)
+_PEEL = termwise(termwise(scale(pow_peel(beta1, t - j, given=[RANGE]), E(Gs(j))), t, j, T), j, 1, T)
+_SWAP = swap(lambda j_, t_: beta1 ** (t_ - j_) * E(Gs(j_)), j, t, T)
+# alpha_n^p <= alpha-bar^p, p = 1, 2, 3, times a non-negative random factor, in expectation
+_AL1 = lambda x: _E(scale(AL_HI, x / sp.sqrt(c)))  # noqa: E731
+_AL2 = lambda x: _E(scale(AL_HI, (al(t) + _ab) * x / sp.sqrt(c)))  # noqa: E731
+_AL3 = lambda x: _E(scale(AL_HI, (al(t) ** 2 + al(t) * _ab + _ab**2) * x / sp.sqrt(c)))  # noqa: E731
+
+
+# SUM2: the definition of P2, lemma_momentum_double_sum, the definition of EU
+_DSUM = dsum.PROOF.instance({dsum.q: beta1 / beta2, dsum.e: e2, dsum.X: EU},
+                            given=[E2_DEF, RANGE_T])  # fmt: skip
+_SUM2 = [
+    (1, termwise(P2_DEF, t, 1, T)),
+    (1, _DSUM),
+    (_K2, termwise(EU_DEF, t, 1, T)),
+    (_K2, rename(EU, j, t, 1, T)),
+]
+LOGSUM = logsum.PROOF.instance(
+    {logsum.w: lambda a, b: rho * v(a, b)}, given=[logsum.V_UPD, logsum.V0, logsum.VT]
+)
+
+
+def _theorem():
+    from analysis.theorems import THEOREMS
+
+    return THEOREMS["adam_avgrad_interpolation_nonconvex_momentum"]
+
+
+_K1 = _A2 / (rho * e1 * e2) + _A1  # the coefficient of sum_n E||U_n||^2 at the end
+_STEPS = (
+    Step(LE, _W / Nt, "Z >= N~ > 0 and the weighted sum is >= 0",
+         by=[scale_given(Z_LO, _W / (Z * Nt), given=[scale(G_NN, 1 / (Z * Nt))])]),
+    Step(EQ, e1 / Nt * _TRISUM, "the triangular sum: exchange, then (1 - beta1) sum_{n=j}^N "
+         "beta1^(n-j) = 1 - beta1^(N-j+1) (telescoping)",
+         by=[(-(1 - beta1) / Nt, _SWAP), (-_TRISUM / Nt, E1_DEF), (-1 / Nt, _TRI),
+             (-1 / Nt, _RENAME), (-1 / Nt, _PEEL)]),
+    Step(LE, _C * sp.Sum(al(t) * E(gu(t)) + _REST, (t, 1, T)),
+         "MOM (the generalised Lemma A.2, not certified), summed over n",
+         by=[(_C, termwise(MOM, t, 1, T))]),
+    Step(LE, _C * (E(Fx(0)) - E(Fx(T)) + sp.Sum(al(t) ** 2 * L / 2 * E(un(t)) + _REST,
+                                                 (t, 1, T))),
+         "the descent lemma in expectation, summed over n and telescoped",
+         by=[(_C, termwise(_E(DESCENT), t, 1, T)),
+             (-_C, telescope(lambda k: E(Fx(k)), t, 1, T))]),
+    Step(LE, _C * (Delta + L / 2 * _ab**2 * _Sun + _C3 * _ab**3 * sp.Sum(E(P3(t)), (t, 1, T))
+                   + _C2 * _ab * sp.Sum(E(P2(t)), (t, 1, T))),
+         "alpha_n <= alpha (1 - beta1)/sqrt(1 - beta2); F(x_T) >= F_*, x_0 given",
+         by=[(_C * L / 2, termwise(_AL2(un(t)), t, 1, T)),
+             (_C * _C3, termwise(_AL3(P3(t)), t, 1, T)),
+             (_C * _C2, termwise(_AL1(P2(t)), t, 1, T)), (_C, _E(LOWER)), (-_C, _E(DELTA))]),
+    Step(LE, _C * (Delta + _A2 * _Sun + _A1 * _SU),
+         "SUM3 (not certified); SUM2: the definition of P2, lemma_momentum_double_sum",
+         by=[(_C * _C3 * _ab**3, SUM3), *[(_C * _C2 * _ab * k, f) for k, f in _SUM2]]),
+    Step(LE, _C * (Delta + _K1 * _SU),
+         "UN (Cauchy-Schwarz on u_n, exchanged double sum; not certified)",
+         by=[(_C * _A2, UN)]),
+    Step(EQ, _C * (Delta + _K1 * rho * sp.Sum(E(sp.Sum(_U, (t, 1, T))), (i, 1, d))),
+         "linearity of E and exchanging the finite sums over n and i",
+         by=[(_C * _K1 * rho, swap_expect(_U, i, 1, d, t, 1, T))]),
+    Step(LE, _C * (Delta + _K1 * d * _LOG),
+         "lemma_log_sum_adam_mix per coordinate with w = rho v, in expectation",
+         by=[(_C * _K1, termwise(_E(LOGSUM), i, 1, d))]),
+    Step(EQ, _f(1 - beta2, e1, e2, Nt), "c = 1 - beta2",
+         by=[apply(C_DEF, lambda x: _f(x, e1, e2, Nt))]),
+    Step(EQ, _f(1 - beta2, 1 - beta1, e2, Nt), "e1 = 1 - beta1",
+         by=[apply(E1_DEF, lambda x: _f(1 - beta2, x, e2, Nt))]),
+    Step(EQ, _f(1 - beta2, 1 - beta1, 1 - beta1 / beta2, Nt), "e2 = 1 - beta1/beta2",
+         by=[apply(E2_DEF, lambda x: _f(1 - beta2, 1 - beta1, x, Nt))]),
+    Step(EQ, _theorem().bound(), "N~ = T - beta1/(1 - beta1); collect terms",
+         by=[apply(NT_DEF, lambda x: _f(1 - beta2, 1 - beta1, 1 - beta1 / beta2, x))]),
+)  # fmt: skip
+
+PROOF = Proof(
+    id="adam_avgrad_interpolation_nonconvex_momentum",
+    title="MADA's Adam/AVGrad interpolation with momentum, constant alpha, bias-corrected",
+    statement=le(_W / Z, _theorem().bound(), "claim"),
+    hypotheses=HYPOTHESES,
+    steps=_STEPS,
+    data=DATA,
+    domain=Domain({beta2: (0, 1), rho: (0, 1), c: (0, 1), beta1: (0, 1)}),
+    target=lambda: _theorem().bound(),
+    target_name="THEOREMS['adam_avgrad_interpolation_nonconvex_momentum'].bound()",
+    lemmas=(
+        "lemma_log_sum_adam_mix",
+        "lemma_momentum_double_sum",
+        "lemma_momentum_proxy_mix",
+        "lemma_adam_mix_proxy",
+    ),
+    notes="E is the (total) expectation (proofs._rules_expectation). MOM, SUM3 and UN are "
+    "not certified (module docstring); SUM2 is.",
+)
