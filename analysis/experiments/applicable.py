@@ -131,7 +131,8 @@ def assess(result, theorems=None):
             delta = initial_loss(result) if delta is None else delta
             c = {"alpha": facts["alpha"], "beta1": facts["beta1"], "beta2": facts["beta2"],
                  "eps": facts["eps"], "d": facts["d"], "T": facts["T"], "R": mon["G_inf"],
-                 "Delta": delta, "L": 0.0}  # fmt: skip
+                 "Delta": delta, "L": 0.0,
+                 "rho": facts["coefficients"].get("rho", 1.0)}  # fmt: skip
             c = {k: v for k, v in c.items() if k in th.symbols or k in th.assumptions.names}
             try:
                 row["bound"] = float(th.bound(**c))
