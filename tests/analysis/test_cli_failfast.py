@@ -133,7 +133,25 @@ def _step(ck):
     return torch.load(ck, weights_only=True)["step"]
 
 
-@pytest.mark.slow
+# The kill lands at a fixed point, after a new figure is staged: the slow sections are swapped
+# for one that stages a figure and then SIGKILLs its own process, so no timing race decides
+# what is tested.
+_KILLED_PARTWAY = """
+import os, signal, sys
+import analysis.report as report
+
+def training_then_killed(plan, stage, *args):
+    os.makedirs(f"{stage}/figures", exist_ok=True)
+    with open(f"{stage}/figures/loss_digits.png", "wb") as f:
+        f.write(b"new figure")
+    os.kill(os.getpid(), signal.SIGKILL)
+
+report.numeric_section = lambda plan, seed, progress: ("", [], {})
+report.training_section = training_then_killed
+report.report(sys.argv[1], quick=True, progress=False)
+"""
+
+
 def test_a_report_killed_partway_leaves_the_previous_report_untouched(tmp_path):
     out = tmp_path / "rep"
     (out / "figures").mkdir(parents=True)
@@ -141,14 +159,9 @@ def test_a_report_killed_partway_leaves_the_previous_report_untouched(tmp_path):
     for name in ("loss_digits.png", "coefficients_digits.png", "grid.png"):
         (out / "figures" / name).write_bytes(b"previous " + name.encode())
     before = tree(out)
-    proc = subprocess.Popen([sys.executable, "-m", "analysis", "report", "--quick",
-                             "--no-progress", "--out", str(out)], env=ENV,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    deadline, figures = time.time() + 180, []
-    while time.time() < deadline and not figures and proc.poll() is None:
-        figures = glob.glob(f"{tmp_path}/.rep.tmp-*/figures/*.png")  # new figures, staged
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    assert figures, "the report was not killed partway"
+    done = subprocess.run([sys.executable, "-c", _KILLED_PARTWAY, str(out)], env=ENV,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    staged = glob.glob(f"{tmp_path}/.rep.tmp-*/figures/loss_digits.png")
+    assert len(staged) == 1, "the new figure was not staged beside the report"
     assert tree(out) == before
