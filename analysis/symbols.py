@@ -1,4 +1,4 @@
-r"""The sympy vocabulary of the theorems, public: what ``proofs/``, the monitor and users write with.
+r"""The sympy vocabulary of the theorems, public: what ``proofs/``, the monitor and users use.
 
 The statements in :data:`analysis.THEOREMS` and the proofs in :mod:`proofs` are sympy
 expressions in the names below. They are defined once, in the registry's implementation, and

@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from analysis.theorems._core import D_inf, G_inf, T, alpha, beta1, beta2, d, lam
-from analysis.theorems._own import Sv, beta1t, g, i, m, t, v
+from analysis.symbols import D_inf, G_inf, Sv, T, alpha, beta1, beta1t, beta2, d, g, i, lam, m, t, v
 
 from . import lemma_avgrad_accumulator as acc
 from . import lemma_constant_accumulator_lower as low
@@ -152,13 +151,13 @@ def _registry(id_, what, fallback):
 
 
 def _terms(W):
-    from analysis.theorems._own import regret_terms
+    from analysis.statements import regret_terms
 
     return regret_terms(W)
 
 
 def _extra_data():
-    from analysis.theorems._own import vmax
+    from analysis.symbols import vmax
 
     return (vmax,)
 

@@ -16,8 +16,8 @@ Lower bound :math:`W_t \ge (1-\rho)Sv_t \ge (1-\rho)(1-\beta_2)\sum_{s\le t} g_s
 
 import sympy as sp
 
-from analysis.theorems._core import G_inf, beta2
-from analysis.theorems._own import ADAM_AVG_BOUND, ADAM_AVG_FORM, Sv, W_adam_avg, g, i, rho, t
+from analysis.statements import ADAM_AVG_BOUND, ADAM_AVG_FORM, W_adam_avg
+from analysis.symbols import G_inf, Sv, beta2, g, i, rho, t
 
 from . import lemma_adam_avg_monotone as mono
 from ._core import le

@@ -16,19 +16,8 @@ mean: lemma_max_dominates_mean, by induction), so
 
 import sympy as sp
 
-from analysis.theorems._core import G_inf, R, T, beta2
-from analysis.theorems._own import (
-    MAX_AVG_BOUND,
-    MAX_AVG_FORM,
-    Sv,
-    W_max_avg,
-    g,
-    i,
-    rho,
-    t,
-    v,
-    vmax,  # fmt: skip
-)
+from analysis.statements import MAX_AVG_BOUND, MAX_AVG_FORM, W_max_avg
+from analysis.symbols import G_inf, R, Sv, T, beta2, g, i, rho, t, v, vmax
 
 from . import lemma_interpolation_monotone as mono
 from . import lemma_max_dominates_mean as mdm

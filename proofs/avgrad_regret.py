@@ -16,8 +16,8 @@ Step 1 reaches the data-dependent form (``_own.AVGRAD_FORM``), the last step the
 
 import sympy as sp
 
-from analysis.theorems._core import beta2
-from analysis.theorems._own import AVGRAD_BOUND, AVGRAD_FORM, W_avgrad, t
+from analysis.statements import AVGRAD_BOUND, AVGRAD_FORM, W_avgrad
+from analysis.symbols import beta2, t
 
 from ._regret_chain import SV_LOWER, SV_REC, SV_UPPER, domain, regret_proof
 from ._rules import scale, substitute

@@ -12,8 +12,8 @@ r"""Lemma (the Adam/average mix is monotone for small :math:`\rho`). With
 Used by :mod:`proofs.adam_avgrad_interpolation_regret`; the threshold is ``_own.RHO_MAX``.
 """
 
-from analysis.theorems._core import T, beta2
-from analysis.theorems._own import RHO_MAX, Sv, W_adam_avg, g, i, rho, t, v
+from analysis.statements import RHO_MAX, W_adam_avg
+from analysis.symbols import Sv, T, beta2, g, i, rho, t, v
 
 from ._core import LE, Domain, Proof, Step, eq, le
 

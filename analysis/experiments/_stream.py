@@ -52,7 +52,7 @@ import sympy as sp
 import torch
 from sympy.core.function import AppliedUndef
 
-from analysis.theorems._core import SYMBOLS
+from analysis.symbols import SYMBOLS
 
 from ._stream_ops import _apply, _memo, _mul, _pow
 

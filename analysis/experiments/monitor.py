@@ -97,7 +97,8 @@ import math
 
 import torch
 
-from analysis.theorems import THEOREMS, _own
+from analysis import statements, symbols
+from analysis.theorems import THEOREMS
 
 from ._beta1 import Beta1Track
 from ._readings import (
@@ -149,7 +150,7 @@ class BoundMonitor:
         self.constants = _constants(optimizer, constants)
         self.skipped: dict[str, str] = {}
         self.terms, self.forms = {}, {}  # id -> term names, id -> data form (AGGREGATE_FORMS)
-        forms = {_GRAD_NORMS: _own.GRAD_NORMS}
+        forms = {_GRAD_NORMS: statements.GRAD_NORMS}
         self.theorem_constants = {}
         for tid in self.theorems:
             th = THEOREMS[tid]
@@ -170,7 +171,7 @@ class BoundMonitor:
             self.forms[tid] = _data_form(th)
             named = _named_terms(self.forms[tid])
             self.terms[tid] = tuple(named)
-            rho = {_own.rho: consts["rho"]} if "rho" in consts else {}  # this theorem's rho
+            rho = {symbols.rho: consts["rho"]} if "rho" in consts else {}  # this theorem's rho
             forms.update({(tid, name): term.xreplace(rho) for name, term in named.items()})
         if self.terms and "beta2" not in self.constants:
             raise ValueError("constants: give beta2 (the optimizer has no second moment)")
