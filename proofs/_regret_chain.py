@@ -1,9 +1,9 @@
 r"""Builder shared by the three decaying-momentum regret theorems (generic in :math:`W = t\hat v`).
 
-:func:`regret_proof` assembles, for one choice of :math:`W_{t,i}` (``_own.W_avgrad``,
-``W_max_avg``, ``W_adam_avg``):
+:func:`regret_proof` assembles, for one choice of :math:`W_{t,i}` (``W_avgrad``, ``W_max_avg``,
+``W_adam_avg`` of :mod:`analysis.statements`):
 
-1. the data-dependent form ``_own.data_form(W)`` from :mod:`proofs.lemma_regret_chain`
+1. the data-dependent form ``data_form(W)`` from :mod:`proofs.lemma_regret_chain`
    (instantiated at :math:`W`; its monotonicity hypothesis from the theorem's own fact);
 2. the worst case: :math:`\sqrt{W_{t,i}} \le \sqrt t\,G_\infty` (the theorem's upper fact) in the
    first two terms, :math:`\beta_{1t} = \beta_1\lambda^{t-1}` and

@@ -9,7 +9,8 @@ and :math:`0 \le \rho \le \min(1, \beta_2/((T-1)(1-\beta_2)))`, :math:`\rho < 1`
     + \frac{\beta_1 d D_\infty^2 G_\infty}{\alpha(1-\beta_1)(1-\lambda)^2}
     + \frac{\alpha(1+\beta_1) d G_\infty\sqrt T}{(1-\beta_1)^2\sqrt{1-\beta_2}\sqrt{1-\rho}} .
 
-Data-dependent form ``_own.ADAM_AVG_FORM`` (step 1), worst case ``_own.ADAM_AVG_BOUND``.
+Data-dependent form ``analysis.statements.ADAM_AVG_FORM`` (step 1), worst case
+``analysis.statements.ADAM_AVG_BOUND``.
 Lower bound :math:`W_t \ge (1-\rho)Sv_t \ge (1-\rho)(1-\beta_2)\sum_{s\le t} g_s^2`, hence
 :math:`c = \sqrt{1-\rho}\sqrt{1-\beta_2}` in :mod:`proofs.lemma_momentum_adagrad`.
 """

@@ -1,7 +1,8 @@
 r"""Theorem (regret of the max/average interpolation, decaying momentum). With
 :math:`\hat v_t = \rho\,v^{\max}_t + (1-\rho)\bar v_t`, :math:`0 \le \rho \le 1`,
 (:math:`W_{t,i} = \rho\,t\,v^{\max}_{t,i} + (1-\rho) Sv_{t,i}`), the data-dependent regret bound
-``_own.MAX_AVG_FORM`` holds, and its worst case is AVGrad's (``_own.MAX_AVG_BOUND``):
+``analysis.statements.MAX_AVG_FORM`` holds, and its worst case is AVGrad's
+(``analysis.statements.MAX_AVG_BOUND``):
 
 .. math::
     R_T \le \frac{d D_\infty^2 G_\infty\sqrt T}{2\alpha}

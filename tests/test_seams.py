@@ -13,6 +13,7 @@ has the same reach.
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -43,12 +44,28 @@ def _module_name(path):
     return ".".join(parts)
 
 
+# An import in a docstring example (``>>> from a._b import c``): doctests run as user code.
+DOCTEST_IMPORT = re.compile(r"^\s*>>> ((?:from|import) \S.*)$", re.MULTILINE)
+
+
+def _trees(source):
+    yield 0, ast.parse(source)
+    for match in DOCTEST_IMPORT.finditer(source):
+        yield source.count("\n", 0, match.start()), ast.parse(match.group(1))
+
+
 def imports(source, module, is_package=False):
-    """Yield ``(line, target module, imported name or None)`` for every import in ``source``."""
-    for node in ast.walk(ast.parse(source)):
+    """Yield ``(line, target module, imported name or None)`` for every import in ``source``,
+    docstring examples included."""
+    for offset, tree in _trees(source):
+        yield from _imports(tree, offset, module, is_package)
+
+
+def _imports(tree, offset, module, is_package):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
-                yield node.lineno, alias.name, None
+                yield offset + node.lineno, alias.name, None
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
@@ -56,7 +73,7 @@ def imports(source, module, is_package=False):
                 here = here[: len(here) - node.level + 1]
                 base = ".".join(here + ([node.module] if node.module else []))
             for alias in node.names:
-                yield node.lineno, base, alias.name
+                yield offset + node.lineno, base, alias.name
 
 
 def violations(source, module, is_package=False):
@@ -94,6 +111,7 @@ def test_the_scan_sees_a_cross_package_private_import():
         "import mada._engine": "mada._engine:*",
         "from mada import _update": "mada:_update",
         "from ..theorems._core import t": "analysis.theorems._core:t",
+        '"""Example:\n    >>> from mada._engine import Engine\n"""': "mada._engine:Engine",
     }
     for source, expected in bad.items():
         assert [what for _, what in violations(source, "analysis.experiments.x")] == [expected]

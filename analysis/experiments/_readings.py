@@ -14,8 +14,8 @@ from analysis.theorems import THEOREMS
 
 CONSTANTS = ("alpha", "beta1", "beta2", "rho", "D_inf", "G_inf", "lam")
 
-#: The aggregate symbols of the published printed forms (:mod:`analysis.theorems._core`) as
-#: ``Sum`` forms in :mod:`analysis.theorems._own`'s run data, for AMSGrad as those theorems
+#: The aggregate symbols of the published printed forms (:mod:`analysis.symbols`) as
+#: ``Sum`` forms in :mod:`analysis.symbols`'s run data, for AMSGrad as those theorems
 #: analyse it: :math:`\alpha_t = \alpha/\sqrt t` and :math:`\hat v_t = \max_{s\le t} v_s`
 #: with no bias correction (``vmax``), so :math:`\hat v_{t,i}^{1/2}/\alpha_t =
 #: \sqrt{t\,vmax_{t,i}}/\alpha`. They equal :class:`analysis.trace.Trace`'s
