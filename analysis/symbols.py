@@ -1,11 +1,11 @@
 r"""The sympy vocabulary of the theorems, public: what ``proofs/``, the monitor and users use.
 
-The statements in :data:`analysis.THEOREMS` and the proofs in :mod:`proofs` are sympy
+The statements in ``analysis.THEOREMS`` and the proofs in :mod:`proofs` are sympy
 expressions in the names below. They are defined once, in the registry's implementation, and
 re-exported here so that other packages need no private import; a symbol taken from here is
 the very object the theorems use (sympy compares symbols by name and assumptions).
 
-Constants of a setting (sympy symbols; :data:`SYMBOLS` maps each name to its symbol):
+Constants of a setting (sympy symbols; ``SYMBOLS`` maps each name to its symbol):
 
 * ``T`` (horizon), ``d`` (dimension), ``t0`` (Tran & Phong's index of Lemma 4.3): positive
   integers;
@@ -18,14 +18,14 @@ Constants of a setting (sympy symbols; :data:`SYMBOLS` maps each name to its sym
   (:math:`\sum_i \hat v_{T,i}^{1/2}`, :math:`\sum_i \|g_{1:T,i}\|_2`,
   :math:`\sum_t\sum_i \beta_{1t}\hat v_{t,i}^{1/2}/\alpha_t`).
 
-:data:`LATEX_NAMES` gives the LaTeX of the symbols whose name is not their LaTeX.
+``LATEX_NAMES`` gives the LaTeX of the symbols whose name is not their LaTeX.
 
 Indices and run data (this package's own theorems sum over them):
 
 * ``t``, ``i``: the step and coordinate indices of a ``Sum``;
 * ``g(t, i)``, ``m(t, i)``, ``v(t, i)``, ``Sv(t, i)`` (:math:`\sum_{s\le t} v_{s,i}`),
   ``vmax(t, i)`` (:math:`\max_{s\le t} v_{s,i}`), ``beta1t(t)``: undefined sympy functions
-  for the run's gradients, moments and accumulators; :data:`RUN_DATA` lists them.
+  for the run's gradients, moments and accumulators; ``RUN_DATA`` lists them.
 
 Example:
     >>> from analysis.symbols import SYMBOLS, T, Sv, i, t

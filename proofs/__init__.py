@@ -12,9 +12,9 @@ package states, ``proofs/lemma_<name>.py`` for the lemmas they use; each defines
 * ``python -m proofs render``: write ``proofs/rendered/<id>.md`` (Markdown with LaTeX; not
   committed, the docs build renders them).
 * :func:`mutants`: deliberately broken variants of real proofs; the checker rejects each.
-* :class:`Proof`, :class:`Step`, :class:`Fact`, :func:`le`, :func:`lt`, :func:`eq` (and the
-  relations ``LE``, ``LT``, ``EQ``, the symbols' :class:`Domain`): what a proof module is
-  written with; they are defined in ``proofs._core``.
+* ``Proof``, ``Step``, ``Fact``, ``le``, ``lt``, ``eq`` (and the relations ``LE``, ``LT``,
+  ``EQ``, the symbols' ``Domain``): what a proof module is written with; they are defined in
+  ``proofs._core``.
 
 Example:
     >>> from proofs import LEMMAS
