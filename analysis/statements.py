@@ -1,6 +1,6 @@
 r"""The statements of this package's own theorems as sympy expressions, public.
 
-The theorem modules of ``analysis.THEOREMS``, the proofs in :mod:`proofs` (which must end
+The theorem modules of ``analysis.THEOREMS``, the proofs in ``proofs`` (which must end
 on exactly these expressions) and the training monitor share them; they are written once, in
 the registry's implementation, and re-exported here so that no other package imports a private
 module. The names are sympy expressions in :mod:`analysis.symbols`.

@@ -1,6 +1,6 @@
 r"""The sympy vocabulary of the theorems, public: what ``proofs/``, the monitor and users use.
 
-The statements in ``analysis.THEOREMS`` and the proofs in :mod:`proofs` are sympy
+The statements in ``analysis.THEOREMS`` and the proofs in ``proofs`` are sympy
 expressions in the names below. They are defined once, in the registry's implementation, and
 re-exported here so that other packages need no private import; a symbol taken from here is
 the very object the theorems use (sympy compares symbols by name and assumptions).
