@@ -143,8 +143,8 @@ def bounds_rows(theorem_ids, values, latex=False):
     listed theorem or if no listed theorem accepts the values."""
     import sympy as sp
 
+    from .symbols import LATEX_NAMES
     from .theorems import THEOREMS
-    from .theorems._core import LATEX_NAMES
 
     theorems = [THEOREMS[i] for i in theorem_ids]
     for name in values:

@@ -40,10 +40,10 @@ from IPython.display import Markdown, Math, display
 from analysis import THEOREMS
 from analysis.problems import reddi_two_phase
 from analysis.simulate import run
-from analysis.theorems import _interpolation as ip
+from analysis.symbols import SYMBOLS
 from analysis.theorems import amsgrad_regret_reddi2018 as reddi_mod
 from analysis.theorems import avgrad_regret as avgrad_mod
-from analysis.theorems._core import SYMBOLS
+from analysis.theorems import interpolation_improvement as ip
 from analysis.theorems.interpolation_improvement import (
     improvement,
     model,
@@ -55,7 +55,7 @@ QUICK = os.environ.get("MADA_NOTEBOOK_QUICK") == "1"
 N_T = 40 if QUICK else 200  # points on the T axis
 N_BETA1 = 25 if QUICK else 100  # points on the beta1 axis
 N_RHO = 401 if QUICK else 4001  # points on the rho axis
-RHO_GRID = 2001 if QUICK else 10001  # grid of analysis.theorems._interpolation.numeric_witness
+RHO_GRID = 2001 if QUICK else 10001  # grid of ip.numeric_witness
 Q = sp.Rational
 T, beta1 = SYMBOLS["T"], SYMBOLS["beta1"]
 print(f"QUICK={QUICK}: {N_T} T values, {N_BETA1} beta1 values, {N_RHO} rho values")
@@ -292,7 +292,7 @@ assert sp.simplify(gain - (17 - 12 * sp.sqrt(2)) / 197) == 0 and gain > 0
 
 # %% [markdown]
 # The same curve numerically: `Theorem.numeric` over a $\rho$ grid, and
-# `_interpolation.B` computed from the witness run's data (not from the closed form).
+# `interpolation_improvement.B` computed from the witness run's data (not from the closed form).
 
 # %%
 rhos = np.linspace(0.0, 1.0, N_RHO)

@@ -12,6 +12,9 @@ package states, ``proofs/lemma_<name>.py`` for the lemmas they use; each defines
 * ``python -m proofs render``: write ``proofs/rendered/<id>.md`` (Markdown with LaTeX; not
   committed, the docs build renders them).
 * :func:`mutants`: deliberately broken variants of real proofs; the checker rejects each.
+* ``Proof``, ``Step``, ``Fact``, ``le``, ``lt``, ``eq`` (and the relations ``LE``, ``LT``,
+  ``EQ``, the symbols' ``Domain``): what a proof module is written with; they are defined in
+  ``proofs._core``.
 
 Example:
     >>> from proofs import LEMMAS
@@ -24,7 +27,8 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from ._core import Proof
+# What a proof module is written with: the record, its steps and facts, the relations.
+from ._core import EQ, LE, LT, Domain, Fact, Proof, Step, eq, le, lt
 
 
 def _discover():
@@ -59,4 +63,19 @@ def mutants():
     return _m()
 
 
-__all__ = ["LEMMAS", "PROOFS", "Proof", "all_proofs", "mutants"]
+__all__ = [
+    "EQ",
+    "LE",
+    "LEMMAS",
+    "LT",
+    "PROOFS",
+    "Domain",
+    "Fact",
+    "Proof",
+    "Step",
+    "all_proofs",
+    "eq",
+    "le",
+    "lt",
+    "mutants",
+]

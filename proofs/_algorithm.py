@@ -5,7 +5,7 @@ at every step :math:`k \\ge 1`, and the start value) are given from the citing p
 hypotheses, stated at its step index ``t`` and substituted at the lemma's ``k``.
 """
 
-from analysis.theorems._own import t
+from analysis.symbols import t
 
 from . import lemma_ema_bound as ema
 from . import lemma_momentum_bound as mom

@@ -9,8 +9,7 @@ are taken with :func:`proofs._rules.substitute` (provenance: the hypothesis).
 
 import sympy as sp
 
-from analysis.theorems._core import beta1
-from analysis.theorems._own import Sv, g, i, m, t
+from analysis.symbols import Sv, beta1, g, i, m, t
 
 from ._core import eq, le, lt
 from ._rules import nonneg, substitute

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from analysis.theorems._core import beta1
+from analysis.symbols import beta1
 
 from ._core import LE, Domain, Proof, Step, eq, le
 from ._rules import (

@@ -1,9 +1,9 @@
 r"""Builder shared by the three decaying-momentum regret theorems (generic in :math:`W = t\hat v`).
 
-:func:`regret_proof` assembles, for one choice of :math:`W_{t,i}` (``_own.W_avgrad``,
-``W_max_avg``, ``W_adam_avg``):
+:func:`regret_proof` assembles, for one choice of :math:`W_{t,i}` (``W_avgrad``, ``W_max_avg``,
+``W_adam_avg`` of :mod:`analysis.statements`):
 
-1. the data-dependent form ``_own.data_form(W)`` from :mod:`proofs.lemma_regret_chain`
+1. the data-dependent form ``data_form(W)`` from :mod:`proofs.lemma_regret_chain`
    (instantiated at :math:`W`; its monotonicity hypothesis from the theorem's own fact);
 2. the worst case: :math:`\sqrt{W_{t,i}} \le \sqrt t\,G_\infty` (the theorem's upper fact) in the
    first two terms, :math:`\beta_{1t} = \beta_1\lambda^{t-1}` and
@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from analysis.theorems._core import D_inf, G_inf, T, alpha, beta1, beta2, d, lam
-from analysis.theorems._own import Sv, beta1t, g, i, m, t, v
+from analysis.symbols import D_inf, G_inf, Sv, T, alpha, beta1, beta1t, beta2, d, g, i, lam, m, t, v
 
 from . import lemma_avgrad_accumulator as acc
 from . import lemma_constant_accumulator_lower as low
@@ -152,13 +151,13 @@ def _registry(id_, what, fallback):
 
 
 def _terms(W):
-    from analysis.theorems._own import regret_terms
+    from analysis.statements import regret_terms
 
     return regret_terms(W)
 
 
 def _extra_data():
-    from analysis.theorems._own import vmax
+    from analysis.symbols import vmax
 
     return (vmax,)
 

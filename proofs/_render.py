@@ -10,7 +10,7 @@ from pathlib import Path
 
 import sympy as sp
 
-from analysis.theorems._core import LATEX_NAMES
+from analysis.symbols import LATEX_NAMES
 
 RENDERED = Path(__file__).parent / "rendered"
 #: run data whose declared sign lemma_ema_nonneg proves from the optimiser's recurrence

@@ -28,8 +28,7 @@ predictable random terms.
 
 import sympy as sp
 
-from analysis.theorems._core import Delta, L, R, T, alpha, beta2, d, eps, rho
-from analysis.theorems._own import g, i, t, v
+from analysis.symbols import Delta, L, R, T, alpha, beta2, d, eps, g, i, rho, t, v
 
 from . import lemma_adam_mix_proxy as proxy
 from . import lemma_defossez_descent as dfz

@@ -55,8 +55,7 @@ numerically in ``tests/proofs/test_interpolation_nonconvex_momentum.py``.
 
 import sympy as sp
 
-from analysis.theorems._core import Delta, L, R, T, alpha, beta1, beta2, d, eps, rho
-from analysis.theorems._own import g, i, t, v
+from analysis.symbols import Delta, L, R, T, alpha, beta1, beta2, d, eps, g, i, rho, t, v
 
 from . import lemma_log_sum_adam_mix as logsum
 from . import lemma_momentum_double_sum as dsum

@@ -9,15 +9,16 @@ and :math:`0 \le \rho \le \min(1, \beta_2/((T-1)(1-\beta_2)))`, :math:`\rho < 1`
     + \frac{\beta_1 d D_\infty^2 G_\infty}{\alpha(1-\beta_1)(1-\lambda)^2}
     + \frac{\alpha(1+\beta_1) d G_\infty\sqrt T}{(1-\beta_1)^2\sqrt{1-\beta_2}\sqrt{1-\rho}} .
 
-Data-dependent form ``_own.ADAM_AVG_FORM`` (step 1), worst case ``_own.ADAM_AVG_BOUND``.
+Data-dependent form ``analysis.statements.ADAM_AVG_FORM`` (step 1), worst case
+``analysis.statements.ADAM_AVG_BOUND``.
 Lower bound :math:`W_t \ge (1-\rho)Sv_t \ge (1-\rho)(1-\beta_2)\sum_{s\le t} g_s^2`, hence
 :math:`c = \sqrt{1-\rho}\sqrt{1-\beta_2}` in :mod:`proofs.lemma_momentum_adagrad`.
 """
 
 import sympy as sp
 
-from analysis.theorems._core import G_inf, beta2
-from analysis.theorems._own import ADAM_AVG_BOUND, ADAM_AVG_FORM, Sv, W_adam_avg, g, i, rho, t
+from analysis.statements import ADAM_AVG_BOUND, ADAM_AVG_FORM, W_adam_avg
+from analysis.symbols import G_inf, Sv, beta2, g, i, rho, t
 
 from . import lemma_adam_avg_monotone as mono
 from ._core import le

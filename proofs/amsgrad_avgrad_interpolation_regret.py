@@ -1,7 +1,8 @@
 r"""Theorem (regret of the max/average interpolation, decaying momentum). With
 :math:`\hat v_t = \rho\,v^{\max}_t + (1-\rho)\bar v_t`, :math:`0 \le \rho \le 1`,
 (:math:`W_{t,i} = \rho\,t\,v^{\max}_{t,i} + (1-\rho) Sv_{t,i}`), the data-dependent regret bound
-``_own.MAX_AVG_FORM`` holds, and its worst case is AVGrad's (``_own.MAX_AVG_BOUND``):
+``analysis.statements.MAX_AVG_FORM`` holds, and its worst case is AVGrad's
+(``analysis.statements.MAX_AVG_BOUND``):
 
 .. math::
     R_T \le \frac{d D_\infty^2 G_\infty\sqrt T}{2\alpha}
@@ -16,19 +17,8 @@ mean: lemma_max_dominates_mean, by induction), so
 
 import sympy as sp
 
-from analysis.theorems._core import G_inf, R, T, beta2
-from analysis.theorems._own import (
-    MAX_AVG_BOUND,
-    MAX_AVG_FORM,
-    Sv,
-    W_max_avg,
-    g,
-    i,
-    rho,
-    t,
-    v,
-    vmax,  # fmt: skip
-)
+from analysis.statements import MAX_AVG_BOUND, MAX_AVG_FORM, W_max_avg
+from analysis.symbols import G_inf, R, Sv, T, beta2, g, i, rho, t, v, vmax
 
 from . import lemma_interpolation_monotone as mono
 from . import lemma_max_dominates_mean as mdm

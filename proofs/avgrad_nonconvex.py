@@ -29,9 +29,8 @@ the random term ``X``; ``Fx(t)`` is :math:`F(x_t)`, ``Gf`` the true gradient, ``
 
 import sympy as sp
 
-from analysis.theorems import _own
-from analysis.theorems._core import Delta, L, R, T, alpha, beta2, d, eps
-from analysis.theorems._own import Sv, g, i, t, v
+from analysis import statements
+from analysis.symbols import Delta, L, R, Sv, T, alpha, beta2, d, eps, g, i, t, v
 
 from . import lemma_avgrad_accumulator as acc
 from . import lemma_defossez_descent as dfz
@@ -129,7 +128,7 @@ def _final(x):
 PROOF = Proof(
     id="avgrad_nonconvex",
     title="Stochastic nonconvex AVGrad (beta1 = 0): average expected squared gradient norm",
-    statement=le(_st(_EG2) / T, _own.NONCONVEX_BOUND, "claim"),
+    statement=le(_st(_EG2) / T, statements.NONCONVEX_BOUND, "claim"),
     hypotheses=HYPOTHESES,
     steps=(
         Step(LE, _S / T * _st(_EGa), "1/sqrt(eps + T R^2) <= 1/at_{t,i} (lemma_nonconvex_proxy)",
@@ -150,7 +149,7 @@ PROOF = Proof(
              "lemma_log_sum per coordinate, in expectation",
              by=[(4 * _S * R / (T * sp.sqrt(c)), termwise(_E(LOGSUM), i, 1, d)),
                  (_S * alpha * L / (T * c), termwise(_E(LOGSUM), i, 1, d))]),
-        Step(EQ, _own.NONCONVEX_BOUND, "collect terms; c = 1 - beta2",
+        Step(EQ, statements.NONCONVEX_BOUND, "collect terms; c = 1 - beta2",
              by=[apply(C_DEF, _final)]),
     ),
     data=DATA,

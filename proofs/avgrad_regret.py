@@ -9,15 +9,16 @@ r"""Theorem (AVGrad regret, decaying momentum). AVGrad (:math:`\hat v_t` = runni
     + \frac{\beta_1 d D_\infty^2 G_\infty}{\alpha(1-\beta_1)(1-\lambda)^2}
     + \frac{\alpha(1+\beta_1) d G_\infty\sqrt T}{(1-\beta_1)^2\sqrt{1-\beta_2}} .
 
-Step 1 reaches the data-dependent form (``_own.AVGRAD_FORM``), the last step the worst case
-(``_own.AVGRAD_BOUND``). Monotonicity: :math:`Sv_t - Sv_{t-1} = v_t \ge 0`; upper:
-:math:`Sv_t \le t G_\infty^2`; lower: :math:`Sv_t \ge (1-\beta_2)\sum_{s\le t} g_s^2`.
+Step 1 reaches the data-dependent form (``analysis.statements.AVGRAD_FORM``), the last step
+the worst case (``analysis.statements.AVGRAD_BOUND``). Monotonicity:
+:math:`Sv_t - Sv_{t-1} = v_t \ge 0`; upper: :math:`Sv_t \le t G_\infty^2`; lower:
+:math:`Sv_t \ge (1-\beta_2)\sum_{s\le t} g_s^2`.
 """
 
 import sympy as sp
 
-from analysis.theorems._core import beta2
-from analysis.theorems._own import AVGRAD_BOUND, AVGRAD_FORM, W_avgrad, t
+from analysis.statements import AVGRAD_BOUND, AVGRAD_FORM, W_avgrad
+from analysis.symbols import beta2, t
 
 from ._regret_chain import SV_LOWER, SV_REC, SV_UPPER, domain, regret_proof
 from ._rules import scale, substitute

@@ -32,9 +32,8 @@ framework does not express; they are stated with the argument.
 
 import sympy as sp
 
-from analysis.theorems import _own
-from analysis.theorems._core import D_inf, G_inf, T, alpha, beta1, beta2, d
-from analysis.theorems._own import Sv, g, i, m, t, v
+from analysis import statements
+from analysis.symbols import D_inf, G_inf, Sv, T, alpha, beta1, beta2, d, g, i, m, t, v
 
 from . import lemma_avgrad_accumulator as acc
 from . import lemma_constant_accumulator_lower as low
@@ -171,13 +170,13 @@ E6 = (si(sp.sqrt(Sv(1, i)) * (x(1, i) - xs(i)) ** 2)
       + sti((r - sp.sqrt(Sv(t - 1, i))) * dl**2, 2, T)
       - si(sp.sqrt(Sv(T, i)) * (x(T + 1, i) - xs(i)) ** 2)) / (2 * alpha) + TAIL
 E7 = D_inf**2 / (2 * alpha) * si(sp.sqrt(Sv(T, i))) + TAIL
-REST = _own.FIRST_WORST + c * D_inf * d * G_inf
+REST = statements.FIRST_WORST + c * D_inf * d * G_inf
 ADA = sti(g(t, i) ** 2 / (sp.sqrt(1 - beta2) * sp.sqrt(Gs)))
 
 PROOF = Proof(
     id="avgrad_regret_constant_beta1",
     title="AVGrad regret with a constant beta1",
-    statement=le(sp.Sum(ell(t), (t, 1, T)), _own.CONSTANT_BOUND, "claim"),
+    statement=le(sp.Sum(ell(t), (t, 1, T)), statements.CONSTANT_BOUND, "claim"),
     hypotheses=HYPOTHESES,
     steps=(
         Step(LE, sti(g(t, i) * dl), "convexity of each f_t", by=[termwise(CONVEX, t, 1, T)]),
@@ -197,7 +196,7 @@ PROOF = Proof(
                                                   (1 / (2 * alpha), _GROW),
                                                   (1 / (2 * alpha), _ONE),
                                                   (D_inf**2 / (2 * alpha), _TELE)]),
-        Step(LE, _own.CONSTANT_FORM, "add the t = T term m_T^2/sqrt(Sv_T) >= 0",
+        Step(LE, statements.CONSTANT_FORM, "add the t = T term m_T^2/sqrt(Sv_T) >= 0",
              by=[(-c * alpha, _LASTS), (c * alpha, _POST)]),
         Step(LE, REST + K3 * S, "Sv_T <= T G^2 (lemma_avgrad_accumulator); |m_T,i| <= G",
              by=[(D_inf**2 / (2 * alpha), _SVT), (c * D_inf, _MT)]),
@@ -209,7 +208,7 @@ PROOF = Proof(
              by=[(K3 / sp.sqrt(1 - beta2), _SWAP)]),
         Step(LE, REST + K3 / sp.sqrt(1 - beta2) * 2 * si(sp.sqrt(Gs.xreplace({t: T}))),
              "lemma_sqrt_sum for each coordinate", by=[(K3 / sp.sqrt(1 - beta2), _SQS)]),
-        Step(LE, _own.CONSTANT_BOUND, "sum_{s<=T} g_s^2 <= T G^2",
+        Step(LE, statements.CONSTANT_BOUND, "sum_{s<=T} g_s^2 <= T G^2",
              by=[(2 * K3 / sp.sqrt(1 - beta2), _GT)]),
     ),
     data=(ell, g, m, v, Sv, x, xs),

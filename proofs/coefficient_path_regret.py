@@ -35,8 +35,8 @@ import dataclasses
 
 import sympy as sp
 
-from analysis.theorems._core import G_inf, beta2
-from analysis.theorems._own import AVGRAD_BOUND, Sv, data_form, g, i, t, v
+from analysis.statements import AVGRAD_BOUND, data_form
+from analysis.symbols import G_inf, Sv, beta2, g, i, t, v
 from analysis.theorems.coefficient_path_regret import Wpath
 
 from . import lemma_avgrad_accumulator as acc

@@ -24,7 +24,7 @@ The statement's right side is the registry's closed form ``bound()``.
 
 import sympy as sp
 
-from analysis.theorems._core import D_inf, G_inf, alpha, beta2, delta, rho
+from analysis.symbols import D_inf, G_inf, alpha, beta2, delta, rho
 
 from . import lemma_interpolation_amgm as amgm
 from ._core import LE, Domain, Proof, Step, le, lt

@@ -9,11 +9,12 @@ r"""Lemma (the Adam/average mix is monotone for small :math:`\rho`). With
 
 (:math:`v_t \ge \beta_2 v_{t-1}`;
 :math:`\rho(t-1)(1-\beta_2) \le \rho(T-1)(1-\beta_2) \le \beta_2`.)
-Used by :mod:`proofs.adam_avgrad_interpolation_regret`; the threshold is ``_own.RHO_MAX``.
+Used by :mod:`proofs.adam_avgrad_interpolation_regret`; the threshold is
+``analysis.statements.RHO_MAX``.
 """
 
-from analysis.theorems._core import T, beta2
-from analysis.theorems._own import RHO_MAX, Sv, W_adam_avg, g, i, rho, t, v
+from analysis.statements import RHO_MAX, W_adam_avg
+from analysis.symbols import Sv, T, beta2, g, i, rho, t, v
 
 from ._core import LE, Domain, Proof, Step, eq, le
 

@@ -17,7 +17,7 @@ for :math:`B \ge 1`.
 
 import sympy as sp
 
-from analysis.theorems._core import R, alpha, eps
+from analysis.symbols import R, alpha, eps
 
 from ._core import EQ, LE, Domain, Proof, Step, eq, le
 

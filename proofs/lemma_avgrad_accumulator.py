@@ -12,7 +12,7 @@ of the regret theorems and in :mod:`proofs.avgrad_nonconvex`. (The lower bound
 
 import sympy as sp
 
-from analysis.theorems._own import Sv, i, v
+from analysis.symbols import Sv, i, v
 
 from ._core import EQ, LE, Domain, Proof, Step, eq, le
 from ._rules import telescope, termwise

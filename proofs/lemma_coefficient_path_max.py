@@ -14,8 +14,8 @@ import dataclasses
 
 import sympy as sp
 
-from analysis.theorems._core import beta2
-from analysis.theorems._own import AVGRAD_BOUND, Sv, data_form, i, t, v
+from analysis.statements import AVGRAD_BOUND, data_form
+from analysis.symbols import Sv, beta2, i, t, v
 from analysis.theorems.coefficient_path_regret import Wpath
 
 from . import coefficient_path_regret as cp

@@ -12,8 +12,7 @@ AdaGrad weights :math:`1/\sqrt{(1-\beta_2)\sum_{s\le t} g_s^2}`.
 
 import sympy as sp
 
-from analysis.theorems._core import beta2
-from analysis.theorems._own import Sv, g, i, v
+from analysis.symbols import Sv, beta2, g, i, v
 
 from ._core import EQ, LE, Domain, Proof, Step, eq, le
 from ._rules import telescope, termwise

@@ -12,8 +12,7 @@ non-increasing, which is all the contraction uses.) Used for the third term of
 :mod:`proofs.avgrad_regret_constant_beta1`. Tight for :math:`\beta_1 = 0` (:math:`m = g`).
 """
 
-from analysis.theorems._core import beta1
-from analysis.theorems._own import Sv, g, m
+from analysis.symbols import Sv, beta1, g, m
 
 from . import lemma_constant_momentum_step as step
 from ._constant_setting import BETA1_LT1, M0, MOM, POS, SV_MONO, SV_POS

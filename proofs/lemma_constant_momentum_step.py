@@ -13,8 +13,7 @@ Proof: :math:`m_t^2 \le \beta_1 m_{t-1}^2 + (1-\beta_1) g_t^2` (convexity of the
 
 import sympy as sp
 
-from analysis.theorems._core import T, beta1, d
-from analysis.theorems._own import Sv, g, i, m, t
+from analysis.symbols import Sv, T, beta1, d, g, i, m, t
 
 from . import lemma_constant_convex_square as csq
 from ._constant_setting import BETA1_LT1, M0, MOM, POS, SV_MONO, SV_POS, at

@@ -27,7 +27,7 @@ inequality on each of the two products, then :math:`c g^2 \le a^2 \le (a+b)^2`,
 
 import sympy as sp
 
-from analysis.theorems._core import R
+from analysis.symbols import R
 
 from ._core import EQ, LE, Domain, Proof, Step, eq, le
 from ._rules import given, nonneg, sqrt_monotone, young

@@ -10,7 +10,7 @@ Proof: induction on :math:`n` (:mod:`proofs._induction`): :math:`x_0 = 0 \le B`;
 with it :math:`\bar v_t = Sv_t/t \le G_\infty^2` (:mod:`proofs.lemma_avgrad_accumulator`).
 """
 
-from analysis.theorems._core import beta2
+from analysis.symbols import beta2
 
 from ._algebra import Domain
 from ._core import EQ, LE, Step, eq, le

@@ -12,8 +12,7 @@ Used for the momentum term of the regret theorems with :math:`\beta_{1t} = \beta
 
 import sympy as sp
 
-from analysis.theorems._core import T, lam
-from analysis.theorems._own import t
+from analysis.symbols import T, lam, t
 
 from ._core import LE, Domain, Proof, Step, le
 from ._rules import scale, telescope, termwise

@@ -19,8 +19,7 @@ and :math:`p, q` of :mod:`analysis.theorems._interpolation`. Proof: termwise,
 
 import sympy as sp
 
-from analysis.theorems._core import T, d
-from analysis.theorems._own import i, t
+from analysis.symbols import T, d, i, t
 
 from . import lemma_interpolation_taylor as taylor
 from ._core import LE, Domain, Proof, Step, le

@@ -10,7 +10,8 @@ and :math:`S^v_t - S^v_{t-1} = v_t \ge 0`. Used by the max/average regret theore
 (:mod:`proofs.amsgrad_avgrad_interpolation_regret`) for the monotonicity the chain needs.
 """
 
-from analysis.theorems._own import Sv, W_max_avg, i, rho, t, v, vmax
+from analysis.statements import W_max_avg
+from analysis.symbols import Sv, i, rho, t, v, vmax
 
 from ._core import LE, Domain, Proof, Step, eq, le
 

@@ -23,7 +23,7 @@ the window is what places :math:`\rho^*` in :math:`[0, 1]`.)
 
 import sympy as sp
 
-from analysis.theorems._core import D_inf, G_inf, alpha, beta2, delta
+from analysis.symbols import D_inf, G_inf, alpha, beta2, delta
 
 from ._core import EQ, Domain, Proof, Step, eq, le
 from .interpolation_improvement import C0, W2, c1, c2

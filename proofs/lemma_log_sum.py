@@ -16,8 +16,7 @@ expectation is taken.
 
 import sympy as sp
 
-from analysis.theorems._core import R, T, eps
-from analysis.theorems._own import Sv, g, i, t, v
+from analysis.symbols import R, Sv, T, eps, g, i, t, v
 
 from ._core import EQ, LE, Domain, Proof, Step, eq, le
 from ._rules import apply, log_quotient, log_ratio, scale, telescope, termwise

@@ -21,8 +21,7 @@ telescoping; :math:`\ln` is increasing. Used by
 
 import sympy as sp
 
-from analysis.theorems._core import R, T, beta2, eps, rho
-from analysis.theorems._own import g, i, t, v
+from analysis.symbols import R, T, beta2, eps, g, i, rho, t, v
 
 from ._core import EQ, LE, Domain, Proof, Step, eq, le
 from ._rules import apply, given, log_ratio, scale, telescope, termwise

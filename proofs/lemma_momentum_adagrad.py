@@ -17,7 +17,7 @@ the max/average mix) and :math:`c = \sqrt{1-\rho}\sqrt{1-\beta_2}` (the Adam/ave
 
 import sympy as sp
 
-from analysis.theorems._core import T, beta1
+from analysis.symbols import T, beta1
 
 from . import lemma_momentum_jensen as J
 from . import lemma_momentum_square as SQ

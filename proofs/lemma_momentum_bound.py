@@ -9,7 +9,7 @@ Proof: induction on :math:`n` (:mod:`proofs._induction`), the step by convexity 
 (:mod:`proofs.lemma_constant_convex_square`): :math:`m_n^2 \le b m_{n-1}^2 + (1-b) g_n^2 \le B`.
 """
 
-from analysis.theorems._core import beta1
+from analysis.symbols import beta1
 
 from . import lemma_constant_convex_square as csq
 from ._algebra import Domain

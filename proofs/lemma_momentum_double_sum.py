@@ -14,7 +14,7 @@ E\|U_j\|^2`: the hypothesis ``SUM2``.
 
 import sympy as sp
 
-from analysis.theorems._core import T
+from analysis.symbols import T
 
 from . import lemma_momentum_sqrt_weights as W
 from ._core import EQ, LE, Domain, Proof, Step, eq, le

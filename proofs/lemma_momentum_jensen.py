@@ -12,7 +12,7 @@ written with Young's :math:`2xy \le x^2 + y^2` weighted by :math:`b(1-b) \ge 0`;
 
 import sympy as sp
 
-from analysis.theorems._core import beta1
+from analysis.symbols import beta1
 
 from ._core import LE, Domain, Proof, Step, eq, le
 from ._rules import young

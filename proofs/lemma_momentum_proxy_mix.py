@@ -31,7 +31,7 @@ Proof: :math:`1/b - 1/a = (P - S)/(ab(a+b))`; Young on each of the two products,
 
 import sympy as sp
 
-from analysis.theorems._core import R
+from analysis.symbols import R
 
 from ._core import EQ, LE, Domain, Proof, Step, eq, le
 from ._rules import given, nonneg, sqrt_monotone, young

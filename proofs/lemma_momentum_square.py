@@ -14,7 +14,7 @@ Used by :mod:`proofs.lemma_momentum_adagrad`.
 
 import sympy as sp
 
-from analysis.theorems._core import beta1
+from analysis.symbols import beta1
 
 from . import lemma_momentum_jensen as J
 from ._core import LE, Domain, Proof, Step, eq

@@ -19,7 +19,7 @@ Used for every round by :mod:`proofs.lemma_regret_chain`.
 
 import sympy as sp
 
-from analysis.theorems._core import beta1
+from analysis.symbols import beta1
 
 from ._core import LE, Domain, Proof, Step, eq, le
 from ._rules import scale

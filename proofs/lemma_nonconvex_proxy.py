@@ -11,7 +11,7 @@ Used by :mod:`proofs.avgrad_nonconvex` with :math:`n = t`, :math:`S = Sv_{t-1,i}
 
 import sympy as sp
 
-from analysis.theorems._core import R, T, eps
+from analysis.symbols import R, T, eps
 
 from ._core import EQ, LE, Domain, Proof, Step, eq, le
 

@@ -12,7 +12,7 @@ Proof: :math:`v_s \ge (1-\beta_{2s}) g_s^2 \ge (1-\beta_{2,hi}) g_s^2` (drop
 
 import sympy as sp
 
-from analysis.theorems._own import Sv, g, i, v
+from analysis.symbols import Sv, g, i, v
 
 from ._core import EQ, LE, Domain, Proof, Step, eq, le
 from ._path import beta2_hi, beta2t

@@ -23,8 +23,8 @@ AVGrad / interpolation accumulators (:mod:`proofs._regret_chain`).
 
 import sympy as sp
 
-from analysis.theorems._core import D_inf, T, alpha, beta1, d
-from analysis.theorems._own import beta1t, data_form, g, i, m, t
+from analysis.statements import data_form
+from analysis.symbols import D_inf, T, alpha, beta1, beta1t, d, g, i, m, t
 
 from . import lemma_momentum_step as MS
 from ._core import LE, Domain, Proof, Step, eq, le

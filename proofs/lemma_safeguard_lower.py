@@ -14,8 +14,7 @@ Sv_n \le n\tilde v_n \le \max(W_{n-1}, n\tilde v_n) = W_n` (the last by
 
 import sympy as sp
 
-from analysis.theorems._core import beta2
-from analysis.theorems._own import Sv, g, i
+from analysis.symbols import Sv, beta2, g, i
 from analysis.theorems.coefficient_path_regret import Wpath
 
 from ._core import EQ, LE, Domain, Proof, Step, eq, le

@@ -14,8 +14,7 @@ never weighs less than the mean.
 
 import sympy as sp
 
-from analysis.theorems._core import beta2
-from analysis.theorems._own import Sv, g, i
+from analysis.symbols import Sv, beta2, g, i
 from analysis.theorems.coefficient_path_regret import Wpath
 
 from ._core import EQ, LE, Domain, Proof, Step, eq, le

@@ -11,8 +11,7 @@ Proof: a convex combination of two terms below :math:`nG_\infty^2`. With
 
 import sympy as sp
 
-from analysis.theorems._core import G_inf
-from analysis.theorems._own import Sv, i
+from analysis.symbols import G_inf, Sv, i
 
 from ._core import EQ, LE, Domain, Proof, Step, eq, le
 from ._path import Wraw, ell, rhot

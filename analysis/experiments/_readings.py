@@ -8,13 +8,14 @@ from __future__ import annotations
 import sympy as sp
 import torch
 
-from analysis.theorems import THEOREMS, _own
-from analysis.theorems._core import S_g, S_mom, S_vhat, T, alpha, d, lam
+from analysis import statements, symbols
+from analysis.symbols import S_g, S_mom, S_vhat, T, alpha, d, lam
+from analysis.theorems import THEOREMS
 
 CONSTANTS = ("alpha", "beta1", "beta2", "rho", "D_inf", "G_inf", "lam")
 
-#: The aggregate symbols of the published printed forms (:mod:`analysis.theorems._core`) as
-#: ``Sum`` forms in :mod:`analysis.theorems._own`'s run data, for AMSGrad as those theorems
+#: The aggregate symbols of the published printed forms (:mod:`analysis.symbols`) as
+#: ``Sum`` forms in :mod:`analysis.symbols`'s run data, for AMSGrad as those theorems
 #: analyse it: :math:`\alpha_t = \alpha/\sqrt t` and :math:`\hat v_t = \max_{s\le t} v_s`
 #: with no bias correction (``vmax``), so :math:`\hat v_{t,i}^{1/2}/\alpha_t =
 #: \sqrt{t\,vmax_{t,i}}/\alpha`. They equal :class:`analysis.trace.Trace`'s
@@ -22,12 +23,12 @@ CONSTANTS = ("alpha", "beta1", "beta2", "rho", "D_inf", "G_inf", "lam")
 #: :func:`analysis.theorems._online.online_run_values` reads) on such a run. A published
 #: theorem whose printed form is built from these (and the constants) is streamed by
 #: substituting them into it (:func:`_data_form`).
-_t, _i = _own.t, _own.i
-_ROOT_W = sp.Sum(sp.sqrt(_own.W_amsgrad(_t, _i)), (_i, 1, d))  # sum_i sqrt(t vmax_{t,i})
+_t, _i = symbols.t, symbols.i
+_ROOT_W = sp.Sum(sp.sqrt(statements.W_amsgrad(_t, _i)), (_i, 1, d))  # sum_i sqrt(t vmax_{t,i})
 AGGREGATE_FORMS = {
-    S_vhat: sp.Sum(sp.sqrt(_own.vmax(T, _i)), (_i, 1, d)),  # sum_i vhat_{T,i}^{1/2}
-    S_g: _own.GRAD_NORMS,  # sum_i ||g_{1:T,i}||_2
-    S_mom: sp.Sum(_own.beta1t(_t) * _ROOT_W / alpha, (_t, 1, T)),  # sum_t beta_1t(..)/alpha_t
+    S_vhat: sp.Sum(sp.sqrt(symbols.vmax(T, _i)), (_i, 1, d)),  # sum_i vhat_{T,i}^{1/2}
+    S_g: statements.GRAD_NORMS,  # sum_i ||g_{1:T,i}||_2
+    S_mom: sp.Sum(symbols.beta1t(_t) * _ROOT_W / alpha, (_t, 1, T)),  # sum_t beta_1t(..)/alpha_t
 }
 #: Symbols of printed forms that no running accumulator gives, with the reason.
 UNSTREAMABLE = {
@@ -77,7 +78,7 @@ def _needs_constant_beta1(th, form):
     """Whether ``th`` holds only for a constant beta_1t: its schedule says so and its form
     does not read beta_1t (Reddi et al.'s Theorem 4 allows any beta_1t <= beta1 through
     S_mom, although its worst case assumes the constant schedule)."""
-    reads = any(f.func == _own.beta1t for f in form.atoms(sp.core.function.AppliedUndef))
+    reads = any(f.func == symbols.beta1t for f in form.atoms(sp.core.function.AppliedUndef))
     return th.algorithm.get("momentum_schedule") == "constant" and not reads
 
 

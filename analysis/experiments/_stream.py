@@ -1,4 +1,4 @@
-r"""Streaming evaluation of the ``Sum`` forms of :mod:`analysis.theorems._own`, with no trace.
+r"""Streaming evaluation of the ``Sum`` forms of :mod:`analysis.statements`, with no trace.
 
 :func:`analysis.theorems._evaluate.evaluate` sums a printed form over a stored run (arrays
 ``(T, d)``). Here the same expression is *compiled* once into accumulators that one step at a
@@ -35,7 +35,7 @@ exceeded by any positive regret.
 
 Example (:math:`\sum_i\sqrt{\sum_t g_{t,i}^2}` over two steps):
 
-    >>> from analysis.theorems._own import GRAD_NORMS
+    >>> from analysis.statements import GRAD_NORMS
     >>> sf = StreamingForm({"norms": GRAD_NORMS}, {}, d=2)
     >>> sf.update(torch.tensor([3.0, 0.0]))
     >>> sf.update(torch.tensor([4.0, 1.0]))
@@ -52,7 +52,7 @@ import sympy as sp
 import torch
 from sympy.core.function import AppliedUndef
 
-from analysis.theorems._core import SYMBOLS
+from analysis.symbols import SYMBOLS
 
 from ._stream_ops import _apply, _memo, _mul, _pow
 
@@ -64,7 +64,7 @@ _t, _i = sp.Symbol("t", positive=True, integer=True), sp.Symbol("i", positive=Tr
 
 
 class RunState:
-    r"""The per-coordinate run data of :mod:`._own` at the current step, updated in place.
+    r"""The per-coordinate run data (:mod:`analysis.symbols`) at the current step, updated in place.
 
     Only the arrays in ``needs`` (a subset of g, m, v, Sv, vmax) are kept; v is kept when
     Sv or vmax is. Tensors are ``dtype`` on ``device``.

@@ -9,7 +9,8 @@ into :math:`d` coordinates) and the new iterate, and keeps, with no stored trace
   :math:`\ell_\infty` diameter of the iterates, :math:`\max_i(\max_s x_{s,i} - \min_s
   x_{s,i})` over :math:`x_1, \dots, x_{t+1}` (a **plug-in** for the theorems' :math:`D_\infty`,
   which bounds :math:`\|x_t - x^\star\|_\infty` over a feasible set the net does not have);
-* ``grad_norm_sum``: :math:`\sum_i \|g_{1:t,i}\|_2` (:data:`._own.GRAD_NORMS`, streamed);
+* ``grad_norm_sum``: :math:`\sum_i \|g_{1:t,i}\|_2` (streamed
+  :data:`analysis.statements.GRAD_NORMS`);
 * ``sqrt_vhat_sum``: :math:`\sum_i \sqrt{\hat v_{t,i}}` of the optimizer's *own* state:
   MADA's :math:`(\rho v_t + (1-\rho)\bar v_t)/(1-\beta_2^t)` (the bias correction only when
   the optimizer applies it; in learned mode the pending step is folded in out of place),
@@ -27,7 +28,7 @@ into :math:`d` coordinates) and the new iterate, and keeps, with no stored trace
 * ``bounds``: for each theorem of :data:`DEFAULT_THEOREMS` (or the ids given), its printed
   data-dependent form at :math:`T = t`: every top-level term (distance, momentum, adaptive,
   ...) and the total, compiled by :mod:`._stream` into per-step accumulators. Streamed are
-  this package's four own online theorems (:mod:`analysis.theorems._own`) and Reddi et
+  this package's four own online theorems (:mod:`analysis.statements`) and Reddi et
   al.'s AMSGrad Theorem 4 and Corollary 1 (``amsgrad_regret_reddi2018[_cor1]``), whose
   aggregates S_vhat, S_g, S_mom are replaced by their run-data sums
   (:data:`._readings.AGGREGATE_FORMS`). Reddi et al.'s statements are streamed **as
@@ -97,7 +98,8 @@ import math
 
 import torch
 
-from analysis.theorems import THEOREMS, _own
+from analysis import statements, symbols
+from analysis.theorems import THEOREMS
 
 from ._beta1 import Beta1Track
 from ._readings import (
@@ -149,7 +151,7 @@ class BoundMonitor:
         self.constants = _constants(optimizer, constants)
         self.skipped: dict[str, str] = {}
         self.terms, self.forms = {}, {}  # id -> term names, id -> data form (AGGREGATE_FORMS)
-        forms = {_GRAD_NORMS: _own.GRAD_NORMS}
+        forms = {_GRAD_NORMS: statements.GRAD_NORMS}
         self.theorem_constants = {}
         for tid in self.theorems:
             th = THEOREMS[tid]
@@ -170,7 +172,7 @@ class BoundMonitor:
             self.forms[tid] = _data_form(th)
             named = _named_terms(self.forms[tid])
             self.terms[tid] = tuple(named)
-            rho = {_own.rho: consts["rho"]} if "rho" in consts else {}  # this theorem's rho
+            rho = {symbols.rho: consts["rho"]} if "rho" in consts else {}  # this theorem's rho
             forms.update({(tid, name): term.xreplace(rho) for name, term in named.items()})
         if self.terms and "beta2" not in self.constants:
             raise ValueError("constants: give beta2 (the optimizer has no second moment)")

@@ -1,4 +1,4 @@
-"""The theorem registry: ``THEOREMS`` maps an id to a :class:`~._core.Theorem`.
+"""The theorem registry: ``THEOREMS`` maps an id to a :class:`Theorem`.
 
 One theorem per module (``analysis/theorems/<id>.py``, each defining ``THEOREM``); modules
 are discovered, so a new theorem needs no edit here. Published bounds encoded so far:
@@ -65,7 +65,18 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from ._core import Theorem
+# What a theorem module is built from (its assumptions, their constraints, the record); the
+# symbols are in analysis.symbols, this package's own statements in analysis.statements.
+from ._core import (
+    ROUNDING_RTOL,
+    Assumptions,
+    Constraint,
+    LowerBound,
+    Theorem,
+    equals,
+    in_range,
+    whole_at_least,
+)
 from ._vacuity import BREAKEVEN_CONSTANTS, trivial
 
 
@@ -83,4 +94,16 @@ def _discover() -> dict[str, Theorem]:
 
 THEOREMS: dict[str, Theorem] = _discover()
 
-__all__ = ["BREAKEVEN_CONSTANTS", "THEOREMS", "Theorem", "trivial"]
+__all__ = [
+    "BREAKEVEN_CONSTANTS",
+    "ROUNDING_RTOL",
+    "THEOREMS",
+    "Assumptions",
+    "Constraint",
+    "LowerBound",
+    "Theorem",
+    "equals",
+    "in_range",
+    "trivial",
+    "whole_at_least",
+]

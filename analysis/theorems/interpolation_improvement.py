@@ -85,7 +85,7 @@ Example:
     The guarantee of item 2 against the grid minimum, on the longer witness:
 
     >>> import numpy as np
-    >>> from analysis.theorems._interpolation import parts, witness_grads
+    >>> from analysis.theorems.interpolation_improvement import parts, witness_grads
     >>> for b2, dl, a in [(0.5, 0.1, 2.8), (0.9, 0.1, 1.96), (0.99, 0.22, 0.61)]:
     ...     r = model(parts(witness_grads(200, dl), b2, np.zeros(200), 1.0, a))
     ...     print(b2, r["interior"], round(r["guaranteed"], 4), round(r["gain"], 4))
@@ -125,6 +125,9 @@ from ._core import (
     in_range,
     rho,
 )
+
+# B(rho) and its witnesses, public here (notebooks, tests); implemented in _interpolation.
+from ._interpolation import B, Parts, dB, numeric_witness, parts, regime, witness_grads  # noqa: F401
 from ._online import REGRET, regret
 from ._own_online import STATUS, own_online_values, own_run_data, source
 

@@ -10,8 +10,8 @@ import sympy as sp
 
 from analysis.problems import OnlineLinear
 from analysis.simulate import run
+from analysis.symbols import SYMBOLS
 from analysis.theorems import THEOREMS
-from analysis.theorems._core import SYMBOLS
 from analysis.tightness import witness
 
 ONLINE = sorted(k for k, th in THEOREMS.items() if th.setting == "online-convex")

@@ -13,7 +13,7 @@ from hypothesis.extra.numpy import arrays
 
 from analysis.problems import OnlineLinear, reddi3
 from analysis.simulate import run
-from analysis.theorems import _interpolation as ip
+from analysis.theorems import interpolation_improvement as ip
 from analysis.theorems.interpolation_improvement import improvement, optimal_rho, witness_bound
 
 Q = sp.Rational

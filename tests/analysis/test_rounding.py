@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 from analysis.problems import OnlineLinear
 from analysis.simulate import run
-from analysis.theorems import THEOREMS
-from analysis.theorems._core import ROUNDING_RTOL, SYMBOLS, sqrt_sum
+from analysis.symbols import SYMBOLS
+from analysis.theorems import ROUNDING_RTOL, THEOREMS
+from analysis.theorems._asymptotics import sqrt_sum
 from analysis.trace import Trace
 
 OWN_ONLINE = ("avgrad_regret", "avgrad_regret_constant_beta1",

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from analysis.symbols import T
 from analysis.theorems import THEOREMS
-from analysis.theorems._core import T
 
 IDS = sorted(THEOREMS)
 ONLINE = [i for i in IDS if THEOREMS[i].setting == "online-convex"]

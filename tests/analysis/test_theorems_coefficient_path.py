@@ -11,8 +11,8 @@ import sympy as sp
 
 from analysis.problems import OnlineLinear, RandomQuadratics
 from analysis.simulate import run
+from analysis.statements import AVGRAD_FORM, W_avgrad, data_form
 from analysis.theorems import THEOREMS
-from analysis.theorems._own import AVGRAD_FORM, W_avgrad, data_form
 from analysis.theorems.coefficient_path_regret import Wpath, effective_beta2
 
 TH = THEOREMS["coefficient_path_regret"]
@@ -38,18 +38,19 @@ def test_fixed_coefficient_algorithms_are_constant_paths_of_the_proved_one():
     fixed-coefficient accumulator: Adam/AVGrad (mu = 0), AMSGrad/AVGrad (mu = 1; the max
     case of proofs.lemma_coefficient_path_max), AVGrad (rho = 0); v, ell >= 0 make
     max(0 * ell, v) = v."""
-    from analysis.theorems import _own
+    from analysis import statements as st
+    from analysis import symbols as sy
     from proofs import coefficient_path_regret as cp
     from proofs._path import ell, rhot
 
-    t, i = _own.t, _own.i
+    t, i = sy.t, sy.i
     raw = cp.RAW.rhs
-    for W, long_term, mu in ((_own.W_adam_avg, _own.v, 0), (_own.W_max_avg, _own.vmax, 1)):
-        at = raw.replace(rhot, lambda a: _own.rho).replace(ell, long_term)
+    for W, long_term, mu in ((st.W_adam_avg, sy.v, 0), (st.W_max_avg, sy.vmax, 1)):
+        at = raw.replace(rhot, lambda a: sy.rho).replace(ell, long_term)
         assert sp.simplify(at - W(t, i)) == 0
         rec = cp.ELL_REC.rhs.subs(cp.mu, mu).replace(ell, long_term)
-        assert rec == sp.Max(_own.vmax(t - 1, i), _own.v(t, i)) if mu else rec == _own.v(t, i)
-    assert sp.simplify(raw.replace(rhot, lambda a: 0) - _own.W_avgrad(t, i)) == 0
+        assert rec == sp.Max(sy.vmax(t - 1, i), sy.v(t, i)) if mu else rec == sy.v(t, i)
+    assert sp.simplify(raw.replace(rhot, lambda a: 0) - st.W_avgrad(t, i)) == 0
 
 
 def _path(rng, b2_hi, rho_hi, sched):

@@ -5,17 +5,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from analysis.theorems._core import (
-    Assumptions,
-    Constraint,
-    T,
-    equals,
-    in_range,
-    leading_order,
-    sqrt_sum,
-    sqrt_sum_numpy,
-    whole_at_least,
-)
+from analysis.symbols import T
+from analysis.theorems import Assumptions, Constraint, equals, in_range, whole_at_least
+from analysis.theorems._asymptotics import leading_order, sqrt_sum, sqrt_sum_numpy
 from analysis.trace import Trace
 
 # ---- Trace --------------------------------------------------------------------------------

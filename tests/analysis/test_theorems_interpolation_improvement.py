@@ -7,15 +7,14 @@ import pytest
 
 from analysis.problems import reddi_two_phase
 from analysis.simulate import run
-from analysis.theorems import _interpolation
-from analysis.theorems.interpolation_improvement import model
+from analysis.theorems.interpolation_improvement import B, dB, model, parts, witness_grads
 
 
 def _parts(rng, T, beta1=0.0, alpha=None):
     g = rng.normal(size=(T, 3)) * np.exp(rng.normal(size=(1, 3)) + rng.normal(size=(T, 1)))
     b1t = beta1 * 0.9 ** np.arange(T)
     a = float(10 ** rng.uniform(-1, 1)) if alpha is None else alpha
-    return _interpolation.parts(g, float(rng.uniform(0.1, 0.999)), b1t, 2.0, a, beta1=beta1)
+    return parts(g, float(rng.uniform(0.1, 0.999)), b1t, 2.0, a, beta1=beta1)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -25,9 +24,9 @@ def test_the_quadratic_model_bounds_B_everywhere(seed):
     prt = _parts(rng, int(rng.integers(2, 60)), beta1=0.5 * (seed % 2))
     M = model(prt)["M"]
     rhos = np.linspace(0, 1, 41)
-    vals = _interpolation.B(prt, rhos)
+    vals = B(prt, rhos)
     for r0 in (0.0, 0.3, 1.0):
-        b0, s = _interpolation.B(prt, r0)[0], _interpolation.dB(prt, r0)[0]
+        b0, s = B(prt, r0)[0], dB(prt, r0)[0]
         upper = b0 + (rhos - r0) * s + (rhos - r0) ** 2 * M / 2
         assert np.all(vals <= upper + 1e-12 * np.abs(upper))
 
@@ -55,7 +54,7 @@ def test_on_the_convex_class_interior_iff_both_slopes_point_inward():
 
 def test_witnesses_of_item_2():
     for b2, dl, a, guaranteed in [(0.5, 0.1, 2.8, 0.106), (0.9, 0.1, 1.96, 0.0327)]:
-        r = model(_interpolation.parts(_interpolation.witness_grads(200, dl), b2, np.zeros(200),
+        r = model(parts(witness_grads(200, dl), b2, np.zeros(200),
                                        1.0, a))  # fmt: skip
         assert r["interior"] and r["guaranteed"] == pytest.approx(guaranteed, abs=1e-3)
         assert r["gain"] > 2 * r["guaranteed"]

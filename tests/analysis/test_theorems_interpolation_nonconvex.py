@@ -8,9 +8,9 @@ import sympy as sp
 from analysis import tightness
 from analysis.problems import DigitsMLP, NoisyRosenbrock, SigmoidRegression
 from analysis.simulate import run
+from analysis.symbols import SYMBOLS
 from analysis.theorems import THEOREMS
 from analysis.theorems import adam_nonconvex_defossez2022 as defossez
-from analysis.theorems._core import SYMBOLS
 
 TH = THEOREMS["adam_avgrad_interpolation_nonconvex"]
 rho = SYMBOLS["rho"]

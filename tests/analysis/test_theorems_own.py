@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from analysis.theorems import THEOREMS, _own
+from analysis import statements, symbols
+from analysis.theorems import THEOREMS
 from analysis.theorems.avgrad_regret import TERMS
 
 T, d, t, i = sp.symbols("T d t i", positive=True, integer=True)
@@ -84,10 +85,10 @@ def test_endpoint_reductions_are_exact():
     mix = THEOREMS["amsgrad_avgrad_interpolation_regret"]
     avgrad = THEOREMS["avgrad_regret"].printed_form
     assert mix.printed(rho=0) == avgrad
-    assert mix.printed(rho=1) == _own.AMSGRAD_FORM
-    assert _expanded(_ours(_own.AMSGRAD_FORM) - regret_form(lambda a, b: a * vmax(a, b))) == 0
+    assert mix.printed(rho=1) == statements.AMSGRAD_FORM
+    assert _expanded(_ours(statements.AMSGRAD_FORM) - regret_form(lambda a, b: a * vmax(a, b))) == 0
     assert THEOREMS["adam_avgrad_interpolation_regret"].printed(rho=0) == avgrad
-    assert THEOREMS["interpolation_improvement"].printed_form == _own.MAX_AVG_FORM
+    assert THEOREMS["interpolation_improvement"].printed_form == statements.MAX_AVG_FORM
     # the worst case cannot see rho
     assert "rho" not in mix.symbols and mix.bound() == THEOREMS["avgrad_regret"].bound()
 
@@ -101,14 +102,14 @@ def _in_vhat(term):
 
 
 def test_terms_are_the_data_form_in_reddis_aggregates():
-    first, momentum, _ = _own.regret_terms(_own.W_avgrad)
+    first, momentum, _ = statements.regret_terms(statements.W_avgrad)
     aggregates = {  # S_vhat, S_mom with alpha_t = alpha / sqrt(t)
         S_vhat: _sum_i(sp.sqrt(vh(T, i))),
         S_mom: sp.Sum(_sum_i(b1t(t) * sp.sqrt(vh(t, i)) * sp.sqrt(t) / al), (t, 1, T)),
     }
     assert _expanded(_in_vhat(first) - _ours(TERMS[0]).xreplace(aggregates)) == 0
     assert _expanded(_in_vhat(momentum) - _ours(TERMS[1]).xreplace(aggregates)) == 0
-    assert _ours(TERMS[2]) == _ours(_own.THIRD_COEFFICIENT) * S_g
+    assert _ours(TERMS[2]) == _ours(statements.THIRD_COEFFICIENT) * S_g
 
 
 def test_comparison_with_reddi_term_by_term():
@@ -144,12 +145,12 @@ def test_regret_bounds_grow_like_their_sqrt_T_part(th_id):
 
 def test_adam_mix_rate_at_the_largest_rho():
     th = THEOREMS["adam_avgrad_interpolation_regret"]
-    assert th.rate(rho=_own.RHO_MAX) == sp.sqrt(_own.T)  # rho -> 0 as T grows: sqrt(T)
+    assert th.rate(rho=statements.RHO_MAX) == sp.sqrt(symbols.T)  # rho -> 0 as T grows: sqrt(T)
 
 
 def test_nonconvex_rate_and_decrease():
     th = THEOREMS["avgrad_nonconvex"]
-    assert th.rate() == sp.log(_own.T) / sp.sqrt(_own.T)
+    assert th.rate() == sp.log(symbols.T) / sp.sqrt(symbols.T)
     assert th.rate(beta2=sp.Rational(999, 1000)) == th.rate()
     f = sp.lambdify(T, th.bound(d=3, R=2, eps=1e-8, alpha=0.1, L=1, Delta=1, beta2=0.9))
     vals = f(np.unique(np.round(np.logspace(0, 9, 300))))
@@ -171,7 +172,7 @@ def test_momentum_free_bounds_agree():
     """At beta1 = 0 the decaying and constant-beta1 theorems state the same bound."""
     dec, const = THEOREMS["avgrad_regret"], THEOREMS["avgrad_regret_constant_beta1"]
     assert sp.simplify(dec.bound(beta1=0) - const.bound(beta1=0)) == 0
-    assert _expanded(dec.printed(beta1=0).replace(_own.beta1t, lambda a: 0)
+    assert _expanded(dec.printed(beta1=0).replace(symbols.beta1t, lambda a: 0)
                      - const.printed(beta1=0)) == 0  # fmt: skip
 
 

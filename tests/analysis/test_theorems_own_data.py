@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from analysis.theorems import THEOREMS, _own
+from analysis import statements as st
+from analysis import symbols as sy
+from analysis.theorems import THEOREMS
 from analysis.theorems._evaluate import evaluate, linear_scan, run_data
 from analysis.theorems.avgrad_regret import GRAD_NORM_FORM
 from analysis.trace import Trace
@@ -83,8 +85,8 @@ def test_linear_scan_and_run_data_match_a_loop():
 
 def test_evaluator_on_small_expressions():
     data = run_data(np.array([[1.0, 2.0], [0.0, 0.0], [3.0, 0.0]]), 0.5, np.array([0.5, 0.2, 0.1]))
-    t, i, T, d = _own.t, _own.i, 3, 2
-    g, Sv, b1t, m = _own.g, _own.Sv, _own.beta1t, _own.m
+    t, i, T, d = sy.t, sy.i, 3, 2
+    g, Sv, b1t, m = sy.g, sy.Sv, sy.beta1t, sy.m
     cases = [
         (sp.Sum(sp.Sum(g(t, i) ** 2, (i, 1, d)), (t, 1, T)), 14.0),
         (sp.Sum(sp.sqrt(sp.Sum(g(t, i) ** 2, (t, 1, T))), (i, 1, d)), np.sqrt(10) + 2),
@@ -103,9 +105,9 @@ def test_evaluator_on_small_expressions():
 
 @pytest.mark.parametrize(
     ("expr", "needle"),
-    [(sp.Symbol("rho") * _own.g(1, 1), "free symbol rho"), (sp.Function("h")(1, 1), "no run data"),
-     (_own.g(3, 1), "outside"), (_own.g(1), "takes 2 indices"),
-     (sp.Sum(_own.g(_own.t, 1), (_own.t, 1, sp.Rational(3, 2))), "whole numbers")],
+    [(sp.Symbol("rho") * sy.g(1, 1), "free symbol rho"), (sp.Function("h")(1, 1), "no run data"),
+     (sy.g(3, 1), "outside"), (sy.g(1), "takes 2 indices"),
+     (sp.Sum(sy.g(sy.t, 1), (sy.t, 1, sp.Rational(3, 2))), "whole numbers")],
 )  # fmt: skip
 def test_evaluator_errors(expr, needle):
     with pytest.raises(ValueError, match=needle):
@@ -156,18 +158,18 @@ def test_data_bound_errors():
 def test_third_term_is_below_its_gradient_norm_form():
     """lemma_momentum_adagrad on data: third term <= THIRD_COEFFICIENT sum_i ||g_{1:T,i}||."""
     rng = np.random.default_rng(4)
-    for rho, W, slack in [(0.0, _own.W_avgrad, 1), (0.7, _own.W_max_avg, 1),
-                          (0.3, _own.W_adam_avg, 1 / sp.sqrt(1 - _own.rho))]:  # fmt: skip
+    for rho, W, slack in [(0.0, st.W_avgrad, 1), (0.7, st.W_max_avg, 1),
+                          (0.3, st.W_adam_avg, 1 / sp.sqrt(1 - sy.rho))]:  # fmt: skip
         G = rng.normal(size=(200, 3)) * rng.uniform(0, 2, (200, 1))
-        vals = {_own.T: 200, _own.d: 3, _own.rho: rho, _own.beta1: 0.9, _own.beta2: 0.99,
-                _own.alpha: 0.1}  # fmt: skip
+        vals = {sy.T: 200, sy.d: 3, sy.rho: rho, sy.beta1: 0.9, sy.beta2: 0.99,
+                sy.alpha: 0.1}  # fmt: skip
         data = run_data(G, 0.99, 0.9 * 0.99 ** np.arange(200))
-        third = evaluate(_own.regret_terms(W)[2].xreplace(vals), data)
-        bound = evaluate((_own.THIRD_COEFFICIENT * slack * _own.GRAD_NORMS).xreplace(vals), data)
+        third = evaluate(st.regret_terms(W)[2].xreplace(vals), data)
+        bound = evaluate((st.THIRD_COEFFICIENT * slack * st.GRAD_NORMS).xreplace(vals), data)
         assert 0 < third <= bound
     tr = hand_trace(SCHEDULES["geometric"])
-    vals = {_own.T: 3, _own.d: 3, _own.beta1: 0.9, _own.beta2: 0.5, _own.alpha: 0.5,
-            _own.D_inf: tr.D_inf()}  # fmt: skip
+    vals = {sy.T: 3, sy.d: 3, sy.beta1: 0.9, sy.beta2: 0.5, sy.alpha: 0.5,
+            sy.D_inf: tr.D_inf()}  # fmt: skip
     norm_form = evaluate(GRAD_NORM_FORM.xreplace(vals), run_data(tr.grads, 0.5, tr.beta1))
     assert THEOREMS["avgrad_regret"].data_bound(tr, beta2=0.5) <= norm_form
 

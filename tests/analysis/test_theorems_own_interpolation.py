@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from analysis.theorems import THEOREMS, _own
-from analysis.theorems import _interpolation as ip
-from analysis.theorems._core import D_inf, G_inf, alpha, beta2, delta, rho
+from analysis import statements, symbols
+from analysis.symbols import D_inf, G_inf, alpha, beta2, delta, rho
+from analysis.theorems import THEOREMS
+from analysis.theorems import interpolation_improvement as ip
 from analysis.theorems.interpolation_improvement import improvement, optimal_rho, witness_bound
 from analysis.trace import Trace
 
@@ -26,13 +27,13 @@ def witness_by_hand(r, dl=delta, al=alpha, D=D_inf, G=G_inf, b2=beta2):
 
 
 def test_the_witness_is_the_printed_form_on_the_witness_run():
-    form = _own.MAX_AVG_FORM.subs({_own.T: 2, _own.d: 1, _own.beta1: 0}).doit()
+    form = statements.MAX_AVG_FORM.subs({symbols.T: 2, symbols.d: 1, symbols.beta1: 0}).doit()
     v1 = (1 - beta2) * G_inf**2
     v2 = beta2 * v1 + (1 - beta2) * delta**2 * G_inf**2
-    run = {_own.g(1, 1): G_inf, _own.g(2, 1): delta * G_inf, _own.m(1, 1): G_inf,
-           _own.m(2, 1): delta * G_inf, _own.Sv(1, 1): v1, _own.Sv(2, 1): v1 + v2,
-           _own.vmax(1, 1): v1, _own.vmax(2, 1): v1,  # v2 <= v1 iff delta^2 <= 1 - beta2
-           _own.beta1t(1): 0, _own.beta1t(2): 0}  # fmt: skip
+    run = {symbols.g(1, 1): G_inf, symbols.g(2, 1): delta * G_inf, symbols.m(1, 1): G_inf,
+           symbols.m(2, 1): delta * G_inf, symbols.Sv(1, 1): v1, symbols.Sv(2, 1): v1 + v2,
+           symbols.vmax(1, 1): v1, symbols.vmax(2, 1): v1,  # v2 <= v1 iff delta^2 <= 1 - beta2
+           symbols.beta1t(1): 0, symbols.beta1t(2): 0}  # fmt: skip
     assert sp.simplify(form.xreplace(run) - witness_bound()) == 0
     assert sp.simplify(witness_by_hand(rho) - witness_bound()) == 0
     assert THEOREMS["interpolation_improvement"].bound() == witness_bound()

@@ -12,8 +12,9 @@ import sympy as sp
 
 from analysis.problems import OnlineLinear
 from analysis.simulate import run
+from analysis.symbols import SYMBOLS
 from analysis.theorems import BREAKEVEN_CONSTANTS, THEOREMS, trivial
-from analysis.theorems._core import SYMBOLS, leading_order
+from analysis.theorems._asymptotics import leading_order
 
 REF = BREAKEVEN_CONSTANTS
 

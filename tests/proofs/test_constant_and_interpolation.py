@@ -5,8 +5,8 @@ import dataclasses
 import pytest
 import sympy as sp
 
-from proofs import avgrad_regret_constant_beta1 as cb
 from proofs import (
+    Step,
     interpolation_improvement,
     lemma_constant_accumulator_lower,
     lemma_constant_convex_square,
@@ -15,7 +15,7 @@ from proofs import (
     lemma_interpolation_amgm,
     lemma_interpolation_window,
 )
-from proofs._core import Step
+from proofs import avgrad_regret_constant_beta1 as cb
 
 MODULES = [lemma_constant_convex_square, lemma_constant_momentum_step, lemma_constant_momentum,
            lemma_constant_accumulator_lower, cb, lemma_interpolation_amgm,
@@ -68,7 +68,7 @@ def test_uncited_step_rejected(mod):
 
 def test_constant_wrong_coefficient_rejected():
     """The m-term coefficient (1 + beta1)/(2(1 - beta1)) replaced by 1/2 at the milestone."""
-    from analysis.theorems._core import alpha, beta1
+    from analysis.symbols import alpha, beta1
 
     proof = cb.PROOF
     wrong = proof.steps[6].rhs.subs(alpha * (1 + beta1) / (2 * (1 - beta1)), alpha / 2)

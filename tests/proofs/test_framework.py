@@ -9,9 +9,8 @@ from dataclasses import replace
 import pytest
 import sympy as sp
 
-from proofs import LEMMAS, PROOFS, all_proofs, mutants
-from proofs._algebra import Domain, is_zero, nonnegative, normalize
-from proofs._core import LE, Fact, Proof, Step, le
+from proofs import LE, LEMMAS, PROOFS, Domain, Fact, Proof, Step, all_proofs, le, mutants
+from proofs._algebra import is_zero, nonnegative, normalize
 from proofs._interval import interval_nonnegative, smoke
 from proofs._mutants_side import side_mutants
 from proofs._render import render

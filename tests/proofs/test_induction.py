@@ -8,9 +8,8 @@ import pytest
 from analysis.problems.online import OnlineLinear
 from analysis.simulate import run
 from analysis.theorems._own_online import AVGRAD
-from proofs import LEMMAS, PROOFS
+from proofs import LEMMAS, PROOFS, le
 from proofs import lemma_ema_bound as ema
-from proofs._core import le
 from proofs._induction import induction
 
 INDUCTIONS = ("lemma_ema_bound", "lemma_ema_nonneg", "lemma_momentum_bound", "lemma_vmax_bound")

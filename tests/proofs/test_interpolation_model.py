@@ -5,11 +5,11 @@ from dataclasses import replace
 
 import pytest
 
+from proofs import le
 from proofs import lemma_interpolation_gain as gain
 from proofs import lemma_interpolation_gain_avgrad as gain0
 from proofs import lemma_interpolation_model as model
 from proofs import lemma_interpolation_taylor as taylor
-from proofs._core import le
 
 
 @pytest.mark.parametrize("module", (taylor, model, gain, gain0), ids=lambda m: m.PROOF.id)

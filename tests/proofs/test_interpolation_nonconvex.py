@@ -6,9 +6,9 @@ from dataclasses import replace
 import pytest
 
 from proofs import adam_avgrad_interpolation_nonconvex as main
+from proofs import le
 from proofs import lemma_adam_mix_proxy as proxy
 from proofs import lemma_log_sum_adam_mix as logsum
-from proofs._core import le
 
 MODULES = (main, proxy, logsum)
 

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from proofs import adam_avgrad_interpolation_nonconvex_momentum as main
+from proofs import le
 from proofs import lemma_momentum_double_sum as dsum
 from proofs import lemma_momentum_proxy_mix as core
 from proofs import lemma_momentum_sqrt_weights as weights
-from proofs._core import le
 
 MODULES = (main, core, dsum, weights)
 

@@ -5,13 +5,13 @@ from dataclasses import replace
 import pytest
 import sympy as sp
 
-from analysis.theorems import _own
+from analysis import statements
+from proofs import LE, Step, le
 from proofs import avgrad_nonconvex as main
 from proofs import lemma_avgrad_accumulator as acc
 from proofs import lemma_defossez_descent as dfz
 from proofs import lemma_log_sum as logsum
 from proofs import lemma_nonconvex_proxy as proxy
-from proofs._core import LE, Step, le
 from proofs._rules import termwise
 from proofs._rules_expectation import E, expectation, identity
 
@@ -40,14 +40,14 @@ def _rejected(proof):
 
 def test_main_halved_delta_term_rejected():
     p = main.PROOF
-    _rejected(_claim_rhs(p, _own.NONCONVEX_BOUND.subs(main.Delta, main.Delta / 2)))
+    _rejected(_claim_rhs(p, statements.NONCONVEX_BOUND.subs(main.Delta, main.Delta / 2)))
     # the target alone catches a statement that no longer matches the registry bound
     _rejected(replace(p, statement=le(p.statement.lhs, p.statement.rhs / 2, "claim")))
 
 
 def test_main_halved_noise_constant_rejected():
-    bound = _own.NONCONVEX_BOUND.subs(4 * main.R, 2 * main.R)
-    assert bound != _own.NONCONVEX_BOUND
+    bound = statements.NONCONVEX_BOUND.subs(4 * main.R, 2 * main.R)
+    assert bound != statements.NONCONVEX_BOUND
     _rejected(_claim_rhs(main.PROOF, bound))
 
 

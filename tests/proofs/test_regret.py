@@ -74,7 +74,7 @@ def test_adam_mix_needs_rho_bound(proofs):
 
 
 def test_worst_case_milestone_is_the_data_form(proofs):
-    from analysis.theorems import _own
+    from analysis import statements
 
     p = proofs["avgrad_regret"]
-    assert sp.simplify(p.steps[0].rhs - _own.AVGRAD_FORM) == 0
+    assert sp.simplify(p.steps[0].rhs - statements.AVGRAD_FORM) == 0

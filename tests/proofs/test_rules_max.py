@@ -7,9 +7,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proofs import _rules_max
-from proofs._algebra import Domain
-from proofs._core import LE, Proof, Step, le
+from proofs import LE, Domain, Proof, Step, _rules_max, le
 from proofs._rules_max import le_max_left, le_max_right
 from proofs._smt import confirm
 

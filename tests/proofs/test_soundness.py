@@ -11,8 +11,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proofs._algebra import Domain
-from proofs._core import LE, Proof, Step, le
+from proofs import LE, Domain, Proof, Step, le
 from proofs._smt import confirm
 
 x, y = sp.symbols("x y", real=True)

@@ -12,9 +12,9 @@ from analysis.experiments._stream import StreamingForm
 from analysis.experiments.monitor import DEFAULT_THEOREMS, BoundMonitor
 from analysis.problems import RandomQuadratics
 from analysis.simulate import run
+from analysis.symbols import Sv, g, i, m, t
 from analysis.theorems import THEOREMS
 from analysis.theorems._evaluate import evaluate, run_data
-from analysis.theorems._own import Sv, g, i, m, t
 from analysis.theorems._own_online import AVGRAD
 from analysis.trace import Trace
 from mada import MADA

@@ -9,11 +9,12 @@ import sympy as sp
 import torch
 from sympy.core.function import AppliedUndef
 
+from analysis import statements, symbols
 from analysis.experiments._readings import _data_form, _named_terms, _stream_reason
 from analysis.experiments._stream import StreamingForm
 from analysis.experiments.monitor import BoundMonitor
-from analysis.theorems import THEOREMS, _own
-from analysis.theorems._core import SYMBOLS
+from analysis.symbols import SYMBOLS
+from analysis.theorems import THEOREMS
 from tests.conftest import EXACT_RTOL
 
 STREAMABLE = sorted(k for k, th in THEOREMS.items() if _stream_reason(th) is None)
@@ -33,7 +34,7 @@ def _scaled(term, c):
 @pytest.mark.parametrize("tid", STREAMABLE)
 def test_every_streamable_term_is_of_degree_one_in_the_gradients(tid):
     c = sp.Symbol("c", positive=True)
-    terms = {"grad_norms": _own.GRAD_NORMS, **_named_terms(_data_form(THEOREMS[tid]))}
+    terms = {"grad_norms": statements.GRAD_NORMS, **_named_terms(_data_form(THEOREMS[tid]))}
     for name, term in terms.items():
         scaled = sp.powsimp(sp.expand_power_base(_scaled(term, c), force=True), force=True)
         pulled = scaled.replace(lambda x: isinstance(x, sp.Sum),
@@ -46,8 +47,8 @@ def test_every_streamable_term_is_of_degree_one_in_the_gradients(tid):
 
 def test_log1p_keeps_a_tiny_argument():
     # the form log(1 + sum_{t,i} g^2): 0 with log(1 + x) for g = 1e-10, 2e-20 with log1p
-    i, t, T, d = _own.i, _own.t, SYMBOLS["T"], SYMBOLS["d"]
-    form = sp.log(1 + sp.Sum(_own.g(t, i) ** 2, (t, 1, T), (i, 1, d)))
+    i, t, T, d = symbols.i, symbols.t, SYMBOLS["T"], SYMBOLS["d"]
+    form = sp.log(1 + sp.Sum(symbols.g(t, i) ** 2, (t, 1, T), (i, 1, d)))
     sf = StreamingForm({"f": form}, {}, d=2)
     sf.update(torch.tensor([1e-10, 1e-10], dtype=torch.float64))
     value = float(sf.evaluate()["f"])
