@@ -60,6 +60,7 @@ from analysis.theorems._own import g, i, t, v
 
 from . import lemma_log_sum_adam_mix as logsum
 from . import lemma_momentum_double_sum as dsum
+from . import lemma_momentum_un as unl
 from ._core import EQ, LE, Domain, Proof, Step, eq, le
 from ._rules import apply, scale, swap, telescope, termwise
 from ._rules_expectation import E, expectation, swap_expect
@@ -80,7 +81,7 @@ Z = sp.Symbol("Z", positive=True)  # sum_n (1 - beta1^(N-n+1))
 e1 = sp.Symbol("e1", positive=True)  # 1 - beta1
 e2 = sp.Symbol("e2", positive=True)  # 1 - beta1/beta2
 Nt = sp.Symbol("Nt", positive=True)  # N~ = N - beta1/(1 - beta1) (> 0 by assumption)
-DATA = (g, v, Fx, gu, un, Gs, P2, P3, EU, E)
+DATA = (g, v, Fx, gu, un, Gs, P2, P3, EU, E, unl.m, unl.w)
 
 _Nt = T - beta1 / (1 - beta1)
 _ab = alpha * e1 / sp.sqrt(c)  # the largest alpha_n
@@ -107,9 +108,8 @@ P2_DEF = eq(E(P2(t)),
 SUM3 = le(sp.Sum(E(P3(t)), (t, 1, T)), _K3 * _Sun,
           "NOT CERTIFIED: Lemma A.1 and the exchange of the triple sum (docstring, step 2)",
           )  # fmt: skip
-UN = le(_Sun, _SU / (rho * e1 * e2),
-        "NOT CERTIFIED: Cauchy-Schwarz on u_n and the exchange of the double sum (step 2)",
-        )  # fmt: skip
+_A = unl.m(t, i) ** 2 / (eps + unl.w(t, i))  # u_{n,i}^2
+UN_DEF = eq(un(t), sp.Sum(_A, (i, 1, d)), "||u_n||^2 = sum_i m_{n,i}^2/(eps + w_{n,i})")
 AL_HI = le(sp.sqrt(c) * al(t), alpha * e1,
            "alpha_n <= alpha (1 - beta1)/sqrt(1 - beta2) (B_n <= 1/(1 - beta2))")  # fmt: skip
 LOWER = le(Fstar, Fx(T), "F >= F_*")
@@ -125,8 +125,8 @@ Z_LO = le(Nt, Z, "Z = T - beta1 (1 - beta1^T)/(1 - beta1) >= T - beta1/(1 - beta
 G_NN = le(0, sp.Sum((1 - beta1 ** (T - t + 1)) * E(Gs(t)), (t, 1, T)),
           "E||G_n||^2 >= 0 and 1 - beta1^(N-n+1) >= 0")  # fmt: skip
 HYPOTHESES = (C_DEF, E1_DEF, E2_DEF, NT_DEF, RANGE, RANGE_T, DESCENT, MOM, EU_DEF, P2_DEF,
-              SUM3, UN, AL_HI, LOWER, DELTA, Z_DEF, Z_LO, G_NN, logsum.V_UPD, logsum.V0,
-              logsum.VT)  # fmt: skip
+              SUM3, UN_DEF, unl.M_UPD, unl.M0, logsum.W_LO, AL_HI, LOWER, DELTA, Z_DEF, Z_LO, G_NN,
+              logsum.V_UPD, logsum.V0, logsum.VT)  # fmt: skip
 
 _W = sp.Sum((1 - beta1 ** (T - t + 1)) * E(Gs(t)), (t, 1, T))
 _C = 2 * R / (alpha * Nt)
@@ -175,6 +175,15 @@ _SUM2 = [
     (_K2, termwise(EU_DEF, t, 1, T)),
     (_K2, rename(EU, j, t, 1, T)),
 ]
+# UN: ||u_n||^2 summed, in expectation, by lemma_momentum_un per coordinate (Fubini twice)
+_UNL = unl.PROOF.instance({}, given=[unl.M_UPD, unl.M0, logsum.V_UPD, logsum.W_LO, E1_DEF,
+                                     E2_DEF])  # fmt: skip
+_UN = [
+    (1, termwise(_E(UN_DEF), t, 1, T)),
+    (1, swap_expect(_A, i, 1, d, t, 1, T)),
+    (1, termwise(_E(_UNL), i, 1, d)),
+    (-1 / (e1 * e2), swap_expect(_U, i, 1, d, t, 1, T)),
+]
 LOGSUM = logsum.PROOF.instance(
     {logsum.w: lambda a, b: rho * v(a, b)}, given=[logsum.V_UPD, logsum.V0, logsum.VT]
 )
@@ -212,8 +221,8 @@ _STEPS = (
          "SUM3 (not certified); SUM2: the definition of P2, lemma_momentum_double_sum",
          by=[(_C * _C3 * _ab**3, SUM3), *[(_C * _C2 * _ab * k, f) for k, f in _SUM2]]),
     Step(LE, _C * (Delta + _K1 * _SU),
-         "UN (Cauchy-Schwarz on u_n, exchanged double sum; not certified)",
-         by=[(_C * _A2, UN)]),
+         "UN: lemma_momentum_un per coordinate, in expectation",
+         by=[(_C * _A2 * k, f) for k, f in _UN]),
     Step(EQ, _C * (Delta + _K1 * rho * sp.Sum(E(sp.Sum(_U, (t, 1, T))), (i, 1, d))),
          "linearity of E and exchanging the finite sums over n and i",
          by=[(_C * _K1 * rho, swap_expect(_U, i, 1, d, t, 1, T))]),
@@ -245,6 +254,7 @@ PROOF = Proof(
         "lemma_momentum_double_sum",
         "lemma_momentum_proxy_mix",
         "lemma_adam_mix_proxy",
+        "lemma_momentum_un",
     ),
     notes="E is the (total) expectation (proofs._rules_expectation). MOM, SUM3 and UN are "
     "not certified (module docstring); SUM2 is.",
