@@ -60,6 +60,7 @@ from analysis.theorems._own import g, i, t, v
 
 from . import lemma_log_sum_adam_mix as logsum
 from . import lemma_momentum_double_sum as dsum
+from . import lemma_momentum_triple_sum as trip
 from . import lemma_momentum_un as unl
 from ._core import EQ, LE, Domain, Proof, Step, eq, le
 from ._rules import apply, scale, swap, telescope, termwise
@@ -73,6 +74,7 @@ un = sp.Function("un", nonnegative=True)  # ||u_n||^2
 Gs = sp.Function("Gs", nonnegative=True)  # ||G_n||^2 = ||grad F(x_{n-1})||^2
 P2 = sp.Function("P2", nonnegative=True)  # sum_k q^k sqrt(k+1) ||U_{n-k}||^2
 EU = sp.Function("EU", nonnegative=True)  # E||U_n||^2
+Eu = sp.Function("Eu", nonnegative=True)  # E||u_n||^2
 P3 = sp.Function("P3", nonnegative=True)  # sum_k beta1^k sqrt(k) sum_{l<=k} ||u_{n-l}||^2
 al = sp.Function("al", positive=True)  # alpha_n (deterministic)
 Fstar = sp.Symbol("F_star", real=True)
@@ -81,7 +83,7 @@ Z = sp.Symbol("Z", positive=True)  # sum_n (1 - beta1^(N-n+1))
 e1 = sp.Symbol("e1", positive=True)  # 1 - beta1
 e2 = sp.Symbol("e2", positive=True)  # 1 - beta1/beta2
 Nt = sp.Symbol("Nt", positive=True)  # N~ = N - beta1/(1 - beta1) (> 0 by assumption)
-DATA = (g, v, Fx, gu, un, Gs, P2, P3, EU, E, unl.m, unl.w)
+DATA = (g, v, Fx, gu, un, Gs, P2, P3, EU, Eu, E, unl.m, unl.w)
 
 _Nt = T - beta1 / (1 - beta1)
 _ab = alpha * e1 / sp.sqrt(c)  # the largest alpha_n
@@ -105,9 +107,12 @@ P2_DEF = eq(E(P2(t)),
             sp.Sum((beta1 / beta2) ** (t - j) * sp.sqrt(t - j + 1) * EU(j), (j, 1, t)),
             "P2_n = sum_{j<=n} q^(n-j) sqrt(n-j+1) ||U_j||^2, in expectation (linearity)",
             )  # fmt: skip
-SUM3 = le(sp.Sum(E(P3(t)), (t, 1, T)), _K3 * _Sun,
-          "NOT CERTIFIED: Lemma A.1 and the exchange of the triple sum (docstring, step 2)",
-          )  # fmt: skip
+EUN_DEF = eq(Eu(t), E(un(t)), "Eu_n := E||u_n||^2 (a name for the expectation)")
+P3_DEF = eq(E(P3(t)),
+            sp.Sum(beta1**trip.k * sp.sqrt(trip.k) * sp.Sum(Eu(t - trip.l), (trip.l, 1, trip.k)),
+                   (trip.k, 1, t - 1)),
+            "P3_n = sum_{k<n} beta1^k sqrt(k) sum_{l<=k} ||u_{n-l}||^2, in expectation "
+            "(linearity)")  # fmt: skip
 _A = unl.m(t, i) ** 2 / (eps + unl.w(t, i))  # u_{n,i}^2
 UN_DEF = eq(un(t), sp.Sum(_A, (i, 1, d)), "||u_n||^2 = sum_i m_{n,i}^2/(eps + w_{n,i})")
 AL_HI = le(sp.sqrt(c) * al(t), alpha * e1,
@@ -125,8 +130,8 @@ Z_LO = le(Nt, Z, "Z = T - beta1 (1 - beta1^T)/(1 - beta1) >= T - beta1/(1 - beta
 G_NN = le(0, sp.Sum((1 - beta1 ** (T - t + 1)) * E(Gs(t)), (t, 1, T)),
           "E||G_n||^2 >= 0 and 1 - beta1^(N-n+1) >= 0")  # fmt: skip
 HYPOTHESES = (C_DEF, E1_DEF, E2_DEF, NT_DEF, RANGE, RANGE_T, DESCENT, MOM, EU_DEF, P2_DEF,
-              SUM3, UN_DEF, unl.M_UPD, unl.M0, logsum.W_LO, AL_HI, LOWER, DELTA, Z_DEF, Z_LO, G_NN,
-              logsum.V_UPD, logsum.V0, logsum.VT)  # fmt: skip
+              P3_DEF, EUN_DEF, UN_DEF, unl.M_UPD, unl.M0, logsum.W_LO, AL_HI, LOWER, DELTA,
+              Z_DEF, Z_LO, G_NN, logsum.V_UPD, logsum.V0, logsum.VT)  # fmt: skip
 
 _W = sp.Sum((1 - beta1 ** (T - t + 1)) * E(Gs(t)), (t, 1, T))
 _C = 2 * R / (alpha * Nt)
@@ -175,6 +180,12 @@ _SUM2 = [
     (_K2, termwise(EU_DEF, t, 1, T)),
     (_K2, rename(EU, j, t, 1, T)),
 ]
+# SUM3: the definition of P3, lemma_momentum_triple_sum (q = beta1), the definition of Eu
+_SUM3 = [
+    (1, termwise(P3_DEF, t, 1, T)),
+    (1, trip.PROOF.instance({trip.q: beta1, trip.e: e1, trip.X: Eu}, given=[E1_DEF])),
+    (_K3, termwise(EUN_DEF, t, 1, T)),
+]
 # UN: ||u_n||^2 summed, in expectation, by lemma_momentum_un per coordinate (Fubini twice)
 _UNL = unl.PROOF.instance({}, given=[unl.M_UPD, unl.M0, logsum.V_UPD, logsum.W_LO, E1_DEF,
                                      E2_DEF])  # fmt: skip
@@ -218,8 +229,10 @@ _STEPS = (
              (_C * _C3, termwise(_AL3(P3(t)), t, 1, T)),
              (_C * _C2, termwise(_AL1(P2(t)), t, 1, T)), (_C, _E(LOWER)), (-_C, _E(DELTA))]),
     Step(LE, _C * (Delta + _A2 * _Sun + _A1 * _SU),
-         "SUM3 (not certified); SUM2: the definition of P2, lemma_momentum_double_sum",
-         by=[(_C * _C3 * _ab**3, SUM3), *[(_C * _C2 * _ab * k, f) for k, f in _SUM2]]),
+         "SUM3: the definition of P3, lemma_momentum_triple_sum; SUM2: the definition of "
+         "P2, lemma_momentum_double_sum",
+         by=[*[(_C * _C3 * _ab**3 * k, f) for k, f in _SUM3],
+             *[(_C * _C2 * _ab * k, f) for k, f in _SUM2]]),
     Step(LE, _C * (Delta + _K1 * _SU),
          "UN: lemma_momentum_un per coordinate, in expectation",
          by=[(_C * _A2 * k, f) for k, f in _UN]),
@@ -255,6 +268,7 @@ PROOF = Proof(
         "lemma_momentum_proxy_mix",
         "lemma_adam_mix_proxy",
         "lemma_momentum_un",
+        "lemma_momentum_triple_sum",
     ),
     notes="E is the (total) expectation (proofs._rules_expectation). MOM, SUM3 and UN are "
     "not certified (module docstring); SUM2 is.",
