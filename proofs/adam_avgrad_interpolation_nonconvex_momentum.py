@@ -270,6 +270,6 @@ PROOF = Proof(
         "lemma_momentum_un",
         "lemma_momentum_triple_sum",
     ),
-    notes="E is the (total) expectation (proofs._rules_expectation). MOM, SUM3 and UN are "
-    "not certified (module docstring); SUM2 is.",
+    notes="E is the (total) expectation (proofs._rules_expectation). MOM is not certified "
+    "(module docstring); SUM2, SUM3 and UN are.",
 )
