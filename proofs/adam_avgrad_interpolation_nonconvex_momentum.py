@@ -29,28 +29,33 @@ Proof on paper (Défossez et al.'s Section A with :math:`w_n` for :math:`v_n`):
 
    :math:`P_3(n) = \sum_{k=1}^{n-1}\beta_1^k\sqrt k\sum_{l=1}^k\|u_{n-l}\|^2`,
    :math:`P_2(n) = \sum_{k=0}^{n-1}q^k\sqrt{k+1}\,\|U_{n-k}\|^2`.
-2. ``SUM2`` (certified: :mod:`proofs.lemma_momentum_double_sum` and
+2. ``SUM2`` (:mod:`proofs.lemma_momentum_double_sum` and
    :mod:`proofs.lemma_momentum_sqrt_weights`, from the definitions ``P2_DEF``, ``EU_DEF``):
-   :math:`\sum_n P_2(n) \le \frac{2}{(1-q)^{3/2}}\sum_n\|U_n\|^2`. ``SUM3``, ``UN`` (their
-   Lemma A.1 and the exchange of the sums):
-   :math:`\sum_n P_3(n) \le \frac{4\beta_1}{(1-\beta_1)^{5/2}}\sum_n\|u_n\|^2`
-   (:math:`\sum_k\beta_1^k k^{3/2} \le (\sum_k\beta_1^k k)^{1/2}(\sum_k\beta_1^k k^2)^{1/2}
-    \le \sqrt2\beta_1(1-\beta_1)^{-5/2}`); and, by Cauchy-Schwarz on
-   :math:`|u_{n,i}| \le \sum_k\beta_1^k\beta_2^{-k/2}U_{n-k,i}/\sqrt\rho`,
-   :math:`\sum_n\|u_n\|^2 \le \sum_n\|U_n\|^2/(\rho(1-\beta_1)(1-q))`.
+   :math:`\sum_n P_2(n) \le \frac{2}{(1-q)^{3/2}}\sum_n\|U_n\|^2`. ``SUM3``
+   (:mod:`proofs.lemma_momentum_triple_sum` and :mod:`proofs.lemma_momentum_power_weights`,
+   from ``P3_DEF``, ``EUN_DEF``): exchanging the triple sum and
+   :math:`\sum_k\beta_1^k k^{3/2} \le 4\beta_1(1-\beta_1)^{-5/2}` (Young between
+   :math:`\sum_k\beta_1^k k` and :math:`\sum_k\beta_1^k k^2`, both telescoped) give
+   :math:`\sum_n P_3(n) \le \frac{4\beta_1}{(1-\beta_1)^{5/2}}\sum_n\|u_n\|^2`. ``UN``
+   (:mod:`proofs.lemma_momentum_un` per coordinate, from ``UN_DEF``, the recurrences of
+   :math:`m` and :math:`v` and :math:`w_n \ge \rho v_n`):
+   :math:`\sum_n\|u_n\|^2 \le \sum_n\|U_n\|^2/(\rho(1-\beta_1)(1-q))`, by the one-step
+   recursion :math:`m_n^2/D_n \le \beta_1 m_{n-1}^2/D_{n-1} + g_n^2/((1-q)D_n)`,
+   :math:`D_n = \epsilon + \rho v_n` (no unrolling of :math:`m_n`, no lag induction).
 3. Below (certified): the descent lemma summed and telescoped, ``MOM`` summed, the
    triangular sum :math:`\sum_n\sum_{j\le n}\beta_1^{n-j}X_j = \sum_j X_j(1-\beta_1^{N-j+1})
    /(1-\beta_1)` (exchange and telescoping), :math:`\alpha_n \le \alpha(1-\beta_1)/
    \sqrt{1-\beta_2}`, ``SUM2``/``SUM3``/``UN``, :math:`Z \ge \tilde N`, and
    :mod:`proofs.lemma_log_sum_adam_mix` per coordinate with :math:`w = \rho v`.
 
-``MOM``, ``SUM3`` and ``UN`` enter below as hypotheses: **not certified**. What blocks them:
-the expectation rule (:mod:`proofs._rules_expectation`) knows only :math:`\mathbb E_{t-1}` of
-the step's own gradient, not :math:`\mathbb E_{n-k-1}` of a sum of :math:`k+1` later ones
-(``MOM``); the unrolled momentum :math:`m_n = \sum_k\beta_1^k g_{n-k}` and
-:math:`w_n \ge \rho\beta_2^k v_{n-k}` need an induction over a lag (``UN``); and the triple
-sum of ``SUM3`` needs :math:`\sum_k\beta_1^k k^{3/2}` in closed form. All three are checked
-numerically in ``tests/proofs/test_interpolation_nonconvex_momentum.py``.
+``MOM`` alone enters below as a hypothesis: **not certified**. What blocks it: the
+expectation rule (:mod:`proofs._rules_expectation`) knows only :math:`\mathbb E_{t-1}` of the
+step's own gradient, not :math:`\mathbb E_{n-k-1}` of a sum of :math:`k+1` later ones (its
+``current`` atoms would be :math:`g_{n-k}, \dots, g_n`, a set of symbolic size); the
+unrolled momentum :math:`m_n = \sum_k\beta_1^k g_{n-k}` (an induction over a lag) and the
+vector Lipschitz/Young part :math:`\|G_n - G_{n-k}\|^2 \le \alpha_n^2L^2k\sum_{l=1}^k
+\|u_{n-l}\|^2` are not written either. It is checked numerically (its core, by an exact
+Monte Carlo) in ``tests/proofs/test_interpolation_nonconvex_momentum.py``.
 """
 
 import sympy as sp
@@ -215,7 +220,7 @@ _STEPS = (
          by=[(-(1 - beta1) / Nt, _SWAP), (-_TRISUM / Nt, E1_DEF), (-1 / Nt, _TRI),
              (-1 / Nt, _RENAME), (-1 / Nt, _PEEL)]),
     Step(LE, _C * sp.Sum(al(t) * E(gu(t)) + _REST, (t, 1, T)),
-         "MOM (the generalised Lemma A.2, not certified), summed over n",
+         "MOM (the generalised Lemma A.2; not certified), summed over n",
          by=[(_C, termwise(MOM, t, 1, T))]),
     Step(LE, _C * (E(Fx(0)) - E(Fx(T)) + sp.Sum(al(t) ** 2 * L / 2 * E(un(t)) + _REST,
                                                  (t, 1, T))),
