@@ -49,16 +49,16 @@ Proof on paper (Défossez et al.'s Section A with :math:`w_n` for :math:`v_n`):
    :mod:`proofs.lemma_log_sum_adam_mix` per coordinate with :math:`w = \rho v`.
 
 ``MOM`` alone enters below as a hypothesis: **not certified**. What blocks it: (i) the
-conditional expectation :math:`\mathbb E_{n-k-1}` per lag: :func:`proofs._rules_expectation.
-expectation` could take the lag's new atoms (:math:`g_{n-k}`, the window
+conditional expectation :math:`\mathbb E_{n-k-1}` per lag: the rule ``expectation``
+(:mod:`proofs._rules_expectation`) could take the lag's new atoms (:math:`g_{n-k}`, the window
 :math:`P = \sum_{j=n-k}^n c_{n,j}g_j^2`, :math:`a_n`) as ``current``, but :math:`P` and
 :math:`a_n` would be opaque atoms whose definitions from :math:`w_n` are not written;
 (ii) the unrolled momentum :math:`m_n = \sum_k\beta_1^k g_{n-k}` (an induction over a lag);
 (iii) :math:`w_n \ge \rho\beta_2^k v_{n-k}` (another lag induction), for
 :math:`g_{n-k}^2/a_n^2 \le \beta_2^{-k}U_{n-k}^2/\rho`; (iv) the vector Lipschitz/Young
-part :math:`\|G_n - G_{n-k}\|^2 \le \alpha_n^2L^2k\sum_{l=1}^k\|u_{n-l}\|^2`.
-It is checked numerically (its core, by an exact
-Monte Carlo) in ``tests/proofs/test_interpolation_nonconvex_momentum.py``.
+part :math:`\|G_n - G_{n-k}\|^2 \le \alpha_n^2L^2k\sum_{l=1}^k\|u_{n-l}\|^2`. It is
+checked numerically (its core, by an exact Monte Carlo) in
+``tests/proofs/test_interpolation_nonconvex_momentum.py``.
 """
 
 import sympy as sp
