@@ -13,7 +13,8 @@ Proof: shift the outer index (the term :math:`t = 1` is an empty sum) and exchan
 :math:`1 \le l \le k` and shift :math:`t`, so that each :math:`l` contributes
 :math:`\sum_{s=k+1-l}^{T-l} X_s \le \sum_{s=1}^T X_s` (:math:`1 \le l \le k`: the two sums
 left out, over :math:`1..k-l` and :math:`T-l+1..T`, are not reversed, hence
-:math:`\ge 0`); this leaves :math:`\sum_{k=1}^{T-1} q^k k^{3/2}\sum_s X_s`, and
+:math:`\ge 0` by :func:`proofs._rules_sum.sum_nonneg`, whose range condition the
+summation range discharges); this leaves :math:`\sum_{k=1}^{T-1} q^k k^{3/2}\sum_s X_s`, and
 :mod:`proofs.lemma_momentum_power_weights` bounds the weights.
 """
 
@@ -26,6 +27,7 @@ from ._core import EQ, LE, Domain, Proof, Step, le
 from ._rules import peel_first, peel_last, scale, shift, swap, termwise
 from ._rules_constant import empty_sum, exchange
 from ._rules_regret import rename, split_sum
+from ._rules_sum import sum_nonneg
 
 q, e, t = PW.q, PW.e, PW.t
 k = sp.Symbol("k", positive=True, integer=True)
@@ -49,6 +51,8 @@ _W = q**k * sp.sqrt(k)
 _RECT = exchange(lambda tt, ll: X(tt + 1 - ll), t, k, T - 1, l, 1, k)
 _SHIFT = shift(lambda tt: X(tt + 1 - l), t, k, T - 1, l - 1)
 _CUT = [split_sum(X, t, 1, k - l, T), split_sum(X, t, k - l + 1, T - l, T)]
+# the two sums left out, over 1..k-l and T-l+1..T: not reversed as 1 <= l <= k
+_OUT = [sum_nonneg(X, t, 1, k - l), sum_nonneg(X, t, T - l + 1, T)]
 _PW = PW.PROOF.instance({PW.M: T}, given=list(HYPOTHESES))
 
 PROOF = Proof(
@@ -73,7 +77,8 @@ PROOF = Proof(
              by=[termwise(scale(termwise(_SHIFT, l, 1, k), _W), k, 1, T - 1)]),
         Step(LE, sp.Sum(_W * k, (k, 1, T - 1)) * _S,
              "sum_{s=k+1-l}^{T-l} X_s <= sum_{s=1}^T X_s for 1 <= l <= k (X >= 0)",
-             by=[(-1, termwise(scale(termwise(f, l, 1, k), _W), k, 1, T - 1)) for f in _CUT]),
+             by=[(c, termwise(scale(termwise(f, l, 1, k), _W), k, 1, T - 1))
+                 for c, f in [*((-1, f) for f in _CUT), *((1, f) for f in _OUT)]]),
         Step(LE, sp.Sum(_W * k, (k, 1, T)) * _S, "adding the term k = T (>= 0)",
              by=[(-_S, peel_last(lambda kk: q**kk * kk ** sp.Rational(3, 2), k, 1, T))]),
         Step(LE, 4 * q / e ** sp.Rational(5, 2) * _S, "lemma_momentum_power_weights, M = T",
