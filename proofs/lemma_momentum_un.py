@@ -13,7 +13,8 @@ Summed over the coordinates and in expectation this is the hypothesis ``UN`` of
 unrolling :math:`m_t` and Cauchy-Schwarz; this proof needs neither).
 
 Proof: with :math:`D_t = \epsilon + \rho v_t \le \epsilon + w_t` and :math:`y_t =
-m_t^2/D_t`, Young with weight :math:`(1-q)/q` (:math:`q = \beta_1/\beta_2`) gives
+m_t^2/D_t`, Young with weight :math:`(1-q)/q` (:math:`q = \beta_1/\beta_2`; written as
+the square :math:`\beta_1(\beta_2(1-q)m_{t-1} - g_t)^2 \ge 0`) gives
 :math:`m_t^2 \le \beta_1\beta_2 m_{t-1}^2 + g_t^2/(1-q)`; :math:`D_t \ge \beta_2 D_{t-1}`
 (:math:`\epsilon \ge \beta_2\epsilon`, :math:`g_t^2 \ge 0`), so :math:`y_t \le \beta_1
 y_{t-1} + g_t^2/((1-q)D_t)`; summed, with :math:`y_0 = 0` and :math:`y_T \ge 0`,
