@@ -29,28 +29,36 @@ Proof on paper (Défossez et al.'s Section A with :math:`w_n` for :math:`v_n`):
 
    :math:`P_3(n) = \sum_{k=1}^{n-1}\beta_1^k\sqrt k\sum_{l=1}^k\|u_{n-l}\|^2`,
    :math:`P_2(n) = \sum_{k=0}^{n-1}q^k\sqrt{k+1}\,\|U_{n-k}\|^2`.
-2. ``SUM2`` (certified: :mod:`proofs.lemma_momentum_double_sum` and
+2. ``SUM2`` (:mod:`proofs.lemma_momentum_double_sum` and
    :mod:`proofs.lemma_momentum_sqrt_weights`, from the definitions ``P2_DEF``, ``EU_DEF``):
-   :math:`\sum_n P_2(n) \le \frac{2}{(1-q)^{3/2}}\sum_n\|U_n\|^2`. ``SUM3``, ``UN`` (their
-   Lemma A.1 and the exchange of the sums):
-   :math:`\sum_n P_3(n) \le \frac{4\beta_1}{(1-\beta_1)^{5/2}}\sum_n\|u_n\|^2`
-   (:math:`\sum_k\beta_1^k k^{3/2} \le (\sum_k\beta_1^k k)^{1/2}(\sum_k\beta_1^k k^2)^{1/2}
-    \le \sqrt2\beta_1(1-\beta_1)^{-5/2}`); and, by Cauchy-Schwarz on
-   :math:`|u_{n,i}| \le \sum_k\beta_1^k\beta_2^{-k/2}U_{n-k,i}/\sqrt\rho`,
-   :math:`\sum_n\|u_n\|^2 \le \sum_n\|U_n\|^2/(\rho(1-\beta_1)(1-q))`.
+   :math:`\sum_n P_2(n) \le \frac{2}{(1-q)^{3/2}}\sum_n\|U_n\|^2`. ``SUM3``
+   (:mod:`proofs.lemma_momentum_triple_sum` and :mod:`proofs.lemma_momentum_power_weights`,
+   from ``P3_DEF``, ``EUN_DEF``): exchanging the triple sum and
+   :math:`\sum_k\beta_1^k k^{3/2} \le 4\beta_1(1-\beta_1)^{-5/2}` (Young between
+   :math:`\sum_k\beta_1^k k` and :math:`\sum_k\beta_1^k k^2`, both telescoped) give
+   :math:`\sum_n P_3(n) \le \frac{4\beta_1}{(1-\beta_1)^{5/2}}\sum_n\|u_n\|^2`. ``UN``
+   (:mod:`proofs.lemma_momentum_un` per coordinate, from ``UN_DEF``, the recurrences of
+   :math:`m` and :math:`v` and :math:`w_n \ge \rho v_n`):
+   :math:`\sum_n\|u_n\|^2 \le \sum_n\|U_n\|^2/(\rho(1-\beta_1)(1-q))`, by the one-step
+   recursion :math:`m_n^2/D_n \le \beta_1 m_{n-1}^2/D_{n-1} + g_n^2/((1-q)D_n)`,
+   :math:`D_n = \epsilon + \rho v_n` (no unrolling of :math:`m_n`, no lag induction).
 3. Below (certified): the descent lemma summed and telescoped, ``MOM`` summed, the
    triangular sum :math:`\sum_n\sum_{j\le n}\beta_1^{n-j}X_j = \sum_j X_j(1-\beta_1^{N-j+1})
    /(1-\beta_1)` (exchange and telescoping), :math:`\alpha_n \le \alpha(1-\beta_1)/
    \sqrt{1-\beta_2}`, ``SUM2``/``SUM3``/``UN``, :math:`Z \ge \tilde N`, and
    :mod:`proofs.lemma_log_sum_adam_mix` per coordinate with :math:`w = \rho v`.
 
-``MOM``, ``SUM3`` and ``UN`` enter below as hypotheses: **not certified**. What blocks them:
-the expectation rule (:mod:`proofs._rules_expectation`) knows only :math:`\mathbb E_{t-1}` of
-the step's own gradient, not :math:`\mathbb E_{n-k-1}` of a sum of :math:`k+1` later ones
-(``MOM``); the unrolled momentum :math:`m_n = \sum_k\beta_1^k g_{n-k}` and
-:math:`w_n \ge \rho\beta_2^k v_{n-k}` need an induction over a lag (``UN``); and the triple
-sum of ``SUM3`` needs :math:`\sum_k\beta_1^k k^{3/2}` in closed form. All three are checked
-numerically in ``tests/proofs/test_interpolation_nonconvex_momentum.py``.
+``MOM`` alone enters below as a hypothesis: **not certified**. What blocks it: (i) the
+conditional expectation :math:`\mathbb E_{n-k-1}` per lag: the rule ``expectation``
+(:mod:`proofs._rules_expectation`) could take the lag's new atoms (:math:`g_{n-k}`, the window
+:math:`P = \sum_{j=n-k}^n c_{n,j}g_j^2`, :math:`a_n`) as ``current``, but :math:`P` and
+:math:`a_n` would be opaque atoms whose definitions from :math:`w_n` are not written;
+(ii) the unrolled momentum :math:`m_n = \sum_k\beta_1^k g_{n-k}` (an induction over a lag);
+(iii) :math:`w_n \ge \rho\beta_2^k v_{n-k}` (another lag induction), for
+:math:`g_{n-k}^2/a_n^2 \le \beta_2^{-k}U_{n-k}^2/\rho`; (iv) the vector Lipschitz/Young
+part :math:`\|G_n - G_{n-k}\|^2 \le \alpha_n^2L^2k\sum_{l=1}^k\|u_{n-l}\|^2`. It is
+checked numerically (its core, by an exact Monte Carlo) in
+``tests/proofs/test_interpolation_nonconvex_momentum.py``.
 """
 
 import sympy as sp
@@ -59,6 +67,8 @@ from analysis.symbols import Delta, L, R, T, alpha, beta1, beta2, d, eps, g, i, 
 
 from . import lemma_log_sum_adam_mix as logsum
 from . import lemma_momentum_double_sum as dsum
+from . import lemma_momentum_triple_sum as trip
+from . import lemma_momentum_un as unl
 from ._core import EQ, LE, Domain, Proof, Step, eq, le
 from ._rules import apply, scale, swap, telescope, termwise
 from ._rules_expectation import E, expectation, swap_expect
@@ -71,6 +81,7 @@ un = sp.Function("un", nonnegative=True)  # ||u_n||^2
 Gs = sp.Function("Gs", nonnegative=True)  # ||G_n||^2 = ||grad F(x_{n-1})||^2
 P2 = sp.Function("P2", nonnegative=True)  # sum_k q^k sqrt(k+1) ||U_{n-k}||^2
 EU = sp.Function("EU", nonnegative=True)  # E||U_n||^2
+Eu = sp.Function("Eu", nonnegative=True)  # E||u_n||^2
 P3 = sp.Function("P3", nonnegative=True)  # sum_k beta1^k sqrt(k) sum_{l<=k} ||u_{n-l}||^2
 al = sp.Function("al", positive=True)  # alpha_n (deterministic)
 Fstar = sp.Symbol("F_star", real=True)
@@ -79,7 +90,7 @@ Z = sp.Symbol("Z", positive=True)  # sum_n (1 - beta1^(N-n+1))
 e1 = sp.Symbol("e1", positive=True)  # 1 - beta1
 e2 = sp.Symbol("e2", positive=True)  # 1 - beta1/beta2
 Nt = sp.Symbol("Nt", positive=True)  # N~ = N - beta1/(1 - beta1) (> 0 by assumption)
-DATA = (g, v, Fx, gu, un, Gs, P2, P3, EU, E)
+DATA = (g, v, Fx, gu, un, Gs, P2, P3, EU, Eu, E, unl.m, unl.w)
 
 _Nt = T - beta1 / (1 - beta1)
 _ab = alpha * e1 / sp.sqrt(c)  # the largest alpha_n
@@ -103,12 +114,14 @@ P2_DEF = eq(E(P2(t)),
             sp.Sum((beta1 / beta2) ** (t - j) * sp.sqrt(t - j + 1) * EU(j), (j, 1, t)),
             "P2_n = sum_{j<=n} q^(n-j) sqrt(n-j+1) ||U_j||^2, in expectation (linearity)",
             )  # fmt: skip
-SUM3 = le(sp.Sum(E(P3(t)), (t, 1, T)), _K3 * _Sun,
-          "NOT CERTIFIED: Lemma A.1 and the exchange of the triple sum (docstring, step 2)",
-          )  # fmt: skip
-UN = le(_Sun, _SU / (rho * e1 * e2),
-        "NOT CERTIFIED: Cauchy-Schwarz on u_n and the exchange of the double sum (step 2)",
-        )  # fmt: skip
+EUN_DEF = eq(Eu(t), E(un(t)), "Eu_n := E||u_n||^2 (a name for the expectation)")
+P3_DEF = eq(E(P3(t)),
+            sp.Sum(beta1**trip.k * sp.sqrt(trip.k) * sp.Sum(Eu(t - trip.l), (trip.l, 1, trip.k)),
+                   (trip.k, 1, t - 1)),
+            "P3_n = sum_{k<n} beta1^k sqrt(k) sum_{l<=k} ||u_{n-l}||^2, in expectation "
+            "(linearity)")  # fmt: skip
+_A = unl.m(t, i) ** 2 / (eps + unl.w(t, i))  # u_{n,i}^2
+UN_DEF = eq(un(t), sp.Sum(_A, (i, 1, d)), "||u_n||^2 = sum_i m_{n,i}^2/(eps + w_{n,i})")
 AL_HI = le(sp.sqrt(c) * al(t), alpha * e1,
            "alpha_n <= alpha (1 - beta1)/sqrt(1 - beta2) (B_n <= 1/(1 - beta2))")  # fmt: skip
 LOWER = le(Fstar, Fx(T), "F >= F_*")
@@ -124,8 +137,8 @@ Z_LO = le(Nt, Z, "Z = T - beta1 (1 - beta1^T)/(1 - beta1) >= T - beta1/(1 - beta
 G_NN = le(0, sp.Sum((1 - beta1 ** (T - t + 1)) * E(Gs(t)), (t, 1, T)),
           "E||G_n||^2 >= 0 and 1 - beta1^(N-n+1) >= 0")  # fmt: skip
 HYPOTHESES = (C_DEF, E1_DEF, E2_DEF, NT_DEF, RANGE, RANGE_T, DESCENT, MOM, EU_DEF, P2_DEF,
-              SUM3, UN, AL_HI, LOWER, DELTA, Z_DEF, Z_LO, G_NN, logsum.V_UPD, logsum.V0,
-              logsum.VT)  # fmt: skip
+              P3_DEF, EUN_DEF, UN_DEF, unl.M_UPD, unl.M0, logsum.W_LO, AL_HI, LOWER, DELTA,
+              Z_DEF, Z_LO, G_NN, logsum.V_UPD, logsum.V0, logsum.VT)  # fmt: skip
 
 _W = sp.Sum((1 - beta1 ** (T - t + 1)) * E(Gs(t)), (t, 1, T))
 _C = 2 * R / (alpha * Nt)
@@ -174,6 +187,21 @@ _SUM2 = [
     (_K2, termwise(EU_DEF, t, 1, T)),
     (_K2, rename(EU, j, t, 1, T)),
 ]
+# SUM3: the definition of P3, lemma_momentum_triple_sum (q = beta1), the definition of Eu
+_SUM3 = [
+    (1, termwise(P3_DEF, t, 1, T)),
+    (1, trip.PROOF.instance({trip.q: beta1, trip.e: e1, trip.X: Eu}, given=[E1_DEF])),
+    (_K3, termwise(EUN_DEF, t, 1, T)),
+]
+# UN: ||u_n||^2 summed, in expectation, by lemma_momentum_un per coordinate (Fubini twice)
+_UNL = unl.PROOF.instance({}, given=[unl.M_UPD, unl.M0, logsum.V_UPD, logsum.W_LO, E1_DEF,
+                                     E2_DEF])  # fmt: skip
+_UN = [
+    (1, termwise(_E(UN_DEF), t, 1, T)),
+    (1, swap_expect(_A, i, 1, d, t, 1, T)),
+    (1, termwise(_E(_UNL), i, 1, d)),
+    (-1 / (e1 * e2), swap_expect(_U, i, 1, d, t, 1, T)),
+]
 LOGSUM = logsum.PROOF.instance(
     {logsum.w: lambda a, b: rho * v(a, b)}, given=[logsum.V_UPD, logsum.V0, logsum.VT]
 )
@@ -194,7 +222,7 @@ _STEPS = (
          by=[(-(1 - beta1) / Nt, _SWAP), (-_TRISUM / Nt, E1_DEF), (-1 / Nt, _TRI),
              (-1 / Nt, _RENAME), (-1 / Nt, _PEEL)]),
     Step(LE, _C * sp.Sum(al(t) * E(gu(t)) + _REST, (t, 1, T)),
-         "MOM (the generalised Lemma A.2, not certified), summed over n",
+         "MOM (the generalised Lemma A.2; not certified), summed over n",
          by=[(_C, termwise(MOM, t, 1, T))]),
     Step(LE, _C * (E(Fx(0)) - E(Fx(T)) + sp.Sum(al(t) ** 2 * L / 2 * E(un(t)) + _REST,
                                                  (t, 1, T))),
@@ -208,11 +236,13 @@ _STEPS = (
              (_C * _C3, termwise(_AL3(P3(t)), t, 1, T)),
              (_C * _C2, termwise(_AL1(P2(t)), t, 1, T)), (_C, _E(LOWER)), (-_C, _E(DELTA))]),
     Step(LE, _C * (Delta + _A2 * _Sun + _A1 * _SU),
-         "SUM3 (not certified); SUM2: the definition of P2, lemma_momentum_double_sum",
-         by=[(_C * _C3 * _ab**3, SUM3), *[(_C * _C2 * _ab * k, f) for k, f in _SUM2]]),
+         "SUM3: the definition of P3, lemma_momentum_triple_sum; SUM2: the definition of "
+         "P2, lemma_momentum_double_sum",
+         by=[*[(_C * _C3 * _ab**3 * k, f) for k, f in _SUM3],
+             *[(_C * _C2 * _ab * k, f) for k, f in _SUM2]]),
     Step(LE, _C * (Delta + _K1 * _SU),
-         "UN (Cauchy-Schwarz on u_n, exchanged double sum; not certified)",
-         by=[(_C * _A2, UN)]),
+         "UN: lemma_momentum_un per coordinate, in expectation",
+         by=[(_C * _A2 * k, f) for k, f in _UN]),
     Step(EQ, _C * (Delta + _K1 * rho * sp.Sum(E(sp.Sum(_U, (t, 1, T))), (i, 1, d))),
          "linearity of E and exchanging the finite sums over n and i",
          by=[(_C * _K1 * rho, swap_expect(_U, i, 1, d, t, 1, T))]),
@@ -244,7 +274,9 @@ PROOF = Proof(
         "lemma_momentum_double_sum",
         "lemma_momentum_proxy_mix",
         "lemma_adam_mix_proxy",
+        "lemma_momentum_un",
+        "lemma_momentum_triple_sum",
     ),
-    notes="E is the (total) expectation (proofs._rules_expectation). MOM, SUM3 and UN are "
-    "not certified (module docstring); SUM2 is.",
+    notes="E is the (total) expectation (proofs._rules_expectation). MOM is not certified "
+    "(module docstring); SUM2, SUM3 and UN are.",
 )

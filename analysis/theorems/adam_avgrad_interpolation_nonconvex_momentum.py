@@ -53,14 +53,15 @@ so every :math:`g_{n-k}^2/(\epsilon + w_n)` is at most :math:`\beta_2^{-k}/\rho`
   (``adam_avgrad_interpolation_nonconvex`` covers learned :math:`\rho_t` at
   :math:`\beta_1 = 0`).
 * :math:`\rho = 0`: the bound is :math:`+\infty`.
-* **Not fully certified.** Three momentum lemmas enter the proof as hypotheses: the
-  generalised Lemma A.2 in expectation (``MOM``; its pointwise core *is* certified), the
-  triple sum of the Lipschitz term (``SUM3``) and Cauchy-Schwarz on :math:`u_n` (``UN``). The
-  proof module says what blocks each; the tests check all three numerically. The double sum
-  of the noise term (``SUM2``) is certified (:mod:`proofs.lemma_momentum_double_sum`).
+* **Not fully certified.** One momentum lemma enters the proof as a hypothesis: the
+  generalised Lemma A.2 in expectation (``MOM``; its pointwise core *is* certified). The
+  proof module says what blocks it; the tests check it numerically. The double and triple
+  sums (``SUM2``, ``SUM3``) and the size of the momentum step (``UN``) are certified
+  (:mod:`proofs.lemma_momentum_double_sum`, :mod:`proofs.lemma_momentum_triple_sum`,
+  :mod:`proofs.lemma_momentum_un`).
 
-**Status.** Proved on paper (the proof module's docstring); machine-checked except the three
-hypotheses above.
+**Status.** Proved on paper (the proof module's docstring); machine-checked except the
+hypothesis ``MOM`` above.
 
 **Measured tightness**: mean stationarity / bound at most 4.1e-6, no violation, over 24
 configurations (none excluded, 320 seeds) on noisy Rosenbrock, a sigmoid regression and the
@@ -117,8 +118,8 @@ BOUND = 2 * R * Delta / (alpha * N_tilde) + E / rho * (
     sp.log(1 + rho * R**2 / ((1 - beta2) * eps)) / N_tilde - T / N_tilde * sp.log(beta2)
 )
 STATUS = (
-    "proved in this package on paper; machine-checked except three momentum lemmas stated "
-    "as hypotheses (MOM, SUM3, UN; see source)"
+    "proved in this package on paper; machine-checked except one momentum lemma stated "
+    "as a hypothesis (MOM, Défossez et al.'s Lemma A.2 in expectation; see source)"
 )
 
 

@@ -1,20 +1,24 @@
 """The proof of adam_avgrad_interpolation_nonconvex_momentum and its new lemmas: each checks,
-all steps symbolic; broken variants do not check; the momentum inequalities that are stated
-as hypotheses (SUM3, UN; MOM's core is certified and checked by Monte Carlo) and the
-certified SUM2 hold numerically on random and adversarial gradient sequences."""
+all steps symbolic; broken variants do not check; the momentum inequality still stated as a
+hypothesis (MOM; its core is certified and checked by Monte Carlo) and the certified SUM2,
+SUM3 and UN hold numerically on random and adversarial gradient sequences."""
 
 from dataclasses import replace
 
 import numpy as np
 import pytest
+import sympy as sp
 
 from proofs import adam_avgrad_interpolation_nonconvex_momentum as main
 from proofs import le
 from proofs import lemma_momentum_double_sum as dsum
+from proofs import lemma_momentum_power_weights as power
 from proofs import lemma_momentum_proxy_mix as core
 from proofs import lemma_momentum_sqrt_weights as weights
+from proofs import lemma_momentum_triple_sum as triple
+from proofs import lemma_momentum_un as unl
 
-MODULES = (main, core, dsum, weights)
+MODULES = (main, core, dsum, weights, unl, power, triple)
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.PROOF.id)
@@ -30,9 +34,45 @@ def test_main_halved_bound_rejected():
 
 
 def test_main_lists_the_uncertified_hypotheses():
-    hyps = {h.why.split(":")[0] for h in main.PROOF.hypotheses}
-    assert "NOT CERTIFIED" in hyps
-    assert sum(h.why.startswith("NOT CERTIFIED") for h in main.PROOF.hypotheses) == 3
+    uncertified = [h for h in main.PROOF.hypotheses if h.why.startswith("NOT CERTIFIED")]
+    assert uncertified == [main.MOM]
+    assert "MOM is not certified" in main.PROOF.notes
+
+
+def _without(proof, hypothesis):
+    return replace(proof, hypotheses=tuple(h for h in proof.hypotheses if h is not hypothesis))
+
+
+@pytest.mark.parametrize("name", ["M0", "W_LO", "M_UPD", "V_UPD", "E2_DEF"])
+def test_un_needs_each_hypothesis(name):
+    """m_0 = 0, w >= rho v, the two recurrences and q's name are each used."""
+    assert not _without(unl.PROOF, getattr(unl, name)).check().ok
+
+
+@pytest.mark.parametrize("module", [unl, power, triple], ids=lambda m: m.PROOF.id)
+def test_new_lemmas_reject_a_smaller_constant(module):
+    """UN's 1/((1 - beta1)(1 - q)) cannot lose the factor 1 - beta1; the t^(3/2) weights'
+    proof reaches 3q/2 e^(-5/2), so the constant q e^(-5/2) is refused."""
+    p = module.PROOF
+    cut = p.statement.rhs * (unl.e1 if module is unl else sp.Rational(1, 4))
+    assert not replace(p, statement=le(p.statement.lhs, cut, "claim")).check().ok
+
+
+@pytest.mark.parametrize("q", [0.0, 0.3, 0.9, 0.99])
+def test_power_weights_and_triple_sum_numerically(q):
+    """sum_t q^t t^(3/2) <= 4q/(1-q)^(5/2) (and > q/(1-q)^(5/2)/4 near q = 1: the constant is
+    not loose by more than 16), and the triple sum against random X >= 0 and X = 1."""
+    t = np.arange(1, 40000)
+    s = np.sum(q**t * t**1.5)
+    assert s <= 4 * q / (1 - q) ** 2.5 * (1 + 1e-12)
+    if q >= 0.9:
+        assert s > q / (1 - q) ** 2.5 / 4
+    rng = np.random.default_rng(int(q * 100))
+    for X in (rng.exponential(size=60), np.ones(60), np.r_[np.zeros(59), 1.0]):
+        T = len(X)
+        lhs = sum(q**k * np.sqrt(k) * X[n - k - 1 : n - 1].sum()
+                  for n in range(1, T + 1) for k in range(1, n))  # fmt: skip
+        assert lhs <= 4 * q / (1 - q) ** 2.5 * X.sum() * (1 + 1e-12) + 1e-300
 
 
 def test_core_needs_the_noise_bound():
