@@ -67,8 +67,29 @@ correction**: not covered, neither of :math:`\hat v` nor of :math:`\hat m`; the 
 simulator refuses it. (Dividing :math:`\tilde v_t` by :math:`1 - \prod_{s\le t}\beta_{2s}
 \ge 1 - \beta_{2,hi}` before the safeguard would keep S1 and S2 and change S3 to
 :math:`W_t \le tG_\infty^2/(1-\beta_{2,hi})`; that variant is neither proved nor encoded.)
-(v) Learned :math:`\beta_{1t}` other than the schedule :math:`\beta_1\lambda^{t-1}`,
-:math:`c_t < 1` (Yogi) and :math:`\beta_{3t} > 0` (Adan): not attempted.
+(v) A **learned** :math:`\beta_{1t}` (other than the schedule :math:`\beta_1\lambda^{t-1}`)
+**cannot** be in S, safeguard or not: ``analysis.problems.reddi3_momentum_switching``
+(:math:`\beta_{1t} \in \{0, \beta_{1,hi}\}` by the sign of :math:`g_t m_{t-1}`, on Reddi's
+losses one phase later, with the safest :math:`\hat v` -- safeguarded AVGrad) keeps
+:math:`m_t < 0` for ever, so :math:`x_t \to +1` and regret/T :math:`\to 2(C-2)/3` for every
+:math:`\beta_{1,hi} > 2/3` (:math:`> 1/2` with period 2); proved in its docstring, measured
+0.667 at :math:`T = 3000` and :math:`12000` for both interpolations, guarded or not
+(``tests/analysis/test_problems_paths.py``), while a constant :math:`\beta_1 = 0.9` converges
+on the same losses. So S is small in :math:`\beta_1` **because it must be**: the safeguard
+acts on :math:`\hat v`, and no condition on :math:`\hat v` repairs a momentum whose sign the
+path keeps wrong. (vi) :math:`c_t < 1` (Yogi) and :math:`\beta_{3t} > 0` (Adan): **not
+covered, not refuted**. No counterexample is known for :math:`c_t`: Yogi's rule keeps
+:math:`v_t \le \max(v_{t-1}, 2G_\infty^2)` for any :math:`c_t \in [0, 1]` and gives
+:math:`\tilde g_t^2 \ge c_t g_t^2`, so :math:`c_t \ge c_{lo} > 0` should give the bound
+with :math:`G_\infty^2 \to 2G_\infty^2` in S3 and :math:`1-\beta_2 \to c_{lo}(1-\beta_2)` in
+S2 (a sketch: the case split on :math:`\mathrm{sign}(\hat g_t^2 - v_{t-1})` is not encoded).
+:math:`\beta_{3t}` changes the step's direction to :math:`m_t + \beta_{3t} n_t`, the
+momentum step the counterexample (v) breaks; a switching :math:`\beta_{3t}` (0 when
+:math:`\delta_t = g_t - g_{t-1} < 0`, else :math:`\beta_{3,hi} = 0.99`) likewise holds
+:math:`m_t + \beta_{3t}n_t < 0` at 2999 of the first 3000 steps on the same losses
+(:math:`\beta_1 = 0`, :math:`C = 3`), so we expect no safe set with a learned
+:math:`\beta_{3t}` either; that is a computation of the direction's sign only, not a run
+of the iteration (the path simulator runs :math:`\beta_{3t} = 0`).
 
 **Still assumed by the proof** (as by every regret theorem here): the chain's facts --
 convexity, the momentum recursion, the box, the :math:`\sqrt{\hat V}`-weighted projection's
