@@ -93,8 +93,13 @@ of the iteration (the path simulator runs :math:`\beta_{3t} = 0`).
 
 **Still assumed by the proof** (as by every regret theorem here): the chain's facts --
 convexity, the momentum recursion, the box, the :math:`\sqrt{\hat V}`-weighted projection's
-non-expansiveness -- and the declared signs of the run data (:math:`W_t > 0`, the 0/0
-convention; :math:`\beta_{2t}, \rho_t, \ell_t \ge 0`).
+non-expansiveness -- and the declared signs of the run data. Of those, :math:`v_t, Sv_t,
+\ell_t, t\tilde v_t, W_t \ge 0` are **certified** from the proof's own recurrences on
+sign-free copies of the data (``proofs/lemma_path_signs.py``, with the induction
+``proofs/lemma_path_ema_nonneg.py``; a test checks that its hypotheses are exactly the
+theorem's); what stays declared is the strict :math:`W_t > 0` (the 0/0 convention:
+:math:`W_t = 0` only when every gradient so far is 0 on that coordinate) and
+:math:`\beta_{2t}, \rho_t \ge 0` (the box's lower ends, enforced by the simulator).
 
 **Measured tightness** (no run exceeded the bound; the adversary also picks the path:
 :mod:`analysis._path_adversary`): **0 violations over 25,088 seeded instances**, largest

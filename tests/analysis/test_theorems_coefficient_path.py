@@ -60,8 +60,11 @@ def _path(rng, b2_hi, rho_hi, sched):
     def path(t, g, m):
         sign = np.where(g * m < 0, rho_hi, 0.0)
         rho = np.where(rng.random(g.shape) < 0.5, sign, rng.random(g.shape) * rho_hi)
-        return {"rho": rho, "beta2": rng.random(g.shape) * b2_hi,
-                "beta1": np.full(g.shape, sched[t - 1])}
+        return {
+            "rho": rho,
+            "beta2": rng.random(g.shape) * b2_hi,
+            "beta1": np.full(g.shape, sched[t - 1]),
+        }
 
     return path
 
