@@ -149,6 +149,9 @@ def reddi3_momentum_switching(C=3.0, beta1_hi=0.9, alpha=0.5, beta2=0.1, B=1):
     step that fails: ``coefficient_path_regret`` needs :math:`\beta_{1t} = \beta_1
     \lambda^{t-1}` (``avgrad_regret_constant_beta1``: a constant :math:`\beta_1`), and on
     these losses a constant :math:`\beta_1 = \beta_{1,hi}` converges to :math:`x^\star`.
+    The rule keeps whatever sign the momentum starts with: in Reddi's own phase the first
+    gradient is :math:`C`, :math:`m` stays positive and the run converges, so the phase
+    (the adversary's choice) is part of the construction.
 
         >>> p = reddi3_momentum_switching()
         >>> p.name, p.config["safeguard"], momentum_switching_regret_rate(3.0)

@@ -8,6 +8,7 @@ from analysis.problems import (
     alternating_constant_step,
     constant_step_regret_lower,
     momentum_switching_regret_rate,
+    reddi3,
     reddi3_momentum_switching,
     reddi3_switching,
     reddi1010,
@@ -135,3 +136,12 @@ def test_switching_beta1_refuses_a_loss_scale_that_keeps_the_momentum_right():
         reddi3_momentum_switching(C=3.0, beta1_hi=0.7)
     with pytest.raises(ValueError, match="beta1_hi must lie in"):
         sign_switching_beta1(1.0)
+
+
+def test_switching_beta1_in_reddis_own_phase_converges():
+    """The rule keeps the momentum's first sign: starting with the large gradient C, m > 0 and
+    x_T = -1 (measured regret/T 0.0008 at T = 3000), so the phase is the adversary's."""
+    p, T = reddi3(C=3.0), 3000
+    cfg = {**reddi3_momentum_switching(C=3.0).config, "path": sign_switching_beta1(0.9)}
+    bt = run(p, cfg, T, record="final")
+    assert bt.x[0, 0] == -1.0 and bt.regret[0] / T < 0.01
