@@ -110,6 +110,13 @@ def test_switching_beta1_gives_linear_regret_even_safeguarded(long_memory, rho, 
     assert bt.regret[0] / T > 0.99 * momentum_switching_regret_rate(3.0)
 
 
+def test_switching_beta1_with_period_2_needs_only_beta1_hi_above_one_half():
+    p, T = reddi3_momentum_switching(C=1.3, beta1_hi=0.6, period=2), 4000
+    bt = run(p, p.config, T, record="final")
+    assert bt.x[0, 0] == 1.0
+    assert bt.regret[0] / T > 0.99 * momentum_switching_regret_rate(1.3, period=2) > 0.29
+
+
 def test_switching_beta1_keeps_the_momentum_negative_inside_its_box():
     """The proof's induction, measured: m_t < 0 at every step, beta_1t in {0, beta1_hi}."""
     p = reddi3_momentum_switching(C=3.0, beta1_hi=0.9)
@@ -134,6 +141,8 @@ def test_a_constant_beta1_on_the_same_losses_converges():
 def test_switching_beta1_refuses_a_loss_scale_that_keeps_the_momentum_right():
     with pytest.raises(ValueError, match="C must lie in"):
         reddi3_momentum_switching(C=3.0, beta1_hi=0.7)
+    with pytest.raises(ValueError, match="period must be"):
+        reddi3_momentum_switching(C=3.0, period=1)
     with pytest.raises(ValueError, match="beta1_hi must lie in"):
         sign_switching_beta1(1.0)
 
