@@ -82,7 +82,8 @@ covered, not refuted**. No counterexample is known for :math:`c_t`: Yogi's rule 
 :math:`v_t \le \max(v_{t-1}, 2G_\infty^2)` for any :math:`c_t \in [0, 1]` and gives
 :math:`\tilde g_t^2 \ge c_t g_t^2`, so :math:`c_t \ge c_{lo} > 0` should give the bound
 with :math:`G_\infty^2 \to 2G_\infty^2` in S3 and :math:`1-\beta_2 \to c_{lo}(1-\beta_2)` in
-S2 (a sketch: the case split on :math:`\mathrm{sign}(\hat g_t^2 - v_{t-1})` is not encoded).
+S2 (a sketch: the case split on :math:`\mathrm{sign}(\hat g_t^2 - v_{t-1})` is not encoded;
+the two facts are checked on random draws in ``tests/analysis/test_theorems_coefficient_path.py``).
 :math:`\beta_{3t}` changes the step's direction to :math:`m_t + \beta_{3t} n_t`, the
 momentum step the counterexample (v) breaks; a switching :math:`\beta_{3t}` (0 when
 :math:`\delta_t = g_t - g_{t-1} < 0`, else :math:`\beta_{3,hi} = 0.99`) likewise holds
