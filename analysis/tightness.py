@@ -225,11 +225,25 @@ def nonconvex_setup(th_id, rng, B, name="rosenbrock"):
     return p, c
 
 
-def calls_of(calls=4, nonconvex_calls=4, **_):
+def _selected(ids, theorems):
+    """``ids`` restricted to ``theorems`` (None: all), in registry order; an unknown id is an
+    error."""
+    if theorems is None:
+        return ids
+    theorems = (theorems,) if isinstance(theorems, str) else tuple(theorems)
+    unknown = set(theorems) - set(online_ids()) - set(nonconvex_ids())
+    if unknown:
+        raise ValueError(f"theorems: unknown id(s) {sorted(unknown)}; choose from "
+                         f"{sorted(online_ids() + nonconvex_ids())}")  # fmt: skip
+    return tuple(k for k in ids if k in theorems)
+
+
+def calls_of(calls=4, nonconvex_calls=4, theorems=None, **_):
     """How many simulate calls :func:`tightest` makes with these settings (for a progress
     bar)."""
-    return (len(online_ids()) * len(ONLINE_PROBLEMS) * calls
-            + len(nonconvex_ids()) * len(NONCONVEX_PROBLEMS) * nonconvex_calls)  # fmt: skip
+    return (len(_selected(online_ids(), theorems)) * len(ONLINE_PROBLEMS) * calls
+            + len(_selected(nonconvex_ids(), theorems)) * len(NONCONVEX_PROBLEMS)
+            * nonconvex_calls)  # fmt: skip
 
 
 def _record(e, th_id, problem, consts, T, name, extra=None, where=""):
@@ -248,7 +262,7 @@ def _record(e, th_id, problem, consts, T, name, extra=None, where=""):
     return meas / bnd
 
 
-def tightest(calls=4, B=64, T=(20, 200), seed=0, nonconvex_calls=4, progress=None):
+def tightest(calls=4, B=64, T=(20, 200), seed=0, nonconvex_calls=4, progress=None, theorems=None):
     """Largest measured/bound (and measured/data_bound) per theorem over random runs.
 
     Online: ``calls`` simulate calls per (theorem, problem), ``B`` instances each, horizon
@@ -262,12 +276,14 @@ def tightest(calls=4, B=64, T=(20, 200), seed=0, nonconvex_calls=4, progress=Non
     worst (where the ratio was reached); online also data_ratio; nonconvex also left_box
     (seeds that left the box) and excluded (configurations not checked).
     ``progress(n)``, if given, is called after every simulate call (of :func:`calls_of`).
+    ``theorems``: ids to check (None: every theorem); the draws then start at the first
+    selected theorem, so its figures differ from a full run's at the same seed.
     """
     tick = progress or (lambda n: None)
     rng = np.random.default_rng(seed)
     path_rng = np.random.default_rng([seed, 13])  # its own stream: the others' draws unchanged
     out = {}
-    for th_id in online_ids():
+    for th_id in _selected(online_ids(), theorems):
         e = {"ratio": -np.inf, "data_ratio": -np.inf, "n": 0, "violations": 0, "worst": None}
         for name in ONLINE_PROBLEMS:
             for call in range(calls):
@@ -284,7 +300,7 @@ def tightest(calls=4, B=64, T=(20, 200), seed=0, nonconvex_calls=4, progress=Non
                 tick(1)
         out[th_id] = e
     t_nc = int(np.max(T))
-    for th_id in nonconvex_ids():
+    for th_id in _selected(nonconvex_ids(), theorems):
         e = {"ratio": -np.inf, "n": 0, "violations": 0, "left_box": 0, "excluded": 0,
              "worst": None}  # fmt: skip
         for name in NONCONVEX_PROBLEMS:

@@ -29,6 +29,11 @@ facts it needs of an accumulator (the safe set) are certified from the algorithm
 * (S3) :math:`W_t \le tG_\infty^2`: :mod:`proofs.lemma_safeguard_bound` (induction) from
   :mod:`proofs.lemma_safeguard_raw`, :mod:`proofs.lemma_path_max_bound` and
   :mod:`proofs.lemma_path_ema_bound` (inductions).
+
+The signs declared for the run data (:math:`v, Sv, \ell`, ``Wraw``, ``Wpath`` :math:`\ge 0`)
+are certified from these same recurrences on sign-free copies by
+:mod:`proofs.lemma_path_signs`; only the strict ``Wpath`` :math:`> 0` (0/0 read as 0) stays a
+convention.
 """
 
 import dataclasses

@@ -1,8 +1,9 @@
 """Test problems for the simulator (:mod:`analysis.simulate`), batched over B instances.
 
 Online convex (regret): :class:`OnlineLinear`, :func:`reddi3`, :func:`reddi3_stochastic`,
-:func:`reddi1010`, :func:`reddi_two_phase`, :func:`reddi3_switching` and
-:func:`alternating_constant_step` (learned-coefficient paths, :mod:`analysis.problems.paths`),
+:func:`reddi1010`, :func:`reddi_two_phase`, :func:`reddi3_switching`,
+:func:`reddi3_momentum_switching` and :func:`alternating_constant_step` (learned-coefficient
+paths, :mod:`analysis.problems.paths`),
 :class:`RandomQuadratics`, :class:`OnlineLogistic` and :func:`breast_cancer_logistic` (needs
 scikit-learn). Stochastic nonconvex: :class:`NoisyRosenbrock`, :class:`SigmoidRegression`,
 :class:`DigitsMLP` (needs scikit-learn). The protocol is :class:`Problem`.
@@ -24,7 +25,10 @@ from .online import (
 from .paths import (
     alternating_constant_step,
     constant_step_regret_lower,
+    momentum_switching_regret_rate,
+    reddi3_momentum_switching,
     reddi3_switching,
+    sign_switching_beta1,
     sign_switching_rho,
 )
 
@@ -41,10 +45,13 @@ __all__ = [
     "alternating_constant_step",
     "breast_cancer_logistic",
     "constant_step_regret_lower",
+    "momentum_switching_regret_rate",
     "reddi3",
+    "reddi3_momentum_switching",
     "reddi3_stochastic",
     "reddi3_switching",
     "reddi1010",
     "reddi_two_phase",
+    "sign_switching_beta1",
     "sign_switching_rho",
 ]  # fmt: skip

@@ -16,6 +16,10 @@ average, and the two small wrong-way steps are long.
     >>> p = reddi3_switching()
     >>> p.name, p.config["path"](2, np.array([[-1.0]]), np.array([[3.0]])).get("rho").tolist()
     ('reddi3_switching(C=3, rho_hi=0.9)', [[0.9]])
+
+:func:`reddi3_momentum_switching` is the same rule on :math:`\beta_1` instead: it shows that
+no safe set can contain a learned :math:`\beta_{1t} \in [0, \beta_{1,hi}]`,
+:math:`\beta_{1,hi} > 1/2`, even with the safeguard (its docstring has the proof).
 """
 
 from __future__ import annotations
@@ -102,3 +106,79 @@ def constant_step_regret_lower(T, alpha, G):
     r"""The proposition's :math:`\lfloor T/2 \rfloor\,\alpha G`
     (:func:`alternating_constant_step`)."""
     return (int(T) // 2) * float(alpha) * float(G)
+
+
+def sign_switching_beta1(beta1_hi=0.9):
+    r"""The path :math:`\beta_{1t} = \beta_{1,hi}` if :math:`g_t m_{t-1} < 0`, else 0 (per
+    coordinate): trust the momentum when the gradient reverses, as :func:`sign_switching_rho`
+    raises :math:`\rho`."""
+    if not 0 <= beta1_hi < 1:
+        raise ValueError(f"beta1_hi must lie in [0, 1), got {beta1_hi}")
+
+    def path(t, g, m):
+        return {"beta1": np.where(g * m < 0, float(beta1_hi), 0.0)}
+
+    return path
+
+
+def reddi3_momentum_switching(C=3.0, beta1_hi=0.9, alpha=0.5, beta2=0.1, B=1, period=3):
+    r"""Reddi's losses one phase later, :math:`f_t(x) = Cx` if :math:`t \bmod 3 = 0`, else
+    :math:`-x`, on :math:`[-1, 1]` from :math:`x_1 = 0` (:math:`x^\star = -1` for
+    :math:`C > 2`), with ``config``: the **safeguarded** AVGrad path (:math:`\rho_t = 0`, the
+    most conservative :math:`\hat v`; any :math:`\beta_{2t}, \rho_t` in the box do the same),
+    :math:`\alpha_t = \alpha/\sqrt t` and :math:`\beta_{1t}` from
+    :func:`sign_switching_beta1`.
+
+    **Proposition** (a learned :math:`\beta_{1t}` in a box is not safe). If :math:`2 < C <
+    \beta_{1,hi}/(1-\beta_{1,hi})` (so :math:`\beta_{1,hi} > 2/3`), then safeguarded or not
+    :math:`x_t = 1` for all :math:`t \ge t_0` and :math:`R_T/T \to 2(C-2)/3`
+    (:func:`momentum_switching_regret_rate`). Period :math:`n` (:math:`n-1` gradients
+    :math:`-1`, then :math:`C`) works the same way whenever :math:`n - 1 < C <
+    \beta_{1,hi}/(1-\beta_{1,hi})`, with limit :math:`2(C-n+1)/n`: with :math:`n = 2`, for
+    every :math:`\beta_{1,hi} > 1/2` (``period=2``; measured 0.300 at :math:`\beta_{1,hi} =
+    0.6`, :math:`C = 1.3`, :math:`T = 4000` and :math:`16000`).
+
+    Proof. :math:`m_t < 0` for every :math:`t` by induction: :math:`m_0 = 0`, so
+    :math:`\beta_{11} = 0` and :math:`m_1 = -1`; after a :math:`-1` gradient
+    :math:`g_t m_{t-1} > 0`, so :math:`\beta_{1t} = 0` and :math:`m_t = -1`; at a :math:`C`
+    gradient :math:`m_{t-1} = -1`, :math:`\beta_{1t} = \beta_{1,hi}` and :math:`m_t =
+    -\beta_{1,hi} + (1-\beta_{1,hi})C < 0`. With :math:`\hat v_t \le C^2` (S3 of the box,
+    safeguard or not) every step moves :math:`x` up by at least :math:`\alpha_t
+    \min(1, \beta_{1,hi} - (1-\beta_{1,hi})C)/C` until the projection holds it at 1, and
+    :math:`\sum_t \alpha/\sqrt t` diverges: :math:`x_t = 1` from some :math:`t_0` on.
+    Each later period then costs :math:`(C - 2)\cdot 2` against :math:`x^\star = -1`. The
+    path never leaves the coefficient box, and the safeguard acts on :math:`\hat v` only, so
+    it cannot help: the momentum's sign is wrong for ever. It is the regret chain's momentum
+    step that fails: ``coefficient_path_regret`` needs :math:`\beta_{1t} = \beta_1
+    \lambda^{t-1}` (``avgrad_regret_constant_beta1``: a constant :math:`\beta_1`), and on
+    these losses a constant :math:`\beta_1 = \beta_{1,hi}` converges to :math:`x^\star`.
+    The rule keeps whatever sign the momentum starts with: in Reddi's own phase the first
+    gradient is :math:`C`, :math:`m` stays positive and the run converges, so the phase
+    (the adversary's choice) is part of the construction.
+
+        >>> p = reddi3_momentum_switching()
+        >>> p.name, p.config["safeguard"], momentum_switching_regret_rate(3.0)
+        ('reddi3_momentum_switching(C=3, beta1_hi=0.9)', True, 0.6666666666666666)
+    """
+    if not (isinstance(period, int) and period >= 2):
+        raise ValueError(f"period must be an integer >= 2, got {period!r}")
+    if not period - 1 < C < beta1_hi / (1 - beta1_hi):
+        raise ValueError(f"C must lie in (period - 1, beta1_hi/(1 - beta1_hi)) = "
+                         f"({period - 1}, {beta1_hi / (1 - beta1_hi):g}), got {C}")  # fmt: skip
+    from .online import OnlineLinear
+
+    C = float(C)
+    suffix = "" if period == 3 else f", period={period}"
+    p = OnlineLinear(lambda t: C if t % period == 0 else -1.0, 1.0, B=B, d=1, G_inf=max(C, 1.0),
+                     name=f"reddi3_momentum_switching(C={C:g}, beta1_hi={beta1_hi:g}{suffix})",
+                     x0=np.zeros((B, 1)))  # fmt: skip
+    p.config = {"alpha": float(alpha), "beta1": 0.0, "beta2": float(beta2),
+                "lr_schedule": "inv_sqrt", "long_memory": "average", "rho": 0.0,
+                "safeguard": True, "path": sign_switching_beta1(beta1_hi)}  # fmt: skip
+    return p
+
+
+def momentum_switching_regret_rate(C, period=3):
+    r"""The limit :math:`2(C-n+1)/n` of :math:`R_T/T` in :func:`reddi3_momentum_switching`
+    (period :math:`n`)."""
+    return 2.0 * (float(C) - period + 1.0) / period

@@ -67,26 +67,61 @@ correction**: not covered, neither of :math:`\hat v` nor of :math:`\hat m`; the 
 simulator refuses it. (Dividing :math:`\tilde v_t` by :math:`1 - \prod_{s\le t}\beta_{2s}
 \ge 1 - \beta_{2,hi}` before the safeguard would keep S1 and S2 and change S3 to
 :math:`W_t \le tG_\infty^2/(1-\beta_{2,hi})`; that variant is neither proved nor encoded.)
-(v) Learned :math:`\beta_{1t}` other than the schedule :math:`\beta_1\lambda^{t-1}`,
-:math:`c_t < 1` (Yogi) and :math:`\beta_{3t} > 0` (Adan): not attempted.
+(v) A **learned** :math:`\beta_{1t}` (other than the schedule :math:`\beta_1\lambda^{t-1}`)
+**cannot** be in S, safeguard or not: ``analysis.problems.reddi3_momentum_switching``
+(:math:`\beta_{1t} \in \{0, \beta_{1,hi}\}` by the sign of :math:`g_t m_{t-1}`, on Reddi's
+losses one phase later, with the safest :math:`\hat v` -- safeguarded AVGrad) keeps
+:math:`m_t < 0` for ever, so :math:`x_t \to +1` and regret/T :math:`\to 2(C-2)/3` for every
+:math:`\beta_{1,hi} > 2/3` (:math:`> 1/2` with period 2); proved in its docstring, measured
+0.667 at :math:`T = 3000` and :math:`12000` for both interpolations, guarded or not
+(``tests/analysis/test_problems_paths.py``), while a constant :math:`\beta_1 = 0.9` converges
+on the same losses. So S is small in :math:`\beta_1` **because it must be**: the safeguard
+acts on :math:`\hat v`, and no condition on :math:`\hat v` repairs a momentum whose sign the
+path keeps wrong. (vi) :math:`c_t < 1` (Yogi) and :math:`\beta_{3t} > 0` (Adan): **not
+covered, not refuted**. No counterexample is known for :math:`c_t`: Yogi's rule keeps
+:math:`v_t \le \max(v_{t-1}, 2G_\infty^2)` for any :math:`c_t \in [0, 1]` and gives
+:math:`\tilde g_t^2 \ge c_t g_t^2`, so :math:`c_t \ge c_{lo} > 0` should give the bound
+with :math:`G_\infty^2 \to 2G_\infty^2` in S3 and :math:`1-\beta_2 \to c_{lo}(1-\beta_2)` in
+S2 (a sketch: the case split on :math:`\mathrm{sign}(\hat g_t^2 - v_{t-1})` is not encoded;
+the two facts are checked on random draws in ``tests/analysis/test_theorems_coefficient_path.py``).
+:math:`\beta_{3t}` changes the step's direction to :math:`m_t + \beta_{3t} n_t`, the
+momentum step the counterexample (v) breaks; a switching :math:`\beta_{3t}` (0 when
+:math:`\delta_t = g_t - g_{t-1} < 0`, else :math:`\beta_{3,hi} = 0.99`) likewise holds
+:math:`m_t + \beta_{3t}n_t < 0` at 2999 of the first 3000 steps on the same losses
+(:math:`\beta_1 = 0`, :math:`C = 3`), so we expect no safe set with a learned
+:math:`\beta_{3t}` either; that is a computation of the direction's sign only, not a run
+of the iteration (the path simulator runs :math:`\beta_{3t} = 0`).
 
 **Still assumed by the proof** (as by every regret theorem here): the chain's facts --
 convexity, the momentum recursion, the box, the :math:`\sqrt{\hat V}`-weighted projection's
-non-expansiveness -- and the declared signs of the run data (:math:`W_t > 0`, the 0/0
-convention; :math:`\beta_{2t}, \rho_t, \ell_t \ge 0`).
+non-expansiveness -- and the declared signs of the run data. Of those, :math:`v_t, Sv_t,
+\ell_t, t\tilde v_t, W_t \ge 0` are **certified** from the proof's own recurrences on
+sign-free copies of the data (``proofs/lemma_path_signs.py``, with the induction
+``proofs/lemma_path_ema_nonneg.py``; a test checks that its hypotheses are exactly the
+theorem's); what stays declared is the strict :math:`W_t > 0` (the 0/0 convention:
+:math:`W_t = 0` only when every gradient so far is 0 on that coordinate) and
+:math:`\beta_{2t}, \rho_t \ge 0` (the box's lower ends, enforced by the simulator).
 
 **Measured tightness** (no run exceeded the bound; the adversary also picks the path:
-:mod:`analysis._path_adversary`): largest regret / closed bound 0.375 over 3136 instances on
-seven online problems, :math:`\alpha \in [10^{-3}, 10^3]`, the calls cycling through random,
-bang-bang, sign-rule and hill-climbed paths (``analysis.tightness.tightest(calls=4, B=64,
-seed=0)``), and 0.946 from the adversarial search, which moves the path with the losses,
-with its corner scan of extreme constants and box-corner paths
-(``analysis.verify.verify(["coefficient_path_regret"], budget=300, seed=0)``, as
-``mada-analysis verify --theorem coefficient_path_regret --budget 300 --seed 0``; 11 min on a
-loaded machine); largest regret / data-dependent bound 0.642 and 1.000. The 0.946 is the
-path at the top of the box (safeguarded AVGrad) on alternating :math:`\pm 1` losses from the
-corner, :math:`T = 20000`, :math:`\alpha = 30`, :math:`\beta_1 = 0`, :math:`\beta_2 =
-10^{-4}`, as for ``avgrad_regret``; no bang-bang, phase or sign-rule path did better, and
+:mod:`analysis._path_adversary`): **0 violations over 25,088 seeded instances**, largest
+regret / closed bound 0.849 and regret / data-dependent bound 0.906, on seven online problems,
+:math:`T \in [20, 200]`, :math:`\alpha \in [10^{-3}, 10^3]`, the calls cycling through
+random, bang-bang, sign-rule and hill-climbed paths (``analysis.tightness.tightest(
+theorems=["coefficient_path_regret"], calls=32, B=64, seed=0)``, 71 s on a loaded 2-core
+machine; the 0.849 is a hill-climbed path of the AMSGrad/AVGrad interpolation on alternating
+losses, :math:`T = 100`, :math:`\alpha = 1.44`, :math:`\beta_1 = 0`, :math:`\beta_2 =
+3.7\cdot 10^{-4}`; ``tests/analysis/test_tightness.py`` reruns it at ``calls=4, B=16``,
+784 instances); at ``calls=128, B=64, seed=1``: **100,352 instances, 0 violations**, 0.834
+(data 0.975; a hill-climbed max+average path on alternating losses, :math:`T = 94`), 7.6 min
+on a loaded machine; 0.375 (data 0.642) over 3136 instances in the run of every theorem
+(``analysis.tightness.tightest(calls=4, B=64, seed=0)``); and 0.946 (data 1.000) from the
+adversarial search, which moves the path with the losses, with its corner scan of extreme
+constants and box-corner paths (``analysis.verify.verify(["coefficient_path_regret"],
+budget=300, seed=0)``, as ``mada-analysis verify --theorem coefficient_path_regret --budget
+300 --seed 0``; 11 min on a loaded machine). The 0.946 is the path at the top of the box
+(safeguarded AVGrad) on alternating :math:`\pm 1` losses from the corner, :math:`T = 20000`,
+:math:`\alpha = 30`, :math:`\beta_1 = 0`, :math:`\beta_2 = 10^{-4}`, as for
+``avgrad_regret``; no bang-bang, phase or sign-rule path did better, and
 Nelder-Mead on the path reached 0.125. ``tests/analysis/test_theorems_coefficient_path.py``:
 10^4 random paths, 0.054 closed, 0.456 data.
 

@@ -68,8 +68,16 @@ def test_safeguard_makes_sqrt_vhat_over_alpha_non_decreasing():
 
 def test_safeguard_without_a_path_keeps_avgrad_which_is_already_monotone():
     p, T = RandomQuadratics(B=3, d=2, seed=4), 100
-    cfg = {"alpha": 0.4, "beta1": 0.5, "lam": 0.9, "momentum_schedule": "geometric",
-           "beta2": 0.7, "lr_schedule": "inv_sqrt", "long_memory": "average", "rho": 0.0}
+    cfg = {
+        "alpha": 0.4,
+        "beta1": 0.5,
+        "lam": 0.9,
+        "momentum_schedule": "geometric",
+        "beta2": 0.7,
+        "lr_schedule": "inv_sqrt",
+        "long_memory": "average",
+        "rho": 0.0,
+    }
     np.testing.assert_allclose(run(p, {**cfg, "safeguard": True}, T).x, run(p, cfg, T).x,
                                rtol=EXACT_RTOL, atol=EXACT_ATOL)  # fmt: skip
 

@@ -14,6 +14,7 @@ from analysis.simulate import run
 from analysis.statements import AVGRAD_FORM, W_avgrad, data_form
 from analysis.theorems import THEOREMS
 from analysis.theorems.coefficient_path_regret import Wpath, effective_beta2
+from tests.conftest import EXACT_ATOL
 
 TH = THEOREMS["coefficient_path_regret"]
 NAMES = ("T", "d", "D_inf", "G_inf", "alpha", "beta1", "lam", "beta2")
@@ -61,8 +62,11 @@ def _path(rng, b2_hi, rho_hi, sched):
     def path(t, g, m):
         sign = np.where(g * m < 0, rho_hi, 0.0)
         rho = np.where(rng.random(g.shape) < 0.5, sign, rng.random(g.shape) * rho_hi)
-        return {"rho": rho, "beta2": rng.random(g.shape) * b2_hi,
-                "beta1": np.full(g.shape, sched[t - 1])}
+        return {
+            "rho": rho,
+            "beta2": rng.random(g.shape) * b2_hi,
+            "beta1": np.full(g.shape, sched[t - 1]),
+        }
 
     return path
 
@@ -120,3 +124,18 @@ def test_data_form_holds_on_recorded_paths():
         assert measured <= bound
         worst = max(worst, measured / bound)
     assert 0 < worst < 1
+
+
+def test_the_two_facts_of_the_yogi_sketch_hold_for_any_c():
+    """The docstring's (vi), not a theorem: Yogi's rule (mada/_update.py) g~^2 = c g^2 +
+    (1 - c)(v + sign(g^2 - v) g^2) gives g~^2 >= c g^2 and v_t <= max(v_{t-1}, 2 G^2) for
+    every c, beta2 in [0, 1], v_{t-1} >= 0, g^2 <= G^2 = 1 (ties g^2 = v included)."""
+    rng = np.random.default_rng(0)
+    n = 200_000
+    c, b2, g2 = rng.random(n), rng.random(n), rng.random(n)
+    v = np.where(rng.random(n) < 0.1, g2, rng.random(n) * 3.0)  # 10% exact ties
+    c[:1000], b2[1000:2000] = 0.0, 0.0  # the corners c = 0 (pure Yogi) and beta2 = 0
+    gt2 = c * g2 + (1 - c) * (v + np.sign(g2 - v) * g2)
+    v_new = b2 * v + (1 - b2) * gt2
+    assert np.all(gt2 >= c * g2 - EXACT_ATOL)
+    assert np.all(v_new <= np.maximum(v, 2.0) + EXACT_ATOL)
