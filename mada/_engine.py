@@ -105,38 +105,32 @@ def _scalars(S):
     return dict(zip(_update.SCALARS, S.unbind())) if torch.is_tensor(S) else S
 
 
-def sums(G, g, gp, st, S, k):
-    """[sum G dd_t/dq for q in k.partials] as one float64 vector; nothing is written."""
+def step(p, G, gp, st, S, k, keep_state=False):
+    """Step t from ``st`` (S_{t-1}) and ``G`` (g_t), written in place into ``p`` and
+    (unless ``keep_state``) ``st``. Compiled, the stores end the one kernel."""
     S = _scalars(S)
-    f = _update.forward(st, g, gp, S, k)
-    terms = _update.partials(st, g, f, G, S, k)
-    return torch.stack([x.sum(dtype=_F64) for x in terms])
-
-
-def step(p, G, gp, st, S, k, g=None, S_prev=None, keep_state=False):
-    """Step t from ``st``, written in place into ``p`` and (unless ``keep_state``) ``st``;
-    with ``g`` the pending step t-1 is folded into ``st`` first (coefficients ``S_prev``),
-    and the folded state is the one stored. Compiled, the stores end the one kernel."""
-    S = _scalars(S)
-    base = st
-    if g is not None:
-        base = _update.forward(st, g, gp, _scalars(S_prev), k)
-        gp = g
-    f = _update.forward(base, G, gp, S, k)
+    f = _update.forward(st, G, gp, S, k)
     new_p = _update.apply(p, f, S, k)
-    store = {} if keep_state else (base if g is not None else f)
-    for name in _update.STATE:
-        if name in store and name in st:
-            st[name].copy_(store[name])
+    if not keep_state:
+        for name in _update.STATE:
+            if name in st:
+                st[name].copy_(f[name])
     p.copy_(new_p)
 
 
-def fold(g, gp, st, S, k):
-    """Advance the state ``st`` in place by the pending gradient ``g``."""
-    f = _update.forward(st, g, gp, _scalars(S), k)
+def fold(g, gp, st, S, k, G=None):
+    """Advance the state ``st`` in place by the pending gradient ``g`` (step t). With ``G``
+    (g_{t+1}) also return [sum G dd_t/dq for q in k.partials] as one float64 vector, formed
+    in the same pass: the partials read step t-1's state before it is overwritten."""
+    S = _scalars(S)
+    f = _update.forward(st, g, gp, S, k)
+    out = None
+    if G is not None:
+        out = torch.stack([x.sum(dtype=_F64) for x in _update.partials(st, g, f, G, S, k)])
     for name in _update.STATE:
         if name in st:
             st[name].copy_(f[name])
+    return out
 
 
 def write_back(pairs):

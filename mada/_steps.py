@@ -102,15 +102,17 @@ class BucketSteps:
             return [[it] for it in items]
         buckets = defaultdict(list)
         for it in items:
-            s = self.state[it.param]
-            key = (it.param.device, it.param.dtype, s["step"], s.get("pending"), _update.present(s))
+            s = self.state.get(it.param, {})  # .get: checking the gradients creates no state
+            key = (it.param.device, it.param.dtype, s.get("step", 0), s.get("pending"),
+                   _update.present(s))  # fmt: skip
             buckets[key].append(it)
         return list(buckets.values())
 
     def _bucket(self, group, bucket, prev, partials=()):
         """(states, flat buffers, structure, scalars) of a bucket; scalars of the pending
         step with ``prev``, else of the next step. The flat buffers are gathered once per
-        step: the hyper phase writes no buffer of a param with a gradient."""
+        step: the hyper phase writes them in place (and back where they are copies) and
+        swaps their gradients as it swaps the states', so the update phase reads them."""
         states = [self.state[p] for _, p, _ in bucket]
         key = ("flat", *(id(p) for _, p, _ in bucket))
         if key not in self._step_cache:
@@ -131,55 +133,64 @@ class BucketSteps:
             self._step_cache[key] = _engine.gather([g for _, _, g in bucket], dtype)
         return self._step_cache[key]
 
+    def _finite(self, work, device):
+        """A 0-d bool on ``device``: every gradient of ``work`` (items per group) is finite.
+        One ``aminmax`` per bucket, on its flat gradient (gathered here once for the step):
+        NaN propagates through min and max, +-inf shows in one of them, nothing overflows."""
+        flags = [torch.ones((), dtype=torch.bool, device=device)]
+        for group, items in zip(self.param_groups, work):
+            for bucket in self._buckets(group, items):
+                G = self._grads(bucket)
+                if G.numel():
+                    flags.append(torch.stack(torch.aminmax(G)).isfinite().all().to(device))
+        return torch.stack(flags).all()
+
     def _hyper_terms(self, group, items):
-        """Fold pending steps of params without a gradient; [(lr_prev, sums)] of the rest."""
+        """Fold the pending step t into the state of every param of the group, in place;
+        for the params with a gradient g_{t+1} the same pass forms the hypergradient sums.
+        Returns [(lr_prev, sums)] ([] when nothing was pending)."""
         with_grad = {id(p) for _, p, _ in items}
         idle = [Item(i, p, None) for i, p in enumerate(group["params"])
                 if self.state.get(p, {}).get("pending") and id(p) not in with_grad]  # fmt: skip
-        for bucket in self._buckets(group, idle):
-            states, flat, k, S = self._bucket(group, bucket, prev=True)
+        pending = [it for it in items if self.state[it.param]["pending"]]
+        total = None
+        for bucket in self._buckets(group, idle) + self._buckets(group, pending):
+            partials = group["learn"] if bucket[0].grad is not None else ()
+            states, flat, k, S = self._bucket(group, bucket, prev=True, partials=partials)
             st = _state(flat)
-            _engine.run(_engine.fold, group["fused"], flat["g"], flat.get("g_prev"), st, S, k)
+            G = self._grads(bucket) if partials else None
+            vec = _engine.run(_engine.fold, group["fused"], flat["g"], flat.get("g_prev"), st,
+                              S, k, G=G)  # fmt: skip
             _engine.write_back([([s[n] for s in states], x) for n, x in st.items()])
             _rotate_gradients(states)
-        total = None
-        pending = [it for it in items if self.state[it.param]["pending"]]
-        for bucket in self._buckets(group, pending):
-            states, flat, k, S = self._bucket(group, bucket, prev=True, partials=group["learn"])
-            G = self._grads(bucket)
-            vec = _engine.run(_engine.sums, group["fused"], G, flat["g"], flat.get("g_prev"),
-                              _state(flat), S, k)  # fmt: skip
-            vec = vec.to(self._set(group)["q"].device)
-            total = vec if total is None else total + vec
+            if "g_prev" in flat:  # the flat cache of the bucket follows the states
+                flat["g"], flat["g_prev"] = flat["g_prev"], flat["g"]
+            if vec is not None:
+                vec = vec.to(self._set(group)["q"].device)
+                total = vec if total is None else total + vec
         if total is None:
             return []
         return [(group["lr_prev"], hyper.scatter(group, total, total.device))]
 
     def _advance(self, group, items):
+        """Step every param with a gradient (pending steps were folded in by the hyper
+        phase). In learned mode the new state is not stored: the gradient stays pending
+        until the next step folds it in, with the coefficients that step has learned."""
         learned = bool(group["learn"])
         for bucket in self._buckets(group, items):
             states, flat, k, S = self._bucket(group, bucket, prev=False)
-            t, pending = states[0]["step"] + 1, states[0].get("pending", False)
-            device = bucket[0].param.device if group["fused"] else None
-            S_prev = self._scalars(group, t - 1, True, device) if pending else None
             params = [p for _, p, _ in bucket]
             G = self._grads(bucket)
             p_flat, st = _engine.gather(params, G.dtype), _state(flat)
-            _engine.run(
-                _engine.step, group["fused"], p_flat, G, flat.get("g_prev"), st, S, k,
-                g=flat["g"] if pending else None, S_prev=S_prev,
-                keep_state=learned and not pending,
-            )  # fmt: skip
+            _engine.run(_engine.step, group["fused"], p_flat, G, flat.get("g_prev"), st, S, k,
+                        keep_state=learned)  # fmt: skip
             out = [(params, p_flat)]
-            if not (learned and not pending):
+            if not learned:
                 out += [([s[n] for s in states], x) for n, x in st.items()]
             _engine.write_back(out)
-            if learned:  # the gradient stays pending until the next step folds it in
-                if pending:
-                    _rotate_gradients(states)
-                _engine.scatter([([s["g"] for s in states], G)])
-            elif "g_prev" in states[0]:
-                _engine.scatter([([s["g_prev"] for s in states], G)])
+            if learned or "g_prev" in states[0]:
+                _engine.scatter([([s["g" if learned else "g_prev"] for s in states], G)])
+            t = states[0]["step"] + 1
             for s in states:
                 s["step"] = t
                 if learned:

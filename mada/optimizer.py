@@ -247,7 +247,7 @@ class MADA(BucketSteps, Optimizer):
         _warn_if_overwritten(self.param_groups)
         work = [self._collect(group) for group in self.param_groups]
         device = self.param_groups[0]["params"][0].device
-        if self.nonfinite is not None and not _all_finite(work, self.process_group, device):
+        if self.nonfinite is not None and not self._all_finite(work, device):
             if self.nonfinite == "raise":
                 raise FloatingPointError(
                     "MADA.step got a non-finite gradient; pass nonfinite='skip' to skip such "
@@ -274,6 +274,16 @@ class MADA(BucketSteps, Optimizer):
             cset["q_prev"] = cset["q"]
         self._step_cache = {}
         return loss
+
+    def _all_finite(self, work, device):
+        """Whether every gradient is finite (:meth:`_finite`), read back to the host: the one
+        sync of the check. With a ``process_group`` the flag is agreed over it, so that all
+        ranks skip (or raise) together and their collectives stay in step."""
+        ok = self._finite(work, device).to(torch.float32)
+        if self.process_group is not None:
+            torch.distributed.all_reduce(ok, op=torch.distributed.ReduceOp.MIN,
+                                         group=self.process_group)  # fmt: skip
+        return bool(ok)
 
     # ---------------------------------------------------------------- checkpoints
     def load_state_dict(self, state_dict):
@@ -315,18 +325,3 @@ def _warn_if_overwritten(groups):
                 stacklevel=3,
             )
             group["start"] = own
-
-
-def _all_finite(work, process_group, device):
-    """Whether every gradient is finite: one max-abs per bucket of tensors (a
-    multi-tensor kernel on CUDA), read back to the host (the one sync of the check). With a
-    ``process_group`` the flag is agreed over it, so that all ranks skip (or raise) together
-    and their collectives stay in step."""
-    grads = [g for items in work for _, _, g in items]
-    ok = torch.ones((), device=device)
-    if grads:
-        norms = torch._foreach_norm(grads, float("inf"))
-        ok = torch.stack([n.to(device) for n in norms]).isfinite().all().to(ok.dtype)
-    if process_group is not None:
-        torch.distributed.all_reduce(ok, op=torch.distributed.ReduceOp.MIN, group=process_group)
-    return bool(ok)
