@@ -105,9 +105,11 @@ def _scalars(S):
     return dict(zip(_update.SCALARS, S.unbind())) if torch.is_tensor(S) else S
 
 
-def step(p, G, gp, st, S, k, keep_state=False):
+def step(p, G, gp, st, S, k, keep_state=False, g_out=None):
     """Step t from ``st`` (S_{t-1}) and ``G`` (g_t), written in place into ``p`` and
-    (unless ``keep_state``) ``st``. Compiled, the stores end the one kernel."""
+    (unless ``keep_state``) ``st``; ``G`` is also copied into ``g_out`` when given (the
+    gradient buffer the next step reads), in the same pass. Compiled, the stores end the
+    one kernel."""
     S = _scalars(S)
     f = _update.forward(st, G, gp, S, k)
     new_p = _update.apply(p, f, S, k)
@@ -115,6 +117,8 @@ def step(p, G, gp, st, S, k, keep_state=False):
         for name in _update.STATE:
             if name in st:
                 st[name].copy_(f[name])
+    if g_out is not None:
+        g_out.copy_(G)
     p.copy_(new_p)
 
 

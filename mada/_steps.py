@@ -182,14 +182,15 @@ class BucketSteps:
             params = [p for _, p, _ in bucket]
             G = self._grads(bucket)
             p_flat, st = _engine.gather(params, G.dtype), _state(flat)
+            keep = "g" if learned else "g_prev"  # where the next step reads this gradient
             _engine.run(_engine.step, group["fused"], p_flat, G, flat.get("g_prev"), st, S, k,
-                        keep_state=learned)  # fmt: skip
+                        keep_state=learned, g_out=flat.get(keep))  # fmt: skip
             out = [(params, p_flat)]
             if not learned:
                 out += [([s[n] for s in states], x) for n, x in st.items()]
+            if keep in flat:
+                out.append(([s[keep] for s in states], flat[keep]))
             _engine.write_back(out)
-            if learned or "g_prev" in states[0]:
-                _engine.scatter([([s["g" if learned else "g_prev"] for s in states], G)])
             t = states[0]["step"] + 1
             for s in states:
                 s["step"] = t
