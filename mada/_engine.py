@@ -105,21 +105,26 @@ def _scalars(S):
     return dict(zip(_update.SCALARS, S.unbind())) if torch.is_tensor(S) else S
 
 
-def step(p, G, gp, st, S, k, keep_state=False, g_out=None):
+def step(p, G, gp, st, S, k, keep_state=False, g_out=None, ok=None):
     """Step t from ``st`` (S_{t-1}) and ``G`` (g_t), written in place into ``p`` and
     (unless ``keep_state``) ``st``; ``G`` is also copied into ``g_out`` when given (the
-    gradient buffer the next step reads), in the same pass. Compiled, the stores end the
-    one kernel."""
+    gradient buffer the next step reads), in the same pass. With ``ok`` (0-d bool) every
+    store selects the old value where ``ok`` is false: the skip is decided on the device.
+    Compiled, the stores end the one kernel."""
     S = _scalars(S)
     f = _update.forward(st, G, gp, S, k)
     new_p = _update.apply(p, f, S, k)
     if not keep_state:
         for name in _update.STATE:
             if name in st:
-                st[name].copy_(f[name])
+                st[name].copy_(_keep(ok, f[name], st[name]))
     if g_out is not None:
-        g_out.copy_(G)
-    p.copy_(new_p)
+        g_out.copy_(_keep(ok, G, g_out))
+    p.copy_(_keep(ok, new_p, p))
+
+
+def _keep(ok, new, old):
+    return new if ok is None else torch.where(ok, new, old)
 
 
 def fold(g, gp, st, S, k, G=None):

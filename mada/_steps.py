@@ -52,8 +52,9 @@ class BucketSteps:
             for name in names:
                 for p, x in zip(ps, _engine.allocate(ps, dtype)):
                     self.state[p][name] = x
+            count = new_count(ps[0].device)
             for p in ps:
-                self.state[p]["step"] = 0
+                self.state[p]["step"] = count
                 if group["learn"]:
                     self.state[p]["pending"] = False
 
@@ -75,12 +76,14 @@ class BucketSteps:
             self.state[key] = hyper.new_set(owner, group["params"][0].device)
         return self.state[key]
 
-    def _scalars(self, group, t, prev=False, device=None):
-        """The step-t scalars of ``group`` (the pending step's with ``prev``); a float64
-        vector on ``device`` when given (fused kernels), else a dict. Cached for the step
-        (``_step_cache``), as every bucket of a group at step t shares them."""
-        key = (id(group), t, prev, device)
+    def _scalars(self, group, count, prev=False, device=None):
+        """The scalars of ``group`` for the pending step (``prev``: step ``count``) or the
+        next (step ``count`` + 1), ``count`` a state's step counter; a float64 vector on
+        ``device`` when given (fused kernels), else a dict. Cached for the step
+        (``_step_cache``), as every bucket sharing a counter shares them."""
+        key = (id(group), id(count), prev, device)
         if key not in self._step_cache:
+            t = step_number(count) + (0 if prev else 1)
             self._step_cache[key] = self._new_scalars(group, t, prev, device)
         return self._step_cache[key]
 
@@ -103,7 +106,7 @@ class BucketSteps:
         buckets = defaultdict(list)
         for it in items:
             s = self.state.get(it.param, {})  # .get: checking the gradients creates no state
-            key = (it.param.device, it.param.dtype, s.get("step", 0), s.get("pending"),
+            key = (it.param.device, it.param.dtype, id(s.get("step")), s.get("pending"),
                    _update.present(s))  # fmt: skip
             buckets[key].append(it)
         return list(buckets.values())
@@ -121,9 +124,8 @@ class BucketSteps:
                                      for k in names if k in states[0]}  # fmt: skip
         flat = self._step_cache[key]
         k = _update.structure(group, _update.present(states[0]), partials)
-        t = states[0]["step"] + (0 if prev else 1)
         device = bucket[0].param.device if group["fused"] else None
-        return states, flat, k, self._scalars(group, t, prev, device)
+        return states, flat, k, self._scalars(group, states[0]["step"], prev, device)
 
     def _grads(self, bucket):
         """The bucket's gradients, flat in the state's dtype (gathered once per step)."""
@@ -172,10 +174,13 @@ class BucketSteps:
             return []
         return [(group["lr_prev"], hyper.scatter(group, total, total.device))]
 
-    def _advance(self, group, items):
+    def _advance(self, group, items, ok=None):
         """Step every param with a gradient (pending steps were folded in by the hyper
         phase). In learned mode the new state is not stored: the gradient stays pending
-        until the next step folds it in, with the coefficients that step has learned."""
+        until the next step folds it in, with the coefficients that step has learned.
+        ``ok`` (a 0-d bool on the device, or None) selects, on the device, between the new
+        and the old values of everything written: a skipped step leaves the bits as they
+        were, and the step counters advance by ``ok``."""
         learned = bool(group["learn"])
         for bucket in self._buckets(group, items):
             states, flat, k, S = self._bucket(group, bucket, prev=False)
@@ -184,18 +189,34 @@ class BucketSteps:
             p_flat, st = _engine.gather(params, G.dtype), _state(flat)
             keep = "g" if learned else "g_prev"  # where the next step reads this gradient
             _engine.run(_engine.step, group["fused"], p_flat, G, flat.get("g_prev"), st, S, k,
-                        keep_state=learned, g_out=flat.get(keep))  # fmt: skip
+                        keep_state=learned, g_out=flat.get(keep), ok=ok)  # fmt: skip
             out = [(params, p_flat)]
             if not learned:
                 out += [([s[n] for s in states], x) for n, x in st.items()]
             if keep in flat:
                 out.append(([s[keep] for s in states], flat[keep]))
             _engine.write_back(out)
-            t = states[0]["step"] + 1
+            count = states[0]["step"]  # a new tensor, shared by the bucket: its bucket key
+            count = count + (1.0 if ok is None else ok.to(count.dtype))
             for s in states:
-                s["step"] = t
+                s["step"] = count
                 if learned:
                     s["pending"] = True
+
+
+def new_count(device):
+    """A step counter: a float64 0-d tensor on the params' device (as torch's Adam keeps
+    ``step`` as a tensor), so that a step skipped on the device does not count."""
+    return torch.zeros((), dtype=torch.float64, device=device)
+
+
+def step_number(count):
+    """The step count for the scalars: a Python int on CPU (reading it is free there, and
+    float scalars keep torch.optim's arithmetic), else the counter itself (no host sync);
+    at least 1, for the scalars of a step that may be skipped before the first."""
+    if count.device.type == "cpu":
+        return max(int(count), 1)
+    return count.clamp(min=1.0)
 
 
 def _rotate_gradients(states):
