@@ -212,10 +212,15 @@ def new_count(device):
 
 def step_number(count):
     """The step count for the scalars: a Python int on CPU (reading it is free there, and
-    float scalars keep torch.optim's arithmetic), else the counter itself (no host sync);
-    at least 1, for the scalars of a step that may be skipped before the first."""
+    float scalars keep torch.optim's arithmetic), else :func:`device_step_number`."""
     if count.device.type == "cpu":
         return max(int(count), 1)
+    return device_step_number(count)
+
+
+def device_step_number(count):
+    """The counter itself, at least 1 (the scalars of a step that may be skipped before the
+    first): the scalars are then built on the device, with no host read."""
     return count.clamp(min=1.0)
 
 
