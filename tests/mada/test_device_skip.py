@@ -78,7 +78,7 @@ def test_device_decided_skip_reads_nothing_back_and_skips(config, path, monkeypa
     steps' gradients."""
     grads = _grads({0, 3})
     dev, opt_dev, reads = _run(config, path, grads, True, monkeypatch)
-    host, opt_host, host_reads = _run(config, path, grads, False, monkeypatch)
+    host, _, host_reads = _run(config, path, grads, False, monkeypatch)
     clean, _, _ = _run(config, path, [g for t, g in enumerate(grads) if t not in {0, 3}],
                        False, monkeypatch)  # fmt: skip
     if path != "fused":
