@@ -83,7 +83,7 @@ class BucketSteps:
         (``_step_cache``), as every bucket sharing a counter shares them."""
         key = (id(group), id(count), prev, device)
         if key not in self._step_cache:
-            t = step_number(count) + (0 if prev else 1)
+            t = step_number(count, 0 if prev else 1)
             self._step_cache[key] = self._new_scalars(group, t, prev, device)
         return self._step_cache[key]
 
@@ -210,18 +210,18 @@ def new_count(device):
     return torch.zeros((), dtype=torch.float64, device=device)
 
 
-def step_number(count):
-    """The step count for the scalars: a Python int on CPU (reading it is free there, and
-    float scalars keep torch.optim's arithmetic), else :func:`device_step_number`."""
+def step_number(count, ahead=0):
+    """t = ``count`` + ``ahead`` for the scalars: a Python int on CPU (reading it is free
+    there, and float scalars keep torch.optim's arithmetic), else :func:`device_step_number`."""
     if count.device.type == "cpu":
-        return max(int(count), 1)
-    return device_step_number(count)
+        return max(int(count) + ahead, 1)
+    return device_step_number(count, ahead)
 
 
-def device_step_number(count):
-    """The counter itself, at least 1 (the scalars of a step that may be skipped before the
-    first): the scalars are then built on the device, with no host read."""
-    return count.clamp(min=1.0)
+def device_step_number(count, ahead=0):
+    """t = ``count`` + ``ahead`` as a tensor, at least 1 (the scalars of a step that may be
+    skipped before the first): the scalars are then built on the device, no host read."""
+    return (count + ahead).clamp(min=1.0)
 
 
 def _rotate_gradients(states):
