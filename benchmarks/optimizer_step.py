@@ -39,7 +39,7 @@ median over the repeats. On CUDA the device is synchronized around every timed b
 
 State bytes: the sum of ``nbytes`` of the tensors in ``opt.state`` (torch's Adam keeps its
 ``step`` as a 0-dim float32 tensor, 4 bytes per parameter tensor; MADA keeps one float64
-counter tensor per bucket, shared by its parameters and counted once per parameter here). For the autograd reference: every distinct storage it keeps alive between steps, namely
+counter tensor per bucket, shared by its parameters and counted once). For the autograd reference: every distinct storage it keeps alive between steps, namely
 its state buffers, its coefficient tensors and every tensor that the held graph saved for
 backward, minus the parameters themselves.
 
@@ -124,10 +124,11 @@ def param_sets(quick=False, gpt2=False):
 
 
 def optimizer_state_bytes(opt):
-    """Sum of ``nbytes`` of every tensor in ``opt.state``."""
-    return sum(
-        v.nbytes for state in opt.state.values() for v in state.values() if torch.is_tensor(v)
-    )
+    """Sum of ``nbytes`` of every distinct tensor in ``opt.state`` (a tensor shared by
+    several params, as MADA's step counter, counts once)."""
+    tensors = {id(v): v for state in opt.state.values() for v in state.values()
+               if torch.is_tensor(v)}  # fmt: skip
+    return sum(v.nbytes for v in tensors.values())
 
 
 class _Optimizer:
