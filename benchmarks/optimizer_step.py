@@ -40,8 +40,9 @@ median over the repeats. On CUDA the device is synchronized around every timed b
 State bytes: the sum of ``nbytes`` of the distinct tensors in ``opt.state`` (torch's Adam
 keeps its ``step`` as a 0-dim float32 tensor, 4 bytes per parameter tensor; MADA keeps one
 float64 counter tensor per bucket, shared by its parameters). For the autograd reference:
-every distinct storage it keeps alive between steps, namely its state buffers, its coefficient tensors and every tensor that the held graph saved for
-backward, minus the parameters themselves.
+every distinct storage it keeps alive between steps, namely its state buffers, its
+coefficient tensors and every tensor that the held graph saved for backward, minus the
+parameters themselves.
 
 Clock: wall time by default. ``--clock process`` times each block in CPU time of the process
 (``time.process_time``, all its threads): on a machine loaded by other work the wall time
