@@ -114,8 +114,7 @@ class BucketSteps:
     def _bucket(self, group, bucket, prev, partials=()):
         """(states, flat buffers, structure, scalars) of a bucket; scalars of the pending
         step with ``prev``, else of the next step. The flat buffers are gathered once per
-        step: the hyper phase writes them in place (and back where they are copies) and
-        swaps their gradients as it swaps the states', so the update phase reads them."""
+        step: the hyper phase writes no buffer of a param with a gradient."""
         states = [self.state[p] for _, p, _ in bucket]
         key = ("flat", *(id(p) for _, p, _ in bucket))
         if key not in self._step_cache:
@@ -148,54 +147,64 @@ class BucketSteps:
         return torch.stack(flags).all()
 
     def _hyper_terms(self, group, items):
-        """Fold the pending step t into the state of every param of the group, in place;
-        for the params with a gradient g_{t+1} the same pass forms the hypergradient sums.
-        Returns [(lr_prev, sums)] ([] when nothing was pending)."""
+        """Fold pending steps of params without a gradient; [(lr_prev, sums)] of the rest.
+        (The pending steps of params with a gradient are folded in by the update phase's
+        kernel, which reads their buffers anyway: measured, folding them here instead made
+        the reduction kernel slower by more than it saved.)"""
         with_grad = {id(p) for _, p, _ in items}
         idle = [Item(i, p, None) for i, p in enumerate(group["params"])
                 if self.state.get(p, {}).get("pending") and id(p) not in with_grad]  # fmt: skip
-        pending = [it for it in items if self.state[it.param]["pending"]]
-        total = None
-        for bucket in self._buckets(group, idle) + self._buckets(group, pending):
-            partials = group["learn"] if bucket[0].grad is not None else ()
-            states, flat, k, S = self._bucket(group, bucket, prev=True, partials=partials)
+        for bucket in self._buckets(group, idle):
+            states, flat, k, S = self._bucket(group, bucket, prev=True)
             st = _state(flat)
-            G = self._grads(bucket) if partials else None
-            vec = _engine.run(_engine.fold, group["fused"], flat["g"], flat.get("g_prev"), st,
-                              S, k, G=G)  # fmt: skip
+            _engine.run(_engine.fold, group["fused"], flat["g"], flat.get("g_prev"), st, S, k)
             _engine.write_back([([s[n] for s in states], x) for n, x in st.items()])
             _rotate_gradients(states)
-            if "g_prev" in flat:  # the flat cache of the bucket follows the states
-                flat["g"], flat["g_prev"] = flat["g_prev"], flat["g"]
-            if vec is not None:
-                vec = vec.to(self._set(group)["q"].device)
-                total = vec if total is None else total + vec
+        total = None
+        pending = [it for it in items if self.state[it.param]["pending"]]
+        for bucket in self._buckets(group, pending):
+            states, flat, k, S = self._bucket(group, bucket, prev=True, partials=group["learn"])
+            G = self._grads(bucket)
+            vec = _engine.run(_engine.sums, group["fused"], G, flat["g"], flat.get("g_prev"),
+                              _state(flat), S, k)  # fmt: skip
+            vec = vec.to(self._set(group)["q"].device)
+            total = vec if total is None else total + vec
         if total is None:
             return []
         return [(group["lr_prev"], hyper.scatter(group, total, total.device))]
 
     def _advance(self, group, items, ok=None):
-        """Step every param with a gradient (pending steps were folded in by the hyper
-        phase). In learned mode the new state is not stored: the gradient stays pending
-        until the next step folds it in, with the coefficients that step has learned.
-        ``ok`` (a 0-d bool on the device, or None) selects, on the device, between the new
-        and the old values of everything written: a skipped step leaves the bits as they
-        were, and the step counters advance by ``ok``."""
+        """Step every param with a gradient, folding in pending steps first. In learned
+        mode the new state is not stored: the gradient stays pending until the next step
+        folds it in, with the coefficients that step has learned. ``ok`` (a 0-d bool on
+        the device, or None) selects, on the device, between the new and the old values of
+        everything written: a skipped step leaves the bits as they were, and the step
+        counters advance by ``ok``."""
         learned = bool(group["learn"])
         for bucket in self._buckets(group, items):
             states, flat, k, S = self._bucket(group, bucket, prev=False)
+            pending = states[0].get("pending", False)
+            device = bucket[0].param.device if group["fused"] else None
+            S_prev = self._scalars(group, states[0]["step"], True, device) if pending else None
             params = [p for _, p, _ in bucket]
             G = self._grads(bucket)
             p_flat, st = _engine.gather(params, G.dtype), _state(flat)
-            keep = "g" if learned else "g_prev"  # where the next step reads this gradient
-            _engine.run(_engine.step, group["fused"], p_flat, G, flat.get("g_prev"), st, S, k,
-                        keep_state=learned, g_out=flat.get(keep), ok=ok)  # fmt: skip
+            # The buffer the next step reads G from: the pending g's after the swap below
+            # (g_prev's, whose old g_{t-1} the fold has read by then), else g's / g_prev's.
+            keep = "g_prev" if not learned or (pending and "g_prev" in flat) else "g"
+            _engine.run(
+                _engine.step, group["fused"], p_flat, G, flat.get("g_prev"), st, S, k,
+                g=flat["g"] if pending else None, S_prev=S_prev,
+                keep_state=learned and not pending, g_out=flat.get(keep), ok=ok,
+            )  # fmt: skip
             out = [(params, p_flat)]
-            if not learned:
+            if not (learned and not pending):
                 out += [([s[n] for s in states], x) for n, x in st.items()]
             if keep in flat:
                 out.append(([s[keep] for s in states], flat[keep]))
             _engine.write_back(out)
+            if pending:
+                _rotate_gradients(states)
             count = states[0]["step"]  # a new tensor, shared by the bucket: its bucket key
             count = count + (1.0 if ok is None else ok.to(count.dtype))
             for s in states:
