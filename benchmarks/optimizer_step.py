@@ -37,11 +37,17 @@ implementation runs a few steps, in an order that rotates from repeat to repeat
 (round-robin), so machine noise hits all of them alike. The reported time per step is the
 median over the repeats. On CUDA the device is synchronized around every timed block.
 
-State bytes: the sum of ``nbytes`` of the tensors in ``opt.state`` (torch's Adam keeps its
-``step`` as a 0-dim float32 tensor, 4 bytes per parameter tensor; MADA keeps it as a Python
-int). For the autograd reference: every distinct storage it keeps alive between steps, namely
-its state buffers, its coefficient tensors and every tensor that the held graph saved for
-backward, minus the parameters themselves.
+State bytes: the sum of ``nbytes`` of the distinct tensors in ``opt.state`` (torch's Adam
+keeps its ``step`` as a 0-dim float32 tensor, 4 bytes per parameter tensor; MADA keeps one
+float64 counter tensor per bucket, shared by its parameters). For the autograd reference:
+every distinct storage it keeps alive between steps, namely its state buffers, its
+coefficient tensors and every tensor that the held graph saved for backward, minus the
+parameters themselves.
+
+Clock: wall time by default. ``--clock process`` times each block in CPU time of the process
+(``time.process_time``, all its threads): on a machine loaded by other work the wall time
+mostly measures the scheduler, the CPU time the work. Use it with ``--threads 1``; with more
+threads it also counts OpenMP workers spinning at barriers.
 
 CPU caveat: with glibc's malloc, an implementation that allocates and frees many
 parameter-sized temporaries every step (MADA's learned path does) can spend much of its step
@@ -91,6 +97,7 @@ BYTES_PER_PARAM = {"torch_adam": 28, "torch_adam_fused": 28, "mada_adam": 28, "m
 FULL = {"warmup": 5, "repeats": 15, "block_s": 0.05}
 QUICK = {"warmup": 3, "repeats": 5, "block_s": 0.02}
 MAX_STEPS = 20
+CLOCKS = {"wall": time.perf_counter, "process": time.process_time}
 
 
 def gpt2_shapes(n_layer=12, d=768, vocab=50304, block=1024):
@@ -118,10 +125,11 @@ def param_sets(quick=False, gpt2=False):
 
 
 def optimizer_state_bytes(opt):
-    """Sum of ``nbytes`` of every tensor in ``opt.state``."""
-    return sum(
-        v.nbytes for state in opt.state.values() for v in state.values() if torch.is_tensor(v)
-    )
+    """Sum of ``nbytes`` of every distinct tensor in ``opt.state`` (a tensor shared by
+    several params, as MADA's step counter, counts once)."""
+    tensors = {id(v): v for state in opt.state.values() for v in state.values()
+               if torch.is_tensor(v)}  # fmt: skip
+    return sum(v.nbytes for v in tensors.values())
 
 
 class _Optimizer:
@@ -187,6 +195,7 @@ def measure_case(
     impls=IMPLS,
     seed=0,
     mada_path="fused",
+    clock=time.perf_counter,
 ):
     """Time and state bytes of each implementation on one parameter set; a list of cases.
 
@@ -204,12 +213,12 @@ def measure_case(
 
     def run(impl, n):
         _sync(device)
-        start = time.perf_counter()
+        start = clock()
         for _ in range(n):
             runners[impl].step(grad_sets[calls[impl] % 2])
             calls[impl] += 1
         _sync(device)
-        return (time.perf_counter() - start) / n
+        return (clock() - start) / n
 
     state_bytes, block = {}, {}
     for impl, runner in runners.items():
@@ -260,6 +269,7 @@ def run_benchmark(
     impls=IMPLS,
     log=None,
     mada_path="fused",
+    clock="wall",
 ):
     """Measure every parameter set; return the JSON document (a dict)."""
     device = torch.device(device)
@@ -277,6 +287,7 @@ def run_benchmark(
             steps=steps,
             impls=use,
             mada_path=mada_path,
+            clock=CLOCKS[clock],
         )
         if log:
             log(f"  {label}: {time.perf_counter() - t0:.1f} s")
@@ -293,6 +304,7 @@ def run_benchmark(
             "block_s": block_s,
             "steps": steps,
             "mada_path": mada_path,
+            "clock": clock,
         },
     }
 
@@ -387,6 +399,12 @@ def main(argv=None):
         default="fused",
         help="MADA's implementation path (default: fused)",
     )
+    parser.add_argument(
+        "--clock",
+        choices=tuple(CLOCKS),
+        default="wall",
+        help="wall time, or the process's CPU time (robust to other load; use --threads 1)",
+    )
     args = parser.parse_args(argv)
     if args.threads is not None:
         if args.threads < 1:
@@ -402,7 +420,8 @@ def main(argv=None):
     print(
         f"device {device}, torch {torch.__version__}, {torch.get_num_threads()} threads, "
         f"median of {settings['repeats']} repeats (blocks of ~{settings['block_s']} s, "
-        f"round-robin) after {settings['warmup']} warm-up steps; MADA path {args.mada_path}",
+        f"round-robin) after {settings['warmup']} warm-up steps; MADA path {args.mada_path}; "
+        f"{args.clock} clock",
         flush=True,
     )
     log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
@@ -410,7 +429,9 @@ def main(argv=None):
     if not set(impls) <= set(IMPLS):
         parser.error(f"--impls must be among {IMPLS}, got {args.impls!r}")
     sets = param_sets(args.quick, gpt2=args.gpt2 or device.type == "cuda")
-    doc = run_benchmark(sets, device, **settings, impls=impls, log=log, mada_path=args.mada_path)
+    doc = run_benchmark(
+        sets, device, **settings, impls=impls, log=log, mada_path=args.mada_path, clock=args.clock
+    )
     doc["quick"] = args.quick
     if args.json:
         write_json(doc, args.json)

@@ -48,5 +48,23 @@ def restore_float32(groups, saved, state, low_precision):
     for pid, p in zip(ids, (p for g in groups for p in g["params"])):
         if p.dtype in low_precision and pid in saved["state"]:
             for k, v in saved["state"][pid].items():
-                if torch.is_tensor(v):
+                if torch.is_tensor(v) and k != "step":
                     state[p][k] = v.to(device=p.device, dtype=torch.float32)
+
+
+def share_counters(groups, saved, state, new_count):
+    """Step counters as float64 tensors on the param's device, shared as they were saved
+    (params sharing a counter form one bucket; torch.optim's load makes one copy per param,
+    and float32 where a group says ``fused``). State saved with int steps (before counters
+    were tensors) loads too, ints of one value sharing a counter. Reads each value: a host
+    sync, at load time only."""
+    ids = (i for g in saved["param_groups"] for i in g["params"])
+    shared = {}
+    for pid, p in zip(ids, (p for g in groups for p in g["params"])):
+        old = saved["state"].get(pid, {}).get("step")
+        if old is None:
+            continue
+        key = (p.device, id(old) if torch.is_tensor(old) else float(old))
+        if key not in shared:
+            shared[key] = new_count(p.device) + float(old)
+        state[p]["step"] = shared[key]

@@ -106,17 +106,22 @@ def _scalars(S):
 
 
 def sums(G, g, gp, st, S, k):
-    """[sum G dd_t/dq for q in k.partials] as one float64 vector; nothing is written."""
+    """[sum G dd_t/dq for q in k.partials] as one float64 vector; nothing is written (a
+    pure reduction: the state it would write is written by :func:`step`, whose loop reads
+    the same buffers anyway)."""
     S = _scalars(S)
     f = _update.forward(st, g, gp, S, k)
     terms = _update.partials(st, g, f, G, S, k)
     return torch.stack([x.sum(dtype=_F64) for x in terms])
 
 
-def step(p, G, gp, st, S, k, g=None, S_prev=None, keep_state=False):
-    """Step t from ``st``, written in place into ``p`` and (unless ``keep_state``) ``st``;
-    with ``g`` the pending step t-1 is folded into ``st`` first (coefficients ``S_prev``),
-    and the folded state is the one stored. Compiled, the stores end the one kernel."""
+def step(p, G, gp, st, S, k, g=None, S_prev=None, keep_state=False, g_out=None, ok=None):
+    """Step t from ``st`` and ``G``, written in place into ``p`` and (unless
+    ``keep_state``) ``st``; with ``g`` the pending step t-1 is folded into ``st`` first
+    (coefficients ``S_prev``), and the folded state is the one stored. ``G`` is also copied
+    into ``g_out`` when given (the buffer the next step reads it from), in the same pass.
+    With ``ok`` (0-d bool) every store keeps the old value where ``ok`` is false: the skip
+    is decided on the device. Compiled, the stores end the one kernel."""
     S = _scalars(S)
     base = st
     if g is not None:
@@ -127,8 +132,14 @@ def step(p, G, gp, st, S, k, g=None, S_prev=None, keep_state=False):
     store = {} if keep_state else (base if g is not None else f)
     for name in _update.STATE:
         if name in store and name in st:
-            st[name].copy_(store[name])
-    p.copy_(new_p)
+            st[name].copy_(_keep(ok, store[name], st[name]))
+    if g_out is not None:
+        g_out.copy_(_keep(ok, G, g_out))
+    p.copy_(_keep(ok, new_p, p))
+
+
+def _keep(ok, new, old):
+    return new if ok is None else torch.where(ok, new, old)
 
 
 def fold(g, gp, st, S, k):

@@ -52,8 +52,9 @@ class BucketSteps:
             for name in names:
                 for p, x in zip(ps, _engine.allocate(ps, dtype)):
                     self.state[p][name] = x
+            count = new_count(ps[0].device)
             for p in ps:
-                self.state[p]["step"] = 0
+                self.state[p]["step"] = count
                 if group["learn"]:
                     self.state[p]["pending"] = False
 
@@ -75,12 +76,14 @@ class BucketSteps:
             self.state[key] = hyper.new_set(owner, group["params"][0].device)
         return self.state[key]
 
-    def _scalars(self, group, t, prev=False, device=None):
-        """The step-t scalars of ``group`` (the pending step's with ``prev``); a float64
-        vector on ``device`` when given (fused kernels), else a dict. Cached for the step
-        (``_step_cache``), as every bucket of a group at step t shares them."""
-        key = (id(group), t, prev, device)
+    def _scalars(self, group, count, prev=False, device=None):
+        """The scalars of ``group`` for the pending step (``prev``: step ``count``) or the
+        next (step ``count`` + 1), ``count`` a state's step counter; a float64 vector on
+        ``device`` when given (fused kernels), else a dict. Cached for the step
+        (``_step_cache``), as every bucket sharing a counter shares them."""
+        key = (id(group), id(count), prev, device)
         if key not in self._step_cache:
+            t = step_number(count, 0 if prev else 1)
             self._step_cache[key] = self._new_scalars(group, t, prev, device)
         return self._step_cache[key]
 
@@ -102,8 +105,9 @@ class BucketSteps:
             return [[it] for it in items]
         buckets = defaultdict(list)
         for it in items:
-            s = self.state[it.param]
-            key = (it.param.device, it.param.dtype, s["step"], s.get("pending"), _update.present(s))
+            s = self.state.get(it.param, {})  # .get: checking the gradients creates no state
+            key = (it.param.device, it.param.dtype, id(s.get("step")), s.get("pending"),
+                   _update.present(s))  # fmt: skip
             buckets[key].append(it)
         return list(buckets.values())
 
@@ -119,9 +123,8 @@ class BucketSteps:
                                      for k in names if k in states[0]}  # fmt: skip
         flat = self._step_cache[key]
         k = _update.structure(group, _update.present(states[0]), partials)
-        t = states[0]["step"] + (0 if prev else 1)
         device = bucket[0].param.device if group["fused"] else None
-        return states, flat, k, self._scalars(group, t, prev, device)
+        return states, flat, k, self._scalars(group, states[0]["step"], prev, device)
 
     def _grads(self, bucket):
         """The bucket's gradients, flat in the state's dtype (gathered once per step)."""
@@ -131,8 +134,23 @@ class BucketSteps:
             self._step_cache[key] = _engine.gather([g for _, _, g in bucket], dtype)
         return self._step_cache[key]
 
+    def _finite(self, work, device):
+        """A 0-d bool on ``device``: every gradient of ``work`` (items per group) is finite.
+        One ``aminmax`` per bucket, on its flat gradient (gathered here once for the step):
+        NaN propagates through min and max, +-inf shows in one of them, nothing overflows."""
+        flags = [torch.ones((), dtype=torch.bool, device=device)]
+        for group, items in zip(self.param_groups, work):
+            for bucket in self._buckets(group, items):
+                G = self._grads(bucket)
+                if G.numel():
+                    flags.append(torch.stack(torch.aminmax(G)).isfinite().all().to(device))
+        return torch.stack(flags).all()
+
     def _hyper_terms(self, group, items):
-        """Fold pending steps of params without a gradient; [(lr_prev, sums)] of the rest."""
+        """Fold pending steps of params without a gradient; [(lr_prev, sums)] of the rest.
+        (The pending steps of params with a gradient are folded in by the update phase's
+        kernel, which reads their buffers anyway: measured, folding them here instead made
+        the reduction kernel slower by more than it saved.)"""
         with_grad = {id(p) for _, p, _ in items}
         idle = [Item(i, p, None) for i, p in enumerate(group["params"])
                 if self.state.get(p, {}).get("pending") and id(p) not in with_grad]  # fmt: skip
@@ -155,35 +173,64 @@ class BucketSteps:
             return []
         return [(group["lr_prev"], hyper.scatter(group, total, total.device))]
 
-    def _advance(self, group, items):
+    def _advance(self, group, items, ok=None):
+        """Step every param with a gradient, folding in pending steps first. In learned
+        mode the new state is not stored: the gradient stays pending until the next step
+        folds it in, with the coefficients that step has learned. ``ok`` (a 0-d bool on
+        the device, or None) selects, on the device, between the new and the old values of
+        everything written: a skipped step leaves the bits as they were, and the step
+        counters advance by ``ok``."""
         learned = bool(group["learn"])
         for bucket in self._buckets(group, items):
             states, flat, k, S = self._bucket(group, bucket, prev=False)
-            t, pending = states[0]["step"] + 1, states[0].get("pending", False)
+            pending = states[0].get("pending", False)
             device = bucket[0].param.device if group["fused"] else None
-            S_prev = self._scalars(group, t - 1, True, device) if pending else None
+            S_prev = self._scalars(group, states[0]["step"], True, device) if pending else None
             params = [p for _, p, _ in bucket]
             G = self._grads(bucket)
             p_flat, st = _engine.gather(params, G.dtype), _state(flat)
+            # The buffer the next step reads G from: the pending g's after the swap below
+            # (g_prev's, whose old g_{t-1} the fold has read by then), else g's / g_prev's.
+            keep = "g_prev" if not learned or (pending and "g_prev" in flat) else "g"
             _engine.run(
                 _engine.step, group["fused"], p_flat, G, flat.get("g_prev"), st, S, k,
                 g=flat["g"] if pending else None, S_prev=S_prev,
-                keep_state=learned and not pending,
+                keep_state=learned and not pending, g_out=flat.get(keep), ok=ok,
             )  # fmt: skip
             out = [(params, p_flat)]
             if not (learned and not pending):
                 out += [([s[n] for s in states], x) for n, x in st.items()]
+            if keep in flat:
+                out.append(([s[keep] for s in states], flat[keep]))
             _engine.write_back(out)
-            if learned:  # the gradient stays pending until the next step folds it in
-                if pending:
-                    _rotate_gradients(states)
-                _engine.scatter([([s["g"] for s in states], G)])
-            elif "g_prev" in states[0]:
-                _engine.scatter([([s["g_prev"] for s in states], G)])
+            if pending:
+                _rotate_gradients(states)
+            count = states[0]["step"]  # a new tensor, shared by the bucket: its bucket key
+            count = count + (1.0 if ok is None else ok.to(count.dtype))
             for s in states:
-                s["step"] = t
+                s["step"] = count
                 if learned:
                     s["pending"] = True
+
+
+def new_count(device):
+    """A step counter: a float64 0-d tensor on the params' device (as torch's Adam keeps
+    ``step`` as a tensor), so that a step skipped on the device does not count."""
+    return torch.zeros((), dtype=torch.float64, device=device)
+
+
+def step_number(count, ahead=0):
+    """t = ``count`` + ``ahead`` for the scalars: a Python int on CPU (reading it is free
+    there, and float scalars keep torch.optim's arithmetic), else :func:`device_step_number`."""
+    if count.device.type == "cpu":
+        return max(int(count) + ahead, 1)
+    return device_step_number(count, ahead)
+
+
+def device_step_number(count, ahead=0):
+    """t = ``count`` + ``ahead`` as a tensor, at least 1 (the scalars of a step that may be
+    skipped before the first): the scalars are then built on the device, no host read."""
+    return (count + ahead).clamp(min=1.0)
 
 
 def _rotate_gradients(states):

@@ -39,7 +39,7 @@ from torch.optim import Optimizer
 
 from . import _checkpoint, _update, _validate, hyper
 from ._steps import LOW_PRECISION as _LOW_PRECISION
-from ._steps import SET_KEY, BucketSteps
+from ._steps import SET_KEY, BucketSteps, new_count, step_number
 
 
 class Moments(NamedTuple):
@@ -81,10 +81,16 @@ class MADA(BucketSteps, Optimizer):
         hyper_lr, hyper_momentum: float or dict name -> float, per learned coefficient.
         hyper_clip: clip each hypergradient to [-clip, clip]; ``None`` disables it.
         bounds: dict name -> (lo, hi) clamp range of a learned coefficient.
-        nonfinite: ``"raise"`` (default), ``"skip"`` (leave everything unchanged) or ``None``
-            (no check, as torch.optim) when a gradient holds inf or NaN. ``"raise"`` and
-            ``"skip"`` read one flag back from the device per step (a host sync); ``None``
-            does not, and a non-finite hypergradient still moves no coefficient.
+        nonfinite: ``"skip"`` (default: leave everything unchanged), ``"raise"``
+            (``FloatingPointError``, nothing changed) or ``None`` (no check, as torch.optim)
+            when a gradient holds inf or NaN. ``"skip"`` is decided on the device, as
+            GradScaler's found_inf: one ``aminmax`` per bucket, ``torch.where`` selects the
+            old bits of everything the step writes, and the per-parameter step counters (float64
+            tensors, as torch's Adam keeps ``step``) advance by the flag; no host sync. A
+            skipped first step leaves zero state at step 0. While any group learns
+            coefficients, ``"skip"`` reads the flag back (one host sync per step), as
+            ``"raise"`` always does; ``None`` never does, and a non-finite hypergradient still
+            moves no coefficient.
         coefficient_scope: ``"model"`` (default): one coefficient set learned for every
             group that learns, as the paper does, its hypergradient summed over the groups
             with each term weighted by the group's lr (the learning groups must then agree
@@ -139,7 +145,7 @@ class MADA(BucketSteps, Optimizer):
         bounds=None,
         coefficient_scope="model",
         process_group=None,
-        nonfinite="raise",
+        nonfinite="skip",
         foreach=None,
         fused=None,
     ):
@@ -222,9 +228,9 @@ class MADA(BucketSteps, Optimizer):
         """
         group = next(g for g in self.param_groups if any(p is q for q in g["params"]))
         st = self.state.get(p)
-        if not st or "m" not in st:
+        if not st or "m" not in st or not float(st["step"]):  # (a skipped first step: 0)
             return None
-        t = st["step"]
+        t = step_number(st["step"])
         k = _update.structure(group, _update.present(st))
         buffers = {name: st[name] for name in _update.STATE if name in st}
         if st.get("pending"):
@@ -247,7 +253,10 @@ class MADA(BucketSteps, Optimizer):
         _warn_if_overwritten(self.param_groups)
         work = [self._collect(group) for group in self.param_groups]
         device = self.param_groups[0]["params"][0].device
-        if self.nonfinite is not None and not _all_finite(work, self.process_group, device):
+        ok = None  # decided on the device: "skip" with no group learning
+        if self.nonfinite == "skip" and not any(g["learn"] for g in self.param_groups):
+            ok = self._agreed_finite(work, device)
+        elif self.nonfinite is not None and not bool(self._agreed_finite(work, device)):
             if self.nonfinite == "raise":
                 raise FloatingPointError(
                     "MADA.step got a non-finite gradient; pass nonfinite='skip' to skip such "
@@ -265,7 +274,7 @@ class MADA(BucketSteps, Optimizer):
         for index, group in self._set_owners().items():
             hyper.update(self._set(group), group, terms[index], self.process_group)
         for group, items in zip(self.param_groups, work):
-            self._advance(group, items)
+            self._advance(group, items, ok)
         for group in self.param_groups:
             lr = group["lr"]
             group["lr_prev"] = lr.clone() if torch.is_tensor(lr) else float(lr)
@@ -274,6 +283,18 @@ class MADA(BucketSteps, Optimizer):
             cset["q_prev"] = cset["q"]
         self._step_cache = {}
         return loss
+
+    def _agreed_finite(self, work, device):
+        """Whether every gradient is finite (:meth:`_finite`), a 0-d bool on ``device``.
+        With a ``process_group`` the flag is agreed over it (an all_reduce, no host read),
+        so that all ranks skip (or raise) together and their collectives stay in step."""
+        ok = self._finite(work, device)
+        if self.process_group is not None:
+            ok = ok.to(torch.float32)
+            torch.distributed.all_reduce(ok, op=torch.distributed.ReduceOp.MIN,
+                                         group=self.process_group)  # fmt: skip
+            ok = ok > 0
+        return ok
 
     # ---------------------------------------------------------------- checkpoints
     def load_state_dict(self, state_dict):
@@ -289,6 +310,7 @@ class MADA(BucketSteps, Optimizer):
         super().load_state_dict(state_dict)
         _checkpoint.adopt_learning(self.param_groups, mine, self.state)
         _checkpoint.restore_float32(self.param_groups, saved, self.state, _LOW_PRECISION)
+        _checkpoint.share_counters(self.param_groups, saved, self.state, new_count)
         for index, group in self._set_owners().items():  # the sets live with the params
             cset = self.state.get(SET_KEY.format(index))
             if cset is not None:
@@ -315,18 +337,3 @@ def _warn_if_overwritten(groups):
                 stacklevel=3,
             )
             group["start"] = own
-
-
-def _all_finite(work, process_group, device):
-    """Whether every gradient is finite: one max-abs per bucket of tensors (a
-    multi-tensor kernel on CUDA), read back to the host (the one sync of the check). With a
-    ``process_group`` the flag is agreed over it, so that all ranks skip (or raise) together
-    and their collectives stay in step."""
-    grads = [g for items in work for _, _, g in items]
-    ok = torch.ones((), device=device)
-    if grads:
-        norms = torch._foreach_norm(grads, float("inf"))
-        ok = torch.stack([n.to(device) for n in norms]).isfinite().all().to(ok.dtype)
-    if process_group is not None:
-        torch.distributed.all_reduce(ok, op=torch.distributed.ReduceOp.MIN, group=process_group)
-    return bool(ok)

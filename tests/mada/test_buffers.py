@@ -64,7 +64,7 @@ def full_size(opt, p):
     """(units of p's element size, keys) of the full-size tensor state of p."""
     units, keys = 0.0, set()
     for key, value in opt.state[p].items():
-        if torch.is_tensor(value) and value.numel() == p.numel():
+        if key != "step" and torch.is_tensor(value) and value.numel() == p.numel():
             units += value.numel() * value.element_size() / (p.numel() * p.element_size())
             keys.add(key)
     return units, keys
@@ -179,7 +179,8 @@ def test_low_precision_params_keep_float32_state():
     opt = MADA.preset("adam", params)
     train(opt, params)
     for p in params:
-        tensors = {k: v for k, v in opt.state[p].items() if torch.is_tensor(v)}
+        tensors = {k: v for k, v in opt.state[p].items() if torch.is_tensor(v) and k != "step"}
         assert set(tensors) == {"m", "v"}
+        assert opt.state[p]["step"].shape == () and opt.state[p]["step"].dtype == torch.float64
         assert all(v.dtype == torch.float32 for v in tensors.values())
         assert full_size(opt, p)[0] == 4

@@ -273,13 +273,41 @@ def test_bf16_state_stays_float32(case):
     resumed = build(case, resumed_params, foreach=False)
     resumed.load_state_dict(saved)
     for p in resumed_params:
-        tensors = {k: v for k, v in resumed.state[p].items() if torch.is_tensor(v)}
+        tensors = {k: v for k, v in resumed.state[p].items() if torch.is_tensor(v) and k != "step"}
         assert tensors and all(v.dtype == torch.float32 for v in tensors.values()), tensors
+        assert resumed.state[p]["step"].dtype == torch.float64  # the counter, any param dtype
     train(resumed, resumed_params, stream[N_BEFORE:])
     for p, q in zip(params, resumed_params, strict=True):
         assert p.dtype == q.dtype == torch.bfloat16
         assert torch.equal(p.detach(), q.detach())
     for p in resumed_params:
         assert all(
-            v.dtype == torch.float32 for v in resumed.state[p].values() if torch.is_tensor(v)
+            v.dtype == torch.float32
+            for k, v in resumed.state[p].items()
+            if torch.is_tensor(v) and k != "step"
         )
+
+
+@pytest.mark.parametrize("case", ["adam", "mada", "groups"])
+def test_state_saved_with_int_steps_loads(case):
+    """State dicts saved before the step counters were tensors (``step`` a Python int)
+    resume bit for bit; the counters come back as shared float64 tensors."""
+    skip = {(3, 0)}
+    stream = grad_stream(N_BEFORE + N_AFTER, seed=4)
+    params = make_params()
+    opt = build(case, params, foreach=True)
+    train(opt, params, stream[:N_BEFORE], skip)
+    saved = copy.deepcopy(opt.state_dict())
+    for st in saved["state"].values():
+        if "step" in st:
+            st["step"] = int(st["step"])
+    resumed_params = clone_params(params)
+    resumed = build(case, resumed_params, foreach=True)
+    resumed.load_state_dict(saved)
+    steps = [resumed.state[p]["step"] for p in resumed_params]
+    assert all(s.dtype == torch.float64 for s in steps)
+    assert len({id(s) for s in steps}) == len({float(s) for s in steps})
+    train(opt, params, stream[N_BEFORE:])
+    train(resumed, resumed_params, stream[N_BEFORE:])
+    for p, q in zip(params, resumed_params, strict=True):
+        assert torch.equal(p.detach(), q.detach())
