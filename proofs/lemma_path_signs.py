@@ -26,7 +26,7 @@ strict :math:`W_t > 0`: :math:`W_t = 0` exactly when :math:`g_{s} = 0` for every
 
 import sympy as sp
 
-from analysis.theorems._own import g, i, t
+from analysis.symbols import g, i, t
 
 from . import lemma_ema_nonneg as enn
 from . import lemma_path_ema_nonneg as pen

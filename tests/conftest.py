@@ -85,6 +85,8 @@ PRIVATE_NAMES_USED = {
     "analysis.theorems._own_online": "AVGrad's algorithm without a momentum schedule, so a "
     "test runs the simulator with its own (item 1 makes algorithms typed public values)",
     "mada._engine": "the bucket engine's layout and kernels, tested below the optimizer",
+    "mada._steps": "the device step number, swapped in to run the CUDA path's counters on "
+    "the CPU",
     "proofs._algebra": _CHECKER,
     "proofs._induction": _CHECKER,
     "proofs._interval": _CHECKER,
@@ -98,5 +100,6 @@ PRIVATE_NAMES_USED = {
     "proofs._rules_expectation": _CHECKER,
     "proofs._rules_max": _CHECKER,
     "proofs._rules_regret": _CHECKER,
+    "proofs._rules_sum": _CHECKER,
     "proofs._smt": _CHECKER,
 }

@@ -8,7 +8,7 @@ import pytest
 
 from analysis.problems import RandomQuadratics
 from analysis.simulate import run
-from analysis.theorems._own import Sv, v
+from analysis.symbols import Sv, v
 from analysis.theorems.coefficient_path_regret import Wpath
 from proofs import LEMMAS, PROOFS
 from proofs import lemma_path_signs as ps

@@ -7,8 +7,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proofs import _rules_sum
-from proofs._core import LE, Proof, Step, le
+from proofs import LE, Proof, Step, _rules_sum, le
 from proofs._rules import scale, termwise
 from proofs._rules_sum import sum_nonneg
 
