@@ -43,10 +43,12 @@ from .report_bounds import BOUNDS_INTRO, monitor_text
 
 PLANS = {
     "quick": {"tightness": {"calls": 1, "B": 8, "T": (20, 40), "nonconvex_calls": 1},
-              "verify_budget": 40, "tasks": ("digits", "chargpt"), "size": "quick",
+              "verify_budget": 40, "verify_scan": {"corner_T": (1, 2, 50), "long": None},
+              "tasks": ("digits", "chargpt"), "size": "quick",
               "grid_task": "digits", "grid_size": "quick", "compare": "quick"},
     "default": {"tightness": {"calls": 2, "B": 32, "T": (20, 200), "nonconvex_calls": 2},
-                "verify_budget": 300, "tasks": ("digits", "chargpt"), "size": "default",
+                "verify_budget": 300, "verify_scan": {},
+                "tasks": ("digits", "chargpt"), "size": "default",
                 "grid_task": "chargpt", "grid_size": "default", "compare": "default"},
 }  # fmt: skip
 MONITORED = ("adam", "avgrad", "mada")
@@ -101,7 +103,8 @@ def numeric_section(plan, seed, progress):
             violations.append(f"{tid}: {e['violations']} instance(s) above the bound")
     ids = verify.online_theorems()
     bar = progress_bar(total=plan["verify_budget"] * len(ids), desc="verify", enabled=progress)
-    rep = verify.verify(ids, budget=plan["verify_budget"], seed=seed, progress=bar.update)
+    rep = verify.verify(ids, budget=plan["verify_budget"], seed=seed, progress=bar.update,
+                        **plan["verify_scan"])  # fmt: skip
     bar.close()
     vrows = [(f"`{r.theorem}`", _fmt(r.data_ratio), _fmt(r.closed_ratio), r.evaluations)
              for r in rep.results]  # fmt: skip
@@ -112,7 +115,7 @@ def numeric_section(plan, seed, progress):
             + _table(("theorem", "instances", "worst ratio (closed bound)",
                       "worst ratio (data bound)", "violations"), rows)
             + f"\n\nAdversarial search (`analysis.verify`, budget {plan['verify_budget']} "
-            "per theorem):\n\n"
+            f"per theorem; corner scan: {plan['verify_scan'] or 'full'}):\n\n"
             + _table(("theorem", "worst data ratio", "worst closed ratio", "evaluations"),
                      vrows))  # fmt: skip
     return (
