@@ -21,8 +21,8 @@ comparison's one-line summary (who won, by how much, with what spread). Sections
    illustration.
 5. **Robustness grid**: :func:`analysis.experiments.grid.robustness_grid`.
 
-Sizes (``quick``: about 2 minutes on 2 CPU cores; ``default``: about 15 minutes) are in
-:data:`PLANS`; the measured times of each section are written into the report.
+Sizes are in :data:`PLANS` (the quick plan scans the adversary's corners only to T = 50);
+the measured times of each section are written into the report.
 """
 
 from __future__ import annotations
