@@ -172,11 +172,15 @@ def _struct_nonneg(struct, data, domain):
     for f in sp.Mul.make_args(struct):
         if isinstance(f, sp.Pow) and f.exp.is_even:
             continue
-        if isinstance(f, sp.Pow) and f.exp.is_real and (
-            isinstance(f.base, sp.Sum) or f.base.is_nonnegative
+        if (
+            isinstance(f, sp.Pow)
+            and f.exp.is_real
+            and (isinstance(f.base, sp.Sum) or f.base.is_nonnegative)
         ):
             f = f.base  # a power of a non-negative base (positive where it is defined)
         if isinstance(f, sp.Sum):
+            if not _ranges_not_reversed(f.limits, domain):
+                return False  # Karr's convention: a reversed sum is minus a sum
             if f.function.is_nonnegative:
                 continue
             if nonnegative(f.function, data, domain) != "symbolic":
@@ -187,6 +191,27 @@ def _struct_nonneg(struct, data, domain):
         if scalar_nonnegative(f, domain) == "symbolic":
             continue
         return False
+    return True
+
+
+def _ranges_not_reversed(limits, domain):
+    """Every ``lo - 1 <= hi`` of a (flattened, innermost-first) Sum's limits.
+
+    A limit may depend on outer indices of the same Sum. Where it is linear in one, the
+    condition holds on the outer range when it holds at both ends of that range."""
+    for j, (_, lo, hi) in enumerate(limits):
+        cases = [hi - lo + 1]
+        for k, lo_k, hi_k in limits[j + 1 :]:
+            split_ = [c for c in cases if c.has(k)]
+            if any(sp.degree(c, k) > 1 for c in split_ if c.is_polynomial(k)) or any(
+                not c.is_polynomial(k) for c in split_
+            ):
+                return False
+            cases = [c for c in cases if not c.has(k)] + [
+                c.subs(k, end) for c in split_ for end in (lo_k, hi_k)
+            ]
+        if not all(_symbolic_nonneg(sp.expand(c), domain) for c in cases):
+            return False
     return True
 
 

@@ -28,8 +28,9 @@ from . import lemma_momentum_adagrad as ada
 from . import lemma_regret_chain as ch
 from ._algorithm import ema_bound
 from ._core import LE, Domain, Proof, Step, eq, le
-from ._rules import peel_last, scale, substitute, termwise
+from ._rules import given, peel_last, scale, substitute, termwise
 from ._rules_regret import split_sum, sqrt_le, swap_rect, trans
+from ._rules_sum import sum_nonneg
 
 s = acc.s  # the dummy step index of the accumulator lemmas
 j = ada.j
@@ -74,6 +75,14 @@ def _gsum(k):
     return sp.Sum(g(s, i) ** 2, (s, 1, k)).doit()
 
 
+def _partial_le_full(j):
+    """sum_{s<=j} g_{s,i}^2 <= sum_{s<=t} g_{s,i}^2 for j <= t: split at j, drop the rest."""
+    sq = lambda k: g(k, i) ** 2  # noqa: E731
+    head, tail = sp.Sum(sq(s), (s, 1, j)), sp.Sum(sq(s), (s, j + 1, t))
+    return trans(head, head + tail, sp.Sum(sq(s), (s, 1, t)), given=[
+        given(sum_nonneg(sq, s, j + 1, t), RANGE_J), scale(split_sum(sq, s, 1, j, t), -1)])
+
+
 def regret_proof(id_, W, *, title, hypotheses, mono, upper, lower, c, form, bound, domain,
                  lemmas, notes=""):
     """The theorem ``sum_t f_t(x_t) - f_t(x*) <= bound`` via ``form`` (milestone, step 1).
@@ -100,7 +109,7 @@ def regret_proof(id_, W, *, title, hypotheses, mono, upper, lower, c, form, boun
          ada.Wl: lambda k: W(k, i), ada.G: _gsum, ada.c: c},
         given=[ch.POS1, ch.MOM, ch.BLE, trans(beta1t(t), beta1, 1, given=[ch.BLE, BETA1_LE1]),
                ch.M0, RANGE_J, lower, scale(peel_last(lambda k: g(k, i) ** 2, s, 1, t), -1),
-               scale(split_sum(lambda k: g(k, i) ** 2, s, 1, j, t), -1)])  # fmt: skip
+               _partial_le_full(j)])  # fmt: skip
     gT = sqrt_le(sp.Sum(g(s, i) ** 2, (s, 1, T)), T * G_inf**2,
                  given=[termwise(substitute(G_BOUND, {t: s}), s, 1, T)])
     steps = (

@@ -72,3 +72,34 @@ def test_z3_splits_a_symbolic_exponent_and_keeps_its_sign():
     assert confirm(lam ** (T + 1) - lam * lam**T, "=", unit) == "z3"
     assert confirm(lam**T - lam ** (T + 1), LE, unit) == "z3"  # lam^T (1 - lam) >= 0
     assert confirm(lam ** (T + 1) - lam**T, LE, unit) != "z3"
+
+
+X = sp.Function("X", nonnegative=True)
+n, k, j = sp.symbols("n k j", integer=True, positive=True)
+
+
+def _sum_certified(s):
+    """``0 <= s`` as a one-step proof over the non-negative data X."""
+    proof = Proof("claim", "claim", le(0, s, "claim"), (), (Step(LE, s, "a sum"),), data=(X,))
+    return proof.check().ok
+
+
+def test_a_reversed_sum_of_nonnegative_terms_is_not_certified():
+    """Karr's convention: sum_{t=k+3}^{k} X_t = -X_{k+1} - X_{k+2} (a hole, now closed)."""
+    t = sp.Symbol("t", integer=True)
+    assert not _sum_certified(sp.Sum(X(t), (t, k + 3, k)))
+    assert _sum_certified(sp.Sum(X(t), (t, 1, n)))
+    assert _sum_certified(sp.Sum(X(t), (t, k + 1, k)))  # empty, not reversed
+    # an inner range linear in the outer index: non-reversed at both ends of j's range
+    assert _sum_certified(sp.Sum(X(t), (t, 1, k - j), (j, 0, k)))
+    assert not _sum_certified(sp.Sum(X(t), (t, 1, k - j), (j, 0, k + 1)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(-4, 4), st.integers(-4, 4))
+def test_a_sum_is_certified_exactly_when_its_range_is_not_reversed(lo, hi):
+    t = sp.Symbol("t", integer=True)
+    s = sp.Sum(X(t), (t, n + lo, n + hi))
+    assert _sum_certified(s) == (lo - 1 <= hi)
+    if _sum_certified(s):  # with X = 1 the sum counts its terms, >= 0 when certified
+        assert s.replace(X, lambda _: sp.S.One).doit() >= 0
