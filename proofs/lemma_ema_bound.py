@@ -14,20 +14,17 @@ from analysis.symbols import beta2
 
 from ._algebra import Domain
 from ._core import EQ, LE, Step, eq, le
-from ._ema import B, k, n, x1, y1
+from ._ema import BASE_STEPS, IH, X0, Y_LE, B, k, n, x1, y1
 from ._induction import induction_proofs
 
 b = beta2  # the theorems' beta2 (a positive symbol); 0 <= b <= 1 is this lemma's Domain
-X0 = eq(x1(0), 0, "x_0 = 0")
 REC = eq(x1(n), b * x1(n - 1) + (1 - b) * y1(n), "x_n = b x_{n-1} + (1 - b) y_n (n >= 1)")
-Y_LE = le(y1(n), B, "y_n <= B (n >= 1)")
-IH = le(x1(n - 1), B, "induction hypothesis")
 
 PROOF, PARTS = induction_proofs(
     "lemma_ema_bound", "An exponential moving average stays below B", le(x1(n), B, "claim"),
     n, k,
     base_hypotheses=(X0,),
-    base_steps=(Step(EQ, 0, "x_0 = 0", by=[X0]), Step(LE, B, "B >= 0")),
+    base_steps=BASE_STEPS,
     step_hypotheses=(REC, Y_LE),
     step_steps=(
         Step(EQ, b * x1(n - 1) + (1 - b) * y1(n), "the recurrence", by=[REC]),

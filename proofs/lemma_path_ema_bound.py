@@ -13,16 +13,13 @@ with the weight :math:`b_n` read at each step. With :math:`x = v`, :math:`b_n = 
 import sympy as sp
 
 from ._core import EQ, LE, Step, eq, le
-from ._ema import B, k, n, x1, y1
+from ._ema import BASE_STEPS, IH, X0, Y_LE, B, k, n, x1, y1
 from ._induction import induction_proofs
 
 b1 = sp.Function("b1", nonnegative=True)  # the weight path (b_n >= 0 by its sign)
-X0 = eq(x1(0), 0, "x_0 = 0")
 REC = eq(x1(n), b1(n) * x1(n - 1) + (1 - b1(n)) * y1(n),
          "x_n = b_n x_{n-1} + (1 - b_n) y_n (n >= 1)")  # fmt: skip
 B_LE1 = le(b1(n), 1, "b_n <= 1 (n >= 1)")
-Y_LE = le(y1(n), B, "y_n <= B (n >= 1)")
-IH = le(x1(n - 1), B, "induction hypothesis")
 
 PROOF, PARTS = induction_proofs(
     "lemma_path_ema_bound",
@@ -31,7 +28,7 @@ PROOF, PARTS = induction_proofs(
     n,
     k,
     base_hypotheses=(X0,),
-    base_steps=(Step(EQ, 0, "x_0 = 0", by=[X0]), Step(LE, B, "B >= 0")),
+    base_steps=BASE_STEPS,
     step_hypotheses=(REC, B_LE1, Y_LE),
     step_steps=(
         Step(EQ, b1(n) * x1(n - 1) + (1 - b1(n)) * y1(n), "the recurrence", by=[REC]),

@@ -14,16 +14,13 @@ import sympy as sp
 
 from ._algebra import Domain
 from ._core import EQ, LE, Step, eq, le
-from ._ema import B, k, n, x1, y1
+from ._ema import BASE_STEPS, IH, X0, Y_LE, B, k, n, x1, y1
 from ._induction import induction_proofs
 from ._rules import scale
 from ._rules_constant import max_le
 
 mu = sp.Symbol("mu", nonnegative=True)
-X0 = eq(x1(0), 0, "x_0 = 0")
 REC = eq(x1(n), sp.Max(mu * x1(n - 1), y1(n)), "x_n = max(mu x_{n-1}, y_n) (n >= 1)")
-Y_LE = le(y1(n), B, "y_n <= B (n >= 1)")
-IH = le(x1(n - 1), B, "induction hypothesis")
 
 PROOF, PARTS = induction_proofs(
     "lemma_path_max_bound",
@@ -32,7 +29,7 @@ PROOF, PARTS = induction_proofs(
     n,
     k,
     base_hypotheses=(X0,),
-    base_steps=(Step(EQ, 0, "x_0 = 0", by=[X0]), Step(LE, B, "B >= 0")),
+    base_steps=BASE_STEPS,
     step_hypotheses=(REC, Y_LE),
     step_steps=(
         Step(EQ, sp.Max(mu * x1(n - 1), y1(n)), "the recurrence", by=[REC]),

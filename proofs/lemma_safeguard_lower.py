@@ -12,24 +12,15 @@ Sv_n \le n\tilde v_n \le \max(W_{n-1}, n\tilde v_n) = W_n` (the last by
 :func:`proofs._rules_max.le_max_right`).
 """
 
-import sympy as sp
 
 from analysis.symbols import Sv, beta2, g, i
 from analysis.theorems.coefficient_path_regret import Wpath
 
 from ._core import EQ, LE, Domain, Proof, Step, eq, le
-from ._path import Wraw, beta2_hi, ell, rho_hi, rhot
+from ._path import GSUM, RAW, SAFE, Wraw, beta2_hi, ell, n, rho_hi, rhot
 from ._rules import scale
 from ._rules_max import le_max_right
 
-s = sp.Symbol("s", positive=True, integer=True)  # a dummy step index
-n = sp.Symbol("n", positive=True, integer=True)
-GSUM = sp.Sum(g(s, i) ** 2, (s, 1, n))
-
-SAFE = eq(Wpath(n, i), sp.Max(Wpath(n - 1, i), Wraw(n, i)),
-          "safeguard: W_n = max(W_{n-1}, n vtilde_n)")  # fmt: skip
-RAW = eq(Wraw(n, i), rhot(n) * n * ell(n, i) + (1 - rhot(n)) * Sv(n, i),
-         "n vtilde_n = rho_n n ell_n + (1 - rho_n) Sv_n (Sv_n = n avg_n)")  # fmt: skip
 RHO_LE = le(rhot(n), rho_hi, "rho_n <= rho_hi")
 EFF = eq(1 - beta2, (1 - rho_hi) * (1 - beta2_hi),
          "the effective beta2: 1 - beta2 = (1 - rho_hi)(1 - beta2_hi)")  # fmt: skip

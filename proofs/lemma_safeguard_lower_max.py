@@ -12,24 +12,15 @@ Proof: :math:`(1-\beta_2)\sum g^2 \le Sv_n = \rho_n Sv_n + (1-\rho_n)Sv_n \le \r
 never weighs less than the mean.
 """
 
-import sympy as sp
 
 from analysis.symbols import Sv, beta2, g, i
 from analysis.theorems.coefficient_path_regret import Wpath
 
-from ._core import EQ, LE, Domain, Proof, Step, eq, le
-from ._path import Wraw, ell, rhot
+from ._core import EQ, LE, Domain, Proof, Step, le
+from ._path import GSUM, RAW, SAFE, Wraw, ell, n, rhot
 from ._rules import scale
 from ._rules_max import le_max_right
 
-s = sp.Symbol("s", positive=True, integer=True)  # a dummy step index
-n = sp.Symbol("n", positive=True, integer=True)
-GSUM = sp.Sum(g(s, i) ** 2, (s, 1, n))
-
-SAFE = eq(Wpath(n, i), sp.Max(Wpath(n - 1, i), Wraw(n, i)),
-          "safeguard: W_n = max(W_{n-1}, n vtilde_n)")  # fmt: skip
-RAW = eq(Wraw(n, i), rhot(n) * n * ell(n, i) + (1 - rhot(n)) * Sv(n, i),
-         "n vtilde_n = rho_n n ell_n + (1 - rho_n) Sv_n")  # fmt: skip
 ACC = le((1 - beta2) * GSUM, Sv(n, i), "(1 - beta2) sum_{s<=n} g_s^2 <= Sv_n")
 MEAN = le(Sv(n, i), n * ell(n, i), "Sv_n <= n ell_n (the max dominates the mean)")
 
