@@ -6,7 +6,9 @@ factors out, so that two ways of writing the same linear combination of sums com
 term by term. :func:`nonnegative` returns how ``expr >= 0`` was certified, or None:
 
 * ``"symbolic"``: zero after normalisation, or every term of the normal form is a
-  non-negative scalar times a product of non-negative sums and data (sympy's assumptions,
+  non-negative scalar times a product of non-negative sums and data (a sum of non-negative
+  terms counts only when each range is certified not reversed, :math:`lo - 1 \\le hi`:
+  under Karr's convention a reversed sum is minus a sum), by sympy's assumptions,
   a factorisation, or a polynomial with non-negative coefficients after the substitution
   of every bounded variable ``x = lo + (hi - lo) u/(1 + u)``, ``u >= 0``);
 * ``"interval"``: a scalar remainder, proved on the whole (closed) box of its variables by
