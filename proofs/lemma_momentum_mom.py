@@ -288,6 +288,7 @@ PROOF = Proof(
     ),
     data=DATA,
     domain=Domain({beta2: (0, 1), rho: (0, 1), beta1: (0, 1)}),
+    parameters=(d,),  # the dimension: fixed, though the statement does not show it
     lemmas=("lemma_momentum_gu", "lemma_momentum_proxy_mix", "lemma_adam_mix_proxy",
             "lemma_momentum_lag_decay"),
     notes="E is the (total) expectation; each lag's conditional moments enter through the "
