@@ -11,16 +11,19 @@ deterministic :math:`\rho_n \in [\rho, 1]`. :math:`G_n = \nabla F(x_{n-1})`,
 
 Proof on paper (Défossez et al.'s Section A with :math:`w_n` for :math:`v_n`):
 
-1. ``MOM`` (their Lemma A.2, generalised). :math:`G_n^\top u_n = \sum_k\beta_1^k G_{n-k}^\top
-   g_{n-k}/a_n + \sum_k\beta_1^k (G_n - G_{n-k})^\top g_{n-k}/a_n`. The first part, per
-   :math:`k` and coordinate, is :mod:`proofs.lemma_momentum_proxy_mix` (certified) with
-   :math:`P = \sum_{j=n-k}^n c_{n,j}g_j^2`, :math:`0 \le c_{n,j} = \rho_n\beta_2^{n-j} +
-   (1-\rho_n)\frac1n\sum_{s=j}^n\beta_2^{s-j} \le 1`, in :math:`\mathbb E_{n-k-1}`, and
-   :math:`\alpha_n/\tilde a \ge \alpha(1-\beta_1)/R` (:mod:`proofs.lemma_adam_mix_proxy`,
-   certified). The second: Young with weight :math:`\sqrt{1-\beta_1}/(2R\sqrt k)`,
-   :math:`\|G_n - G_{n-k}\|^2 \le \alpha_n^2L^2k\sum_{l=1}^k\|u_{n-l}\|^2`. Both remainders
-   use :math:`g_{n-k}^2/a_n^2 \le \beta_2^{-k}U_{n-k}^2/\rho` (:math:`w_n \ge \rho v_n \ge
-   \rho\beta_2^k v_{n-k}`), and :math:`2 + 1/\sqrt{1-\beta_1} \le 3/\sqrt{1-\beta_1}`:
+1. ``MOM`` (their Lemma A.2, generalised; :mod:`proofs.lemma_momentum_mom`, certified).
+   :math:`G_n^\top u_n = \sum_k\beta_1^k\sum_i G_{n,i}g_{n-k,i}/a_{n,i}`
+   (:mod:`proofs.lemma_momentum_gu`, from the unrolled momentum
+   :mod:`proofs.lemma_momentum_unroll`). Per lag :math:`k`, :mod:`proofs.lemma_momentum_proxy_mix`
+   in :math:`\mathbb E_{n-k-1}` with :math:`w_n = Q + P`, :math:`P = \sum_{j=n-k}^n
+   c_{n,j}g_j^2`, :math:`0 \le c_{n,j} = \rho_n\beta_2^{n-j} + (1-\rho_n)\frac1n\sum_{s=j}^n
+   \beta_2^{s-j} \le 1` (``W_SPLIT``, ``B_DEF``, ``S_LE``), and :math:`\alpha_n/\tilde a \ge
+   \alpha(1-\beta_1)/R` (:mod:`proofs.lemma_adam_mix_proxy` with ``X_LE``, ``AL_DEF``,
+   ``BT1``). For :math:`k \ge 1`, Young with weight :math:`\sqrt{1-\beta_1}/(2R\sqrt k)` and
+   ``LIPU``, :math:`\|G_n - G_{n-k}\|^2 \le \alpha_n^2L^2k\sum_{l=1}^k\|u_{n-l}\|^2`. Both
+   remainders use :math:`g_{n-k}^2/a_n^2 \le \beta_2^{-k}U_{n-k}^2/\rho`
+   (:mod:`proofs.lemma_momentum_lag_decay`: :math:`\beta_2^k(\epsilon + \rho v_{n-k}) \le
+   \epsilon + w_n`), and :math:`2 + 1/\sqrt{1-\beta_1} \le 3/\sqrt{1-\beta_1}`:
 
    .. math::
        \alpha_n\mathbb E[G_n^\top u_n] \ge \frac{\alpha(1-\beta_1)}{2R}\sum_{j\le n}
@@ -48,17 +51,18 @@ Proof on paper (Défossez et al.'s Section A with :math:`w_n` for :math:`v_n`):
    \sqrt{1-\beta_2}`, ``SUM2``/``SUM3``/``UN``, :math:`Z \ge \tilde N`, and
    :mod:`proofs.lemma_log_sum_adam_mix` per coordinate with :math:`w = \rho v`.
 
-``MOM`` alone enters below as a hypothesis: **not certified**. What blocks it: (i) the
-conditional expectation :math:`\mathbb E_{n-k-1}` per lag: the rule ``expectation``
-(:mod:`proofs._rules_expectation`) could take the lag's new atoms (:math:`g_{n-k}`, the window
-:math:`P = \sum_{j=n-k}^n c_{n,j}g_j^2`, :math:`a_n`) as ``current``, but :math:`P` and
-:math:`a_n` would be opaque atoms whose definitions from :math:`w_n` are not written;
-(ii) the unrolled momentum :math:`m_n = \sum_k\beta_1^k g_{n-k}` (an induction over a lag);
-(iii) :math:`w_n \ge \rho\beta_2^k v_{n-k}` (another lag induction), for
-:math:`g_{n-k}^2/a_n^2 \le \beta_2^{-k}U_{n-k}^2/\rho`; (iv) the vector Lipschitz/Young
-part :math:`\|G_n - G_{n-k}\|^2 \le \alpha_n^2L^2k\sum_{l=1}^k\|u_{n-l}\|^2`. It is
-checked numerically (its core, by an exact Monte Carlo) in
-``tests/proofs/test_interpolation_nonconvex_momentum.py``.
+No step rests on an uncertified hypothesis. The modelling hypotheses are ``DESCENT``
+(the descent lemma of the :math:`L`-smooth :math:`F` at :math:`x_n - x_{n-1} =
+-\alpha_n u_n`) and ``LIPU`` (:math:`L`-smoothness along :math:`k` momentum steps:
+:math:`\|G_n - G_{n-k}\|^2 \le L^2\|x_{n-1} - x_{n-k-1}\|^2`, the update, Cauchy-Schwarz and
+:math:`\alpha_{n-l} \le \alpha_n`, with :math:`x_s := x_0`, :math:`u_s := 0` for
+:math:`s \le 0`); the others are definitions (``GU_DEF``, ``GS_DEF``, ``W_SPLIT``,
+``B_DEF``, ``AL_DEF``, ``P2_DEF``, ``P3_DEF``, ...) and bounds of the algorithm's own
+quantities (``S_LE``, ``X_LE``, ``BT1``, ``AL_HI``, ``R_GE``, ``VT``, ``Z_LO``). Trusted, as in
+every stochastic proof here: the rule ``expectation`` is told, per lag :math:`k`, which
+atoms step :math:`n-k` reveals and the conditional moments :math:`\mathbb E_{n-k-1}g_{n-k}
+= G_{n-k}`, :math:`\mathbb E_{n-k-1}P = S` (:mod:`proofs._rules_expectation`); this needs
+:math:`\rho_n` deterministic.
 """
 
 import sympy as sp
@@ -87,7 +91,7 @@ e1 = sp.Symbol("e1", positive=True)  # 1 - beta1
 e2 = sp.Symbol("e2", positive=True)  # 1 - beta1/beta2
 Nt = sp.Symbol("Nt", positive=True)  # N~ = N - beta1/(1 - beta1) (> 0 by assumption)
 DATA = (g, v, Fx, gu, un, Gs, P2, P3, EU, Eu, E, unl.m, unl.w, mom.Gf, mom.Qp, mom.Pp,
-        mom.Sp, mom.bp)
+        mom.Sp, mom.bp)  # fmt: skip
 
 _Nt = T - beta1 / (1 - beta1)
 _ab = alpha * e1 / sp.sqrt(c)  # the largest alpha_n
@@ -125,9 +129,9 @@ G_NN = le(0, sp.Sum((1 - beta1 ** (T - t + 1)) * E(Gs(t)), (t, 1, T)),
 GS_DEF = eq(Gs(t), sp.Sum(mom.Gf(t, i) ** 2, (i, 1, d)), "||G_n||^2 = sum_i G_{n,i}^2")
 # lemma_momentum_mom's own hypotheses (definitions, the algorithm's bounds, and LIPU)
 MOM_HYPOTHESES = (mom.gul.GU_DEF, GS_DEF, mom.W_SPLIT, mom.B_DEF, mom.S_LE, mom.X_LE, mom.BT1,
-                  mom.AL_DEF, mom.R_GE, mom.LIPU)
-HYPOTHESES = (C_DEF, E1_DEF, E2_DEF, NT_DEF, RANGE, RANGE_T, DESCENT, *MOM_HYPOTHESES, EU_DEF, P2_DEF,
-              P3_DEF, EUN_DEF, UN_DEF, unl.M_UPD, unl.M0, logsum.W_LO, AL_HI, LOWER, DELTA,
+                  mom.AL_DEF, mom.R_GE, mom.LIPU)  # fmt: skip
+HYPOTHESES = (C_DEF, E1_DEF, E2_DEF, NT_DEF, RANGE, RANGE_T, DESCENT, *MOM_HYPOTHESES, EU_DEF,
+              P2_DEF, P3_DEF, EUN_DEF, UN_DEF, unl.M_UPD, unl.M0, logsum.W_LO, AL_HI, LOWER, DELTA,
               Z_DEF, Z_LO, G_NN, logsum.V_UPD, logsum.V0, logsum.VT)  # fmt: skip
 
 _W = sp.Sum((1 - beta1 ** (T - t + 1)) * E(Gs(t)), (t, 1, T))
@@ -267,11 +271,11 @@ PROOF = Proof(
     lemmas=(
         "lemma_log_sum_adam_mix",
         "lemma_momentum_double_sum",
-        "lemma_momentum_proxy_mix",
-        "lemma_adam_mix_proxy",
+        "lemma_momentum_mom",
         "lemma_momentum_un",
         "lemma_momentum_triple_sum",
     ),
-    notes="E is the (total) expectation (proofs._rules_expectation). MOM is not certified "
-    "(module docstring); SUM2, SUM3 and UN are.",
+    notes="E is the (total) expectation (proofs._rules_expectation). MOM, SUM2, SUM3 and UN "
+    "are certified lemmas; LIPU (L-smoothness along the momentum steps) and DESCENT are the "
+    "modelling hypotheses.",
 )
