@@ -11,16 +11,19 @@ deterministic :math:`\rho_n \in [\rho, 1]`. :math:`G_n = \nabla F(x_{n-1})`,
 
 Proof on paper (Défossez et al.'s Section A with :math:`w_n` for :math:`v_n`):
 
-1. ``MOM`` (their Lemma A.2, generalised). :math:`G_n^\top u_n = \sum_k\beta_1^k G_{n-k}^\top
-   g_{n-k}/a_n + \sum_k\beta_1^k (G_n - G_{n-k})^\top g_{n-k}/a_n`. The first part, per
-   :math:`k` and coordinate, is :mod:`proofs.lemma_momentum_proxy_mix` (certified) with
-   :math:`P = \sum_{j=n-k}^n c_{n,j}g_j^2`, :math:`0 \le c_{n,j} = \rho_n\beta_2^{n-j} +
-   (1-\rho_n)\frac1n\sum_{s=j}^n\beta_2^{s-j} \le 1`, in :math:`\mathbb E_{n-k-1}`, and
-   :math:`\alpha_n/\tilde a \ge \alpha(1-\beta_1)/R` (:mod:`proofs.lemma_adam_mix_proxy`,
-   certified). The second: Young with weight :math:`\sqrt{1-\beta_1}/(2R\sqrt k)`,
-   :math:`\|G_n - G_{n-k}\|^2 \le \alpha_n^2L^2k\sum_{l=1}^k\|u_{n-l}\|^2`. Both remainders
-   use :math:`g_{n-k}^2/a_n^2 \le \beta_2^{-k}U_{n-k}^2/\rho` (:math:`w_n \ge \rho v_n \ge
-   \rho\beta_2^k v_{n-k}`), and :math:`2 + 1/\sqrt{1-\beta_1} \le 3/\sqrt{1-\beta_1}`:
+1. ``MOM`` (their Lemma A.2, generalised; :mod:`proofs.lemma_momentum_mom`, certified).
+   :math:`G_n^\top u_n = \sum_k\beta_1^k\sum_i G_{n,i}g_{n-k,i}/a_{n,i}`
+   (:mod:`proofs.lemma_momentum_gu`, from the unrolled momentum
+   :mod:`proofs.lemma_momentum_unroll`). Per lag :math:`k`, :mod:`proofs.lemma_momentum_proxy_mix`
+   in :math:`\mathbb E_{n-k-1}` with :math:`w_n = Q + P`, :math:`P = \sum_{j=n-k}^n
+   c_{n,j}g_j^2`, :math:`0 \le c_{n,j} = \rho_n\beta_2^{n-j} + (1-\rho_n)\frac1n\sum_{s=j}^n
+   \beta_2^{s-j} \le 1` (``W_SPLIT``, ``B_DEF``, ``S_LE``), and :math:`\alpha_n/\tilde a \ge
+   \alpha(1-\beta_1)/R` (:mod:`proofs.lemma_adam_mix_proxy` with ``X_LE``, ``AL_DEF``,
+   ``BT1``). For :math:`k \ge 1`, Young with weight :math:`\sqrt{1-\beta_1}/(2R\sqrt k)` and
+   ``LIPU``, :math:`\|G_n - G_{n-k}\|^2 \le \alpha_n^2L^2k\sum_{l=1}^k\|u_{n-l}\|^2`. Both
+   remainders use :math:`g_{n-k}^2/a_n^2 \le \beta_2^{-k}U_{n-k}^2/\rho`
+   (:mod:`proofs.lemma_momentum_lag_decay`: :math:`\beta_2^k(\epsilon + \rho v_{n-k}) \le
+   \epsilon + w_n`), and :math:`2 + 1/\sqrt{1-\beta_1} \le 3/\sqrt{1-\beta_1}`:
 
    .. math::
        \alpha_n\mathbb E[G_n^\top u_n] \ge \frac{\alpha(1-\beta_1)}{2R}\sum_{j\le n}
@@ -48,17 +51,18 @@ Proof on paper (Défossez et al.'s Section A with :math:`w_n` for :math:`v_n`):
    \sqrt{1-\beta_2}`, ``SUM2``/``SUM3``/``UN``, :math:`Z \ge \tilde N`, and
    :mod:`proofs.lemma_log_sum_adam_mix` per coordinate with :math:`w = \rho v`.
 
-``MOM`` alone enters below as a hypothesis: **not certified**. What blocks it: (i) the
-conditional expectation :math:`\mathbb E_{n-k-1}` per lag: the rule ``expectation``
-(:mod:`proofs._rules_expectation`) could take the lag's new atoms (:math:`g_{n-k}`, the window
-:math:`P = \sum_{j=n-k}^n c_{n,j}g_j^2`, :math:`a_n`) as ``current``, but :math:`P` and
-:math:`a_n` would be opaque atoms whose definitions from :math:`w_n` are not written;
-(ii) the unrolled momentum :math:`m_n = \sum_k\beta_1^k g_{n-k}` (an induction over a lag);
-(iii) :math:`w_n \ge \rho\beta_2^k v_{n-k}` (another lag induction), for
-:math:`g_{n-k}^2/a_n^2 \le \beta_2^{-k}U_{n-k}^2/\rho`; (iv) the vector Lipschitz/Young
-part :math:`\|G_n - G_{n-k}\|^2 \le \alpha_n^2L^2k\sum_{l=1}^k\|u_{n-l}\|^2`. It is
-checked numerically (its core, by an exact Monte Carlo) in
-``tests/proofs/test_interpolation_nonconvex_momentum.py``.
+No step rests on an uncertified hypothesis. The modelling hypotheses are ``DESCENT``
+(the descent lemma of the :math:`L`-smooth :math:`F` at :math:`x_n - x_{n-1} =
+-\alpha_n u_n`) and ``LIPU`` (:math:`L`-smoothness along :math:`k` momentum steps:
+:math:`\|G_n - G_{n-k}\|^2 \le L^2\|x_{n-1} - x_{n-k-1}\|^2`, the update, Cauchy-Schwarz and
+:math:`\alpha_{n-l} \le \alpha_n`, with :math:`x_s := x_0`, :math:`u_s := 0` for
+:math:`s \le 0`); the others are definitions (``GU_DEF``, ``GS_DEF``, ``W_SPLIT``,
+``B_DEF``, ``AL_DEF``, ``P2_DEF``, ``P3_DEF``, ...) and bounds of the algorithm's own
+quantities (``S_LE``, ``X_LE``, ``BT1``, ``AL_HI``, ``R_GE``, ``VT``, ``Z_LO``). Trusted, as in
+every stochastic proof here: the rule ``expectation`` is told, per lag :math:`k`, which
+atoms step :math:`n-k` reveals and the conditional moments :math:`\mathbb E_{n-k-1}g_{n-k}
+= G_{n-k}`, :math:`\mathbb E_{n-k-1}P = S` (:mod:`proofs._rules_expectation`); this needs
+:math:`\rho_n` deterministic.
 """
 
 import sympy as sp
@@ -67,30 +71,27 @@ from analysis.symbols import Delta, L, R, T, alpha, beta1, beta2, d, eps, g, i, 
 
 from . import lemma_log_sum_adam_mix as logsum
 from . import lemma_momentum_double_sum as dsum
+from . import lemma_momentum_mom as mom
 from . import lemma_momentum_triple_sum as trip
 from . import lemma_momentum_un as unl
 from ._core import EQ, LE, Domain, Proof, Step, eq, le
-from ._rules import apply, scale, swap, telescope, termwise
+from ._rules import apply, scale, substitute, swap, telescope, termwise
 from ._rules_expectation import E, expectation, swap_expect
 from ._rules_regret import pow_peel, rename, scale_given
 
-j = sp.Symbol("j", positive=True, integer=True)
+j = mom.j
 Fx = sp.Function("Fx", real=True)  # F(x_n)
-gu = sp.Function("gu", real=True)  # G_n^T u_n
-un = sp.Function("un", nonnegative=True)  # ||u_n||^2
-Gs = sp.Function("Gs", nonnegative=True)  # ||G_n||^2 = ||grad F(x_{n-1})||^2
-P2 = sp.Function("P2", nonnegative=True)  # sum_k q^k sqrt(k+1) ||U_{n-k}||^2
-EU = sp.Function("EU", nonnegative=True)  # E||U_n||^2
-Eu = sp.Function("Eu", nonnegative=True)  # E||u_n||^2
-P3 = sp.Function("P3", nonnegative=True)  # sum_k beta1^k sqrt(k) sum_{l<=k} ||u_{n-l}||^2
-al = sp.Function("al", positive=True)  # alpha_n (deterministic)
+# shared with lemma_momentum_mom (the same sympy objects): G_n^T u_n, ||u_n||^2, ||G_n||^2,
+# P2, P3, E||U_n||^2, E||u_n||^2, alpha_n, and the per-lag split of w_n into Qp + Pp
+gu, un, Gs, P2, P3, EU, Eu, al = mom.gu, mom.un, mom.Gs, mom.P2, mom.P3, mom.EU, mom.Eu, mom.al
 Fstar = sp.Symbol("F_star", real=True)
 c = sp.Symbol("c", positive=True)  # 1 - beta2
 Z = sp.Symbol("Z", positive=True)  # sum_n (1 - beta1^(N-n+1))
 e1 = sp.Symbol("e1", positive=True)  # 1 - beta1
 e2 = sp.Symbol("e2", positive=True)  # 1 - beta1/beta2
 Nt = sp.Symbol("Nt", positive=True)  # N~ = N - beta1/(1 - beta1) (> 0 by assumption)
-DATA = (g, v, Fx, gu, un, Gs, P2, P3, EU, Eu, E, unl.m, unl.w)
+DATA = (g, v, Fx, gu, un, Gs, P2, P3, EU, Eu, E, unl.m, unl.w, mom.Gf, mom.Qp, mom.Pp,
+        mom.Sp, mom.bp)  # fmt: skip
 
 _Nt = T - beta1 / (1 - beta1)
 _ab = alpha * e1 / sp.sqrt(c)  # the largest alpha_n
@@ -105,21 +106,10 @@ _C2 = 3 * R / (rho * sp.sqrt(e1))
 
 DESCENT = le(Fx(t), Fx(t - 1) - al(t) * gu(t) + al(t) ** 2 * L / 2 * un(t),
              "descent lemma of the L-smooth F at x_n - x_{n-1} = -alpha_n u_n")  # fmt: skip
-MOM = le(alpha * e1 / (2 * R) * sp.Sum(beta1 ** (t - j) * E(Gs(j)), (j, 1, t)),
-         al(t) * E(gu(t)) + _C3 * al(t) ** 3 * E(P3(t)) + _C2 * al(t) * E(P2(t)),
-         "NOT CERTIFIED: Défossez et al.'s Lemma A.2 for w_n (module docstring, step 1; its "
-         "core is lemma_momentum_proxy_mix)")  # fmt: skip
 EU_DEF = eq(EU(t), _SU_t, "EU_n := E||U_n||^2 (a name for the expectation)")
-P2_DEF = eq(E(P2(t)),
-            sp.Sum((beta1 / beta2) ** (t - j) * sp.sqrt(t - j + 1) * EU(j), (j, 1, t)),
-            "P2_n = sum_{j<=n} q^(n-j) sqrt(n-j+1) ||U_j||^2, in expectation (linearity)",
-            )  # fmt: skip
-EUN_DEF = eq(Eu(t), E(un(t)), "Eu_n := E||u_n||^2 (a name for the expectation)")
-P3_DEF = eq(E(P3(t)),
-            sp.Sum(beta1**trip.k * sp.sqrt(trip.k) * sp.Sum(Eu(t - trip.l), (trip.l, 1, trip.k)),
-                   (trip.k, 1, t - 1)),
-            "P3_n = sum_{k<n} beta1^k sqrt(k) sum_{l<=k} ||u_{n-l}||^2, in expectation "
-            "(linearity)")  # fmt: skip
+P2_DEF = mom.P2_DEF
+EUN_DEF = mom.EUN_DEF  # Eu_z := E||u_z||^2 at every index z (a name)
+P3_DEF = mom.P3_DEF
 _A = unl.m(t, i) ** 2 / (eps + unl.w(t, i))  # u_{n,i}^2
 UN_DEF = eq(un(t), sp.Sum(_A, (i, 1, d)), "||u_n||^2 = sum_i m_{n,i}^2/(eps + w_{n,i})")
 AL_HI = le(sp.sqrt(c) * al(t), alpha * e1,
@@ -127,7 +117,7 @@ AL_HI = le(sp.sqrt(c) * al(t), alpha * e1,
 LOWER = le(Fstar, Fx(T), "F >= F_*")
 DELTA = eq(Delta, Fx(0) - Fstar, "Delta = F(x_0) - F_*")
 C_DEF = eq(c, 1 - beta2, "c := 1 - beta2 (a name; 0 < beta2 < 1)")
-E1_DEF = eq(e1, 1 - beta1, "e1 := 1 - beta1 (a name; beta1 < 1)")
+E1_DEF = mom.E1_DEF
 E2_DEF = eq(e2, 1 - beta1 / beta2, "e2 := 1 - beta1/beta2 (a name; beta1 < beta2)")
 Z_DEF = eq(Z, sp.Sum(1 - beta1 ** (T - t + 1), (t, 1, T)), "Z: the weights' total")
 RANGE = le(j, t, "range of the inner index: j <= n")
@@ -136,8 +126,12 @@ NT_DEF = eq(Nt, _Nt, "N~ := T - beta1/(1 - beta1), positive by the theorem's ass
 Z_LO = le(Nt, Z, "Z = T - beta1 (1 - beta1^T)/(1 - beta1) >= T - beta1/(1 - beta1) > 0")
 G_NN = le(0, sp.Sum((1 - beta1 ** (T - t + 1)) * E(Gs(t)), (t, 1, T)),
           "E||G_n||^2 >= 0 and 1 - beta1^(N-n+1) >= 0")  # fmt: skip
-HYPOTHESES = (C_DEF, E1_DEF, E2_DEF, NT_DEF, RANGE, RANGE_T, DESCENT, MOM, EU_DEF, P2_DEF,
-              P3_DEF, EUN_DEF, UN_DEF, unl.M_UPD, unl.M0, logsum.W_LO, AL_HI, LOWER, DELTA,
+GS_DEF = eq(Gs(t), sp.Sum(mom.Gf(t, i) ** 2, (i, 1, d)), "||G_n||^2 = sum_i G_{n,i}^2")
+# lemma_momentum_mom's own hypotheses (definitions, the algorithm's bounds, and LIPU)
+MOM_HYPOTHESES = (mom.gul.GU_DEF, GS_DEF, mom.W_SPLIT, mom.B_DEF, mom.S_LE, mom.X_LE, mom.BT1,
+                  mom.AL_DEF, mom.R_GE, mom.LIPU)  # fmt: skip
+HYPOTHESES = (C_DEF, E1_DEF, E2_DEF, NT_DEF, RANGE, RANGE_T, DESCENT, *MOM_HYPOTHESES, EU_DEF,
+              P2_DEF, P3_DEF, EUN_DEF, UN_DEF, unl.M_UPD, unl.M0, logsum.W_LO, AL_HI, LOWER, DELTA,
               Z_DEF, Z_LO, G_NN, logsum.V_UPD, logsum.V0, logsum.VT)  # fmt: skip
 
 _W = sp.Sum((1 - beta1 ** (T - t + 1)) * E(Gs(t)), (t, 1, T))
@@ -145,6 +139,11 @@ _C = 2 * R / (alpha * Nt)
 _LOG = sp.log(1 + rho * R**2 / ((1 - beta2) * eps)) - T * sp.log(beta2)
 _A2 = L / 2 * _ab**2 + _C3 * _ab**3 * _K3  # coefficient of sum_n E||u_n||^2
 _A1 = _C2 * _ab * _K2  # coefficient of sum_n E||U_n||^2
+# MOM: lemma_momentum_mom at step n (its recurrence index s renamed to n)
+_MOM = mom.PROOF.instance(
+    {mom.r1: 1 / sp.sqrt(e1), mom.s: t},
+    given=[*MOM_HYPOTHESES, unl.M_UPD, unl.M0, logsum.V_UPD, logsum.W_LO, C_DEF, E1_DEF,
+           EUN_DEF, EU_DEF, P2_DEF, P3_DEF])  # fmt: skip
 _REST = _C3 * al(t) ** 3 * E(P3(t)) + _C2 * al(t) * E(P2(t))  # MOM's two remainders
 
 
@@ -191,7 +190,7 @@ _SUM2 = [
 _SUM3 = [
     (1, termwise(P3_DEF, t, 1, T)),
     (1, trip.PROOF.instance({trip.q: beta1, trip.e: e1, trip.X: Eu}, given=[E1_DEF])),
-    (_K3, termwise(EUN_DEF, t, 1, T)),
+    (_K3, termwise(substitute(EUN_DEF, {mom.z: t}), t, 1, T)),
 ]
 # UN: ||u_n||^2 summed, in expectation, by lemma_momentum_un per coordinate (Fubini twice)
 _UNL = unl.PROOF.instance({}, given=[unl.M_UPD, unl.M0, logsum.V_UPD, logsum.W_LO, E1_DEF,
@@ -222,8 +221,8 @@ _STEPS = (
          by=[(-(1 - beta1) / Nt, _SWAP), (-_TRISUM / Nt, E1_DEF), (-1 / Nt, _TRI),
              (-1 / Nt, _RENAME), (-1 / Nt, _PEEL)]),
     Step(LE, _C * sp.Sum(al(t) * E(gu(t)) + _REST, (t, 1, T)),
-         "MOM (the generalised Lemma A.2; not certified), summed over n",
-         by=[(_C, termwise(MOM, t, 1, T))]),
+         "MOM: lemma_momentum_mom (Défossez et al.'s Lemma A.2 for w_n), summed over n",
+         by=[(_C, termwise(_MOM, t, 1, T))]),
     Step(LE, _C * (E(Fx(0)) - E(Fx(T)) + sp.Sum(al(t) ** 2 * L / 2 * E(un(t)) + _REST,
                                                  (t, 1, T))),
          "the descent lemma in expectation, summed over n and telescoped",
@@ -272,11 +271,11 @@ PROOF = Proof(
     lemmas=(
         "lemma_log_sum_adam_mix",
         "lemma_momentum_double_sum",
-        "lemma_momentum_proxy_mix",
-        "lemma_adam_mix_proxy",
+        "lemma_momentum_mom",
         "lemma_momentum_un",
         "lemma_momentum_triple_sum",
     ),
-    notes="E is the (total) expectation (proofs._rules_expectation). MOM is not certified "
-    "(module docstring); SUM2, SUM3 and UN are.",
+    notes="E is the (total) expectation (proofs._rules_expectation). MOM, SUM2, SUM3 and UN "
+    "are certified lemmas; LIPU (L-smoothness along the momentum steps) and DESCENT are the "
+    "modelling hypotheses.",
 )

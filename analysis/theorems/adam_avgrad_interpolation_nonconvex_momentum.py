@@ -46,22 +46,28 @@ so every :math:`g_{n-k}^2/(\epsilon + w_n)` is at most :math:`\beta_2^{-k}/\rho`
 :math:`U_{n-k}^2` at :math:`\epsilon/\rho`, whose log sum is
 :mod:`proofs.lemma_log_sum_adam_mix`. Hence :math:`E/\rho` and :math:`\epsilon/\rho`.
 
-**Not covered / not certified.**
+**Not covered.**
 
 * A *learned* (adapted) :math:`\rho_n`: the proxy of step :math:`n` must be known :math:`k+1`
   steps earlier, which a :math:`\rho_n` chosen at step :math:`n-1` is not
   (``adam_avgrad_interpolation_nonconvex`` covers learned :math:`\rho_t` at
   :math:`\beta_1 = 0`).
 * :math:`\rho = 0`: the bound is :math:`+\infty`.
-* **Not fully certified.** One momentum lemma enters the proof as a hypothesis: the
-  generalised Lemma A.2 in expectation (``MOM``; its pointwise core *is* certified). The
-  proof module says what blocks it; the tests check it numerically. The double and triple
-  sums (``SUM2``, ``SUM3``) and the size of the momentum step (``UN``) are certified
-  (:mod:`proofs.lemma_momentum_double_sum`, :mod:`proofs.lemma_momentum_triple_sum`,
-  :mod:`proofs.lemma_momentum_un`).
+* **Modelling hypotheses.** Besides the definitions and the algorithm's own bounds, the
+  machine-checked proof assumes the descent lemma (``DESCENT``) and ``LIPU``,
+  :math:`\|G_n - G_{n-k}\|^2 \le \alpha_n^2L^2k\sum_{l=1}^k\|u_{n-l}\|^2`: both are
+  :math:`L`-smoothness along the iterates (``LIPU`` with the update, Cauchy-Schwarz and
+  :math:`\alpha_n` increasing). The rule ``expectation`` is trusted with each lag's
+  conditional moments :math:`\mathbb E_{n-k-1}g_{n-k} = G_{n-k}`, which is where
+  :math:`\rho_n` must be deterministic.
 
-**Status.** Proved on paper (the proof module's docstring); machine-checked except the
-hypothesis ``MOM`` above.
+**Status.** Proved in this package and machine-checked: every step is certified, the
+generalised Lemma A.2 in expectation included (:mod:`proofs.lemma_momentum_mom`, from
+:mod:`proofs.lemma_momentum_proxy_mix`, :mod:`proofs.lemma_momentum_gu`,
+:mod:`proofs.lemma_momentum_unroll` and :mod:`proofs.lemma_momentum_lag_decay`), as are the
+double and triple sums (``SUM2``, ``SUM3``) and the size of the momentum step (``UN``)
+(:mod:`proofs.lemma_momentum_double_sum`, :mod:`proofs.lemma_momentum_triple_sum`,
+:mod:`proofs.lemma_momentum_un`).
 
 **Measured tightness**: mean stationarity / bound at most 4.1e-6, no violation, over 24
 configurations (none excluded, 320 seeds) on noisy Rosenbrock, a sigmoid regression and the
@@ -118,8 +124,8 @@ BOUND = 2 * R * Delta / (alpha * N_tilde) + E / rho * (
     sp.log(1 + rho * R**2 / ((1 - beta2) * eps)) / N_tilde - T / N_tilde * sp.log(beta2)
 )
 STATUS = (
-    "proved in this package on paper; machine-checked except one momentum lemma stated "
-    "as a hypothesis (MOM, Défossez et al.'s Lemma A.2 in expectation; see source)"
+    "proved in this package and machine-checked (Défossez et al.'s Lemma A.2 in expectation "
+    "included; modelling hypotheses: L-smoothness as DESCENT and LIPU; see source)"
 )
 
 

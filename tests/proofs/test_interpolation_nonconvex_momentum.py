@@ -1,7 +1,8 @@
 """The proof of adam_avgrad_interpolation_nonconvex_momentum and its new lemmas: each checks,
-all steps symbolic; broken variants do not check; the momentum inequality still stated as a
-hypothesis (MOM; its core is certified and checked by Monte Carlo) and the certified SUM2,
-SUM3 and UN hold numerically on random and adversarial gradient sequences."""
+all steps symbolic; broken variants do not check (a hypothesis dropped, a constant cut); no
+hypothesis is left uncertified (MOM is lemma_momentum_mom); MOM's core, its modelling
+hypothesis LIPU, the unrolled momentum and the lag decay hold numerically, and the certified
+SUM2, SUM3 and UN on random and adversarial gradient sequences."""
 
 from dataclasses import replace
 
@@ -12,13 +13,17 @@ import sympy as sp
 from proofs import adam_avgrad_interpolation_nonconvex_momentum as main
 from proofs import le
 from proofs import lemma_momentum_double_sum as dsum
+from proofs import lemma_momentum_gu as gul
+from proofs import lemma_momentum_lag_decay as lag
+from proofs import lemma_momentum_mom as mom
 from proofs import lemma_momentum_power_weights as power
 from proofs import lemma_momentum_proxy_mix as core
 from proofs import lemma_momentum_sqrt_weights as weights
 from proofs import lemma_momentum_triple_sum as triple
 from proofs import lemma_momentum_un as unl
+from proofs import lemma_momentum_unroll as unroll
 
-MODULES = (main, core, dsum, weights, unl, power, triple)
+MODULES = (main, core, dsum, weights, unl, power, triple, mom, gul, unroll, lag)
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.PROOF.id)
@@ -33,10 +38,11 @@ def test_main_halved_bound_rejected():
     assert not replace(p, statement=le(p.statement.lhs, p.statement.rhs / 2, "claim")).check().ok
 
 
-def test_main_lists_the_uncertified_hypotheses():
-    uncertified = [h for h in main.PROOF.hypotheses if h.why.startswith("NOT CERTIFIED")]
-    assert uncertified == [main.MOM]
-    assert "MOM is not certified" in main.PROOF.notes
+def test_main_has_no_uncertified_hypothesis():
+    assert not [h for h in main.PROOF.hypotheses if "NOT CERTIFIED" in h.why]
+    assert not hasattr(main, "MOM")
+    assert "lemma_momentum_mom" in main.PROOF.lemmas
+    assert mom.LIPU in main.PROOF.hypotheses  # the one modelling hypothesis MOM adds
 
 
 def _without(proof, hypothesis):
@@ -147,3 +153,76 @@ def test_sqrt_weights_constant_is_sharp_enough_and_not_below_truth():
     assert np.sum(0.99 ** (k - 1) * np.sqrt(k)) > 0.5 * (1 - 0.99) ** -1.5
     p = weights.PROOF
     assert not replace(p, statement=le(p.statement.lhs, p.statement.rhs / 2, "claim")).check().ok
+
+
+@pytest.mark.parametrize("index", range(len(main.MOM_HYPOTHESES)))
+def test_main_needs_each_hypothesis_of_mom(index):
+    assert not _without(main.PROOF, main.MOM_HYPOTHESES[index]).check().ok
+
+
+@pytest.mark.parametrize(
+    "name", ["LIPU", "S_LE", "X_LE", "W_SPLIT", "B_DEF", "AL_DEF", "R1_DEF", "GS_DEF", "P3_DEF"]
+)
+def test_mom_needs_each_hypothesis(name):
+    """The noise bound S <= (h+1)R^2, the proxy's size, the split of w_t, L-smoothness
+    (LIPU) and the definitions are each used."""
+    assert not _without(mom.PROOF, getattr(mom, name)).check().ok
+
+
+@pytest.mark.parametrize("cut", ["3R -> 2R", "L^2 term halved", "left side doubled"])
+def test_mom_rejects_a_smaller_constant(cut):
+    """3 = 2 (proxy) + 1 (Young) is spent exactly; the Lipschitz weight cannot be halved."""
+    p, st = mom.PROOF, mom.PROOF.statement
+    lhs, rhs = st.lhs, st.rhs
+    if cut == "3R -> 2R":
+        rhs = rhs.subs(3 * mom.R, 2 * mom.R)
+    elif cut == "L^2 term halved":
+        rhs = rhs - mom.C3 / 2 * mom.al(mom.t) ** 3 * mom.E(mom.P3(mom.t))
+    else:
+        lhs = 2 * lhs
+    assert (lhs, rhs) != (st.lhs, st.rhs)
+    assert not replace(p, statement=le(lhs, rhs, "claim")).check().ok
+
+
+def test_unroll_and_lag_decay_reject_weakened_variants():
+    assert not _without(unroll.PROOF, unroll.M0).check().ok
+    assert not _without(lag.PROOF, lag.RANGE).check().ok  # j <= t: the sum is not reversed
+    assert not _without(lag.PROOF, lag.W_LO).check().ok
+    st = lag.PROOF.statement  # beta2^(t-j-1) (one step less of decay) is refused
+    stronger = le(st.lhs / mom.beta2, st.rhs, "claim")
+    assert not replace(lag.PROOF, statement=stronger).check().ok
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_unroll_lag_decay_and_lipu_numerically(seed):
+    """On F(x) = x^T A x/2 (||A|| = L) with noisy gradients, MADA's momentum run has
+    m_t = sum_j beta1^(t-j) g_j, beta2^(t-j)(eps + rho v_j) <= eps + w_t, and LIPU:
+    ||G_t - G_{t-k}||^2 <= alpha_t^2 L^2 k sum_{l<=k} ||u_{t-l}||^2."""
+    rng = np.random.default_rng(seed)
+    T, d, L = 60, 4, 2.0
+    b2 = float(rng.choice([0.5, 0.9, 0.999]))
+    b1, eps, rho = float(rng.uniform(0, 0.99)) * b2, 10 ** rng.uniform(-6, 0), 0.3
+    Q, _ = np.linalg.qr(rng.standard_normal((d, d)))
+    A = Q @ np.diag(L * rng.uniform(-1, 1, d)) @ Q.T
+    A *= L / np.abs(np.linalg.eigvalsh(A)).max()
+    x, m, v, Sv = rng.standard_normal(d), np.zeros(d), np.zeros(d), np.zeros(d)
+    gs, vs, Gs, us, als = [], [], [], [], []
+    for n in range(1, T + 1):
+        G = A @ x
+        g = G + rng.standard_normal(d) * np.where(rng.random(d) < 0.1, 10.0, 1.0)
+        v, m = b2 * v + g**2, b1 * m + g
+        Sv = Sv + v
+        rho_n = rho + (1 - rho) * (n % 3) / 2  # a fixed schedule in [rho, 1]
+        w = rho_n * v + (1 - rho_n) * Sv / n
+        al = 0.05 * (1 - b1) * np.sqrt((1 - b2**n) / (1 - b2))
+        u = m / np.sqrt(eps + w)
+        x = x - al * u
+        gs.append(g), vs.append(v.copy()), Gs.append(G), us.append(u), als.append(al)
+        unrolled = sum(b1 ** (n - j) * gs[j - 1] for j in range(1, n + 1))
+        assert np.allclose(m, unrolled, rtol=1e-9, atol=1e-9)
+        for j in range(1, n + 1):
+            assert np.all(b2 ** (n - j) * (eps + rho * vs[j - 1]) <= (eps + w) * (1 + 1e-12))
+        for k in range(1, n):
+            lhs = np.sum((G - Gs[n - 1 - k]) ** 2)
+            rhs = al**2 * L**2 * k * sum(np.sum(us[n - 1 - lag_] ** 2) for lag_ in range(1, k + 1))
+            assert lhs <= rhs * (1 + 1e-9) + 1e-300
