@@ -89,17 +89,30 @@ Example:
 
 from __future__ import annotations
 
-from . import _own
-from ._core import Assumptions, Constraint, Theorem, in_range
-from ._online import OLO_LOWER, REGRET, regret
-from ._own_online import (
+import sympy as sp
+
+from ..statements import FIRST_WORST, MOMENTUM_WORST, THIRD_WORST, W_adam_avg, data_form
+from ..symbols import T, beta2, rho
+from ._assumptions import Assumptions, Constraint, in_range
+from ._core import OWN_STATUS, Theorem, own_source
+from ._online import (
     AVGRAD,
+    OLO_LOWER,
     OWN_ONLINE_CONSTRAINTS,
-    STATUS,
+    REGRET,
     own_online_values,
     own_run_data,
-    source,
+    regret,
 )
+
+#: The data-dependent bound (``analysis.statements.ADAM_AVG_FORM``).
+ADAM_AVG_FORM = data_form(W_adam_avg)
+#: Its worst case, beta_1t = beta1 lam^(t-1) (``analysis.statements.ADAM_AVG_BOUND``).
+ADAM_AVG_BOUND = FIRST_WORST + MOMENTUM_WORST + THIRD_WORST / sp.sqrt(1 - rho)
+#: The largest rho for which t * vhat_t is non-decreasing for the Adam/AVGrad mix on every
+#: run, using only v_t >= beta2 v_{t-1} (lemma ``adam_avg_monotone``;
+#: ``analysis.statements.RHO_MAX``).
+RHO_MAX = beta2 / ((T - 1) * (1 - beta2))
 
 #: rho <= RHO_MAX, multiplied out so that T = 1 needs nothing (lemma_adam_avg_monotone).
 RHO_CONDITION = Constraint(
@@ -113,8 +126,8 @@ THEOREM = Theorem(
     id="adam_avgrad_interpolation_regret",
     title="Regret of vhat = rho * v + (1 - rho) * average (MADA's rho), rho <= RHO_MAX",
     setting="online-convex",
-    source=source("adam_avgrad_interpolation_regret"),
-    status=STATUS,
+    source=own_source("adam_avgrad_interpolation_regret"),
+    status=OWN_STATUS,
     assumptions=Assumptions(
         (
             *OWN_ONLINE_CONSTRAINTS,
@@ -123,17 +136,14 @@ THEOREM = Theorem(
             RHO_CONDITION,
         )
     ),
-    algorithm={
-        **AVGRAD,
-        "name": "MADA's Adam/AVGrad interpolation (c = 1, beta3 = 0, gamma = 1), no bias "
-        "correction",
-        "rho": None,  # the theorem's constant rho, 0 <= rho <= RHO_MAX, rho < 1
-        "v_hat": "vhat_t = rho v_t + (1 - rho) (1/t) sum_{s<=t} v_s",
-        "momentum_schedule": "geometric",
-    },
-    printed_form=_own.ADAM_AVG_FORM,
+    algorithm=AVGRAD.replace(
+        name="MADA's Adam/AVGrad interpolation (c = 1, beta3 = 0, gamma = 1), no bias correction",
+        momentum_schedule="geometric",
+        rho=None,  # the theorem's constant rho, 0 <= rho <= RHO_MAX, rho < 1
+    ),
+    printed_form=ADAM_AVG_FORM,
     worst_case={},
-    closed_form=_own.ADAM_AVG_BOUND,
+    closed_form=ADAM_AVG_BOUND,
     run_values=lambda trace, c: own_online_values(trace, c, needs=("rho",)),
     measure=regret,
     measured_quantity=REGRET,

@@ -81,24 +81,33 @@ Example:
 
 from __future__ import annotations
 
-from . import _own
-from ._core import Assumptions, Theorem, in_range
-from ._online import OLO_LOWER, REGRET, regret
-from ._own_online import (
+from ..statements import W_amsgrad, W_max_avg, data_form
+from ._assumptions import Assumptions, in_range
+from ._core import OWN_STATUS, Theorem, own_source
+from ._online import (
     AVGRAD,
+    OLO_LOWER,
     OWN_ONLINE_CONSTRAINTS,
-    STATUS,
+    REGRET,
     own_online_values,
     own_run_data,
-    source,
+    regret,
 )
+from .avgrad_regret import AVGRAD_BOUND
+
+#: The data-dependent bound (``analysis.statements.MAX_AVG_FORM``).
+MAX_AVG_FORM = data_form(W_max_avg)
+#: Its worst case cannot see rho (``analysis.statements.MAX_AVG_BOUND``).
+MAX_AVG_BOUND = AVGRAD_BOUND
+#: At rho = 1: AMSGrad's bound without log T (``analysis.statements.AMSGRAD_FORM``).
+AMSGRAD_FORM = data_form(W_amsgrad)
 
 THEOREM = Theorem(
     id="amsgrad_avgrad_interpolation_regret",
     title="Regret of vhat = rho * max + (1 - rho) * average (AMSGrad to AVGrad)",
     setting="online-convex",
-    source=source("amsgrad_avgrad_interpolation_regret"),
-    status=STATUS,
+    source=own_source("amsgrad_avgrad_interpolation_regret"),
+    status=OWN_STATUS,
     assumptions=Assumptions(
         (
             *OWN_ONLINE_CONSTRAINTS,
@@ -106,17 +115,15 @@ THEOREM = Theorem(
             in_range("rho", 0, 1),
         )
     ),
-    algorithm={
-        **AVGRAD,
-        "name": "AMSGrad/AVGrad interpolation, no bias correction",
-        "long_memory": "max+average",
-        "rho": None,  # the theorem's constant rho, in [0, 1]
-        "v_hat": "vhat_t = rho max_{s<=t} v_s + (1 - rho) (1/t) sum_{s<=t} v_s",
-        "momentum_schedule": "geometric",
-    },
-    printed_form=_own.MAX_AVG_FORM,
+    algorithm=AVGRAD.replace(
+        name="AMSGrad/AVGrad interpolation, no bias correction",
+        long_memory="max+average",
+        momentum_schedule="geometric",
+        rho=None,
+    ),  # the theorem's constant rho, in [0, 1]
+    printed_form=MAX_AVG_FORM,
     worst_case={},
-    closed_form=_own.MAX_AVG_BOUND,
+    closed_form=MAX_AVG_BOUND,
     run_values=lambda trace, c: own_online_values(trace, c, needs=("rho",)),
     measure=regret,
     measured_quantity=REGRET,

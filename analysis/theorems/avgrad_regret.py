@@ -131,51 +131,56 @@ from __future__ import annotations
 
 import sympy as sp
 
-from . import _own
-from ._core import (
-    Assumptions,
-    D_inf,
-    S_g,
-    S_mom,
-    S_vhat,
-    T,
-    Theorem,
-    alpha,
-    beta1,
-    in_range,
+from ..statements import (
+    FIRST_WORST,
+    GRAD_NORMS,
+    MOMENTUM_WORST,
+    THIRD_COEFFICIENT,
+    THIRD_WORST,
+    W_avgrad,
+    data_form,
+    regret_terms,
 )
-from ._online import OLO_LOWER, REGRET, regret
-from ._own_online import (
+from ..symbols import D_inf, S_g, S_mom, S_vhat, T, alpha, beta1
+from ._assumptions import Assumptions, in_range
+from ._core import OWN_STATUS, Theorem, own_source
+from ._online import (
     AVGRAD,
+    OLO_LOWER,
     OWN_ONLINE_CONSTRAINTS,
-    STATUS,
+    REGRET,
     own_online_values,
     own_run_data,
-    source,
+    regret,
 )
+
+#: The data-dependent bound (``analysis.statements.AVGRAD_FORM``).
+AVGRAD_FORM = data_form(W_avgrad)
+#: Its worst case for beta_1t = beta1 lam^(t-1), W_t <= t G_inf^2
+#: (``analysis.statements.AVGRAD_BOUND``).
+AVGRAD_BOUND = FIRST_WORST + MOMENTUM_WORST + THIRD_WORST
 
 #: The three terms in Reddi et al.'s aggregates (the third: lemma_momentum_adagrad).
 TERMS = (
     D_inf**2 * sp.sqrt(T) / (2 * alpha) * S_vhat,
     D_inf**2 / (1 - beta1) * S_mom,
-    _own.THIRD_COEFFICIENT * S_g,
+    THIRD_COEFFICIENT * S_g,
 )
 
 #: The data form with its third term replaced by its gradient-norm bound.
-GRAD_NORM_FORM = sp.Add(*_own.regret_terms(_own.W_avgrad)[:2], _own.THIRD_COEFFICIENT
-                        * _own.GRAD_NORMS)  # fmt: skip
+GRAD_NORM_FORM = sp.Add(*regret_terms(W_avgrad)[:2], THIRD_COEFFICIENT * GRAD_NORMS)
 
 THEOREM = Theorem(
     id="avgrad_regret",
     title="AVGrad regret, alpha/sqrt(t), beta_1t <= beta1 (decaying for the closed form)",
     setting="online-convex",
-    source=source("avgrad_regret"),
-    status=STATUS,
+    source=own_source("avgrad_regret"),
+    status=OWN_STATUS,
     assumptions=Assumptions((*OWN_ONLINE_CONSTRAINTS, in_range("lam", 0, 1, hi_open=True))),
-    algorithm={**AVGRAD, "momentum_schedule": "geometric"},
-    printed_form=_own.AVGRAD_FORM,
+    algorithm=AVGRAD.replace(momentum_schedule="geometric"),
+    printed_form=AVGRAD_FORM,
     worst_case={},
-    closed_form=_own.AVGRAD_BOUND,
+    closed_form=AVGRAD_BOUND,
     run_values=own_online_values,
     measure=regret,
     measured_quantity=REGRET,
