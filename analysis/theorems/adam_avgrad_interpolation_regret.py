@@ -12,12 +12,12 @@ AVGrad's average, :math:`0 \le \rho < 1`,
     \hat v_t = \rho\, v_t + (1-\rho)\,\frac1t\sum_{s=1}^t v_s,\qquad
     x_{t+1} = \Pi_{\mathcal F, \sqrt{\hat V_t}}\big(x_t - \alpha_t m_t / \sqrt{\hat v_t}\big),
 
-under the condition (:data:`._own.RHO_MAX`; none for :math:`T = 1`)
+under the condition (:data:`.statements.RHO_MAX`; none for :math:`T = 1`)
 
 .. math:: \rho \le \frac{\beta_2}{(T-1)(1-\beta_2)} .
 
 **Bound** (an **upper** bound). With :math:`W_{t,i} = t\hat v_{t,i} = \rho\, t\, v_{t,i} +
-(1-\rho) Sv_{t,i}` (data-dependent form, :data:`._own.ADAM_AVG_FORM`):
+(1-\rho) Sv_{t,i}` (data-dependent form, :data:`.statements.ADAM_AVG_FORM`):
 
 .. math::
     R_T \le \frac{D_\infty^2}{2\alpha}\sum_{i=1}^d \sqrt{W_{T,i}}
@@ -25,7 +25,7 @@ under the condition (:data:`._own.RHO_MAX`; none for :math:`T = 1`)
     + \frac{\alpha(1+\beta_1)}{2(1-\beta_1)} \sum_{t=1}^T\sum_{i=1}^d
       \frac{m_{t,i}^2}{\sqrt{W_{t,i}}},
 
-and with :math:`\beta_{1t} = \beta_1\lambda^{t-1}` (:data:`._own.ADAM_AVG_BOUND`)
+and with :math:`\beta_{1t} = \beta_1\lambda^{t-1}` (:data:`.statements.ADAM_AVG_BOUND`)
 
 .. math::
     R_T \le \frac{d D_\infty^2 G_\infty \sqrt T}{2\alpha}
@@ -73,17 +73,17 @@ References:
 
 Example:
     >>> from analysis.theorems import THEOREMS
-    >>> from analysis.theorems import _own
+    >>> from analysis import statements, symbols
     >>> from sympy import Rational
     >>> th = THEOREMS["adam_avgrad_interpolation_regret"]
-    >>> th.printed(rho=0) == _own.AVGRAD_FORM, th.rate()
+    >>> th.printed(rho=0) == statements.AVGRAD_FORM, th.rate()
     (True, sqrt(T))
     >>> th.assumptions.check(rho=0.99, T=1, beta2=0.5)  # T = 1: no condition
     >>> th.bound(rho=0.5, T=100, beta2=0.9)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     ValueError: rho: assumption rho <= beta2/((T-1)(1-beta2)) is violated (rho=0.5, ...)
-    >>> _own.RHO_MAX.subs({_own.T: 100, _own.beta2: Rational(9, 10)})
+    >>> statements.RHO_MAX.subs({symbols.T: 100, symbols.beta2: Rational(9, 10)})
     1/11
 """
 

@@ -57,7 +57,7 @@ Example:
     >>> th = THEOREMS["adam_nonconvex_defossez2022"]
     >>> th.rate()
     1
-    >>> th.algorithm["lr_schedule"]
+    >>> th.algorithm.lr_schedule.value
     'defossez_adam'
 """
 

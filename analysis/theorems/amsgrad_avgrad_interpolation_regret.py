@@ -16,7 +16,7 @@ AVGrad's average, :math:`\rho \in [0, 1]`:
 the maximum, with the average: ``adam_avgrad_interpolation_regret``.)
 
 **Bound** (an **upper** bound). With :math:`W_{t,i} = t\hat v_{t,i} = \rho\, t\, vmax_{t,i} +
-(1-\rho) Sv_{t,i}` (data-dependent form, :data:`._own.MAX_AVG_FORM`):
+(1-\rho) Sv_{t,i}` (data-dependent form, :data:`.statements.MAX_AVG_FORM`):
 
 .. math::
     R_T \le \frac{D_\infty^2}{2\alpha}\sum_{i=1}^d \sqrt{W_{T,i}}
@@ -25,7 +25,7 @@ the maximum, with the average: ``adam_avgrad_interpolation_regret``.)
       \frac{m_{t,i}^2}{\sqrt{W_{t,i}}},
 
 and with :math:`\beta_{1t} = \beta_1\lambda^{t-1}` the worst case of ``avgrad_regret``
-(:data:`._own.MAX_AVG_BOUND`, equal to :data:`._own.AVGRAD_BOUND`):
+(:data:`.statements.MAX_AVG_BOUND`, equal to :data:`.statements.AVGRAD_BOUND`):
 
 .. math::
     R_T \le \frac{d D_\infty^2 G_\infty \sqrt T}{2\alpha}
@@ -38,7 +38,7 @@ and :math:`t\,vmax_t \ge Sv_t \ge (1-\beta_2)\sum_{j\le t} g_j^2`, so the proof 
 :math:`\rho`. **The worst case cannot see** :math:`\rho`: the closed form is the same for all
 :math:`\rho \in [0, 1]`, and any advantage of an interior :math:`\rho` lives in the data
 form only (``interpolation_improvement``). At :math:`\rho = 1` the data form is
-:data:`._own.AMSGRAD_FORM`: a regret bound for AMSGrad with no :math:`\log T` and no
+:data:`.statements.AMSGRAD_FORM`: a regret bound for AMSGrad with no :math:`\log T` and no
 condition :math:`\beta_1 < \sqrt{\beta_2}`, unlike ``amsgrad_regret_corrected_tran2019``.
 
 **Status.** Proved in this package (source:
@@ -67,9 +67,9 @@ References:
 
 Example:
     >>> from analysis.theorems import THEOREMS
-    >>> from analysis.theorems import _own
+    >>> from analysis import statements, symbols
     >>> th = THEOREMS["amsgrad_avgrad_interpolation_regret"]
-    >>> th.printed(rho=1) == _own.AMSGRAD_FORM, th.printed(rho=0) == _own.AVGRAD_FORM
+    >>> th.printed(rho=1) == statements.AMSGRAD_FORM, th.printed(rho=0) == statements.AVGRAD_FORM
     (True, True)
     >>> th.rate(), "rho" in th.symbols
     (sqrt(T), False)

@@ -14,7 +14,7 @@ square root, coordinate-wise, :math:`v_0 = 0`):
     \quad x_t = x_{t-1} - \frac{\alpha}{\sqrt t}\frac{g_t}{\sqrt{\epsilon/t + \bar v_t}}
     = x_{t-1} - \alpha\frac{g_t}{\sqrt{\epsilon + Sv_t}} .
 
-**Bound** (an **upper** bound; :data:`._own.NONCONVEX_BOUND`), :math:`\tau` uniform on
+**Bound** (an **upper** bound; :data:`analysis.statements.NONCONVEX_BOUND`), :math:`\tau` uniform on
 :math:`\{0, \dots, T-1\}`:
 
 .. math::

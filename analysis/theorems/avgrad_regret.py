@@ -19,7 +19,7 @@ with :math:`\alpha_t = \alpha/\sqrt t`, :math:`0 \le \beta_{1t} \le \beta_1 < 1`
 
 **Bound** (an **upper** bound). Write :math:`Sv_{t,i} = \sum_{s \le t} v_{s,i} = t\,\hat
 v_{t,i}`; then :math:`\sqrt{\hat v_{t,i}}/\alpha_t = \sqrt{Sv_{t,i}}/\alpha` and for all
-:math:`T \ge 1` (data-dependent form, ``printed_form``, :data:`._own.AVGRAD_FORM`):
+:math:`T \ge 1` (data-dependent form, ``printed_form``, :data:`analysis.statements.AVGRAD_FORM`):
 
 .. math::
     R_T \le \frac{D_\infty^2}{2\alpha}\sum_{i=1}^d \sqrt{Sv_{T,i}}
@@ -28,7 +28,7 @@ v_{t,i}`; then :math:`\sqrt{\hat v_{t,i}}/\alpha_t = \sqrt{Sv_{t,i}}/\alpha` and
       \frac{m_{t,i}^2}{\sqrt{Sv_{t,i}}} .
 
 With :math:`\beta_{1t} = \beta_1\lambda^{t-1}`, :math:`0 \le \lambda < 1` (worst case,
-``bound()``, :data:`._own.AVGRAD_BOUND`):
+``bound()``, :data:`analysis.statements.AVGRAD_BOUND`):
 
 .. math::
     R_T \le \frac{d D_\infty^2 G_\infty \sqrt T}{2\alpha}
@@ -42,7 +42,7 @@ for), and the distance terms telescope; (ii) :math:`Sv_t = \sum_{j \le t}(1 -
 v_t} \le \alpha/\sqrt{(1-\beta_2)\sum_{j\le t} g_j^2}`: an AdaGrad-type step. With
 :math:`m_{t,i}^2 \le \sum_{j \le t}\beta_1^{t-j} g_{j,i}^2` (Jensen: the weights of
 :math:`m_t` sum to at most 1) and the square-root-sum lemma, the third term is at most
-:data:`._own.THIRD_COEFFICIENT` :math:`\sum_i \|g_{1:T,i}\|_2`
+:data:`analysis.statements.THIRD_COEFFICIENT` :math:`\sum_i \|g_{1:T,i}\|_2`
 (``proofs/lemma_momentum_adagrad.py``; :data:`GRAD_NORM_FORM`); the worst case uses
 :math:`Sv_{t,i} \le tG_\infty^2`, :math:`\|g_{1:T,i}\|_2 \le G_\infty\sqrt T` and
 :math:`\sum_t \lambda^{t-1}\sqrt t \le (1-\lambda)^{-2}`.

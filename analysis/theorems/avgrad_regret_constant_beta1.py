@@ -15,7 +15,7 @@ a **constant** momentum coefficient :math:`\beta_{1t} = \beta_1 \in [0, 1)`, as 
 :math:`\beta_1/\sqrt{\beta_2}`.
 
 **Bound** (an **upper** bound). With :math:`Sv_{t,i} = t\,\hat v_{t,i}`, for all :math:`T \ge 1`
-(data-dependent form, :data:`._own.CONSTANT_FORM`):
+(data-dependent form, :data:`analysis.statements.CONSTANT_FORM`):
 
 .. math::
     R_T \le \frac{D_\infty^2}{2\alpha}\sum_{i=1}^d \sqrt{Sv_{T,i}}
@@ -23,7 +23,7 @@ a **constant** momentum coefficient :math:`\beta_{1t} = \beta_1 \in [0, 1)`, as 
       \frac{m_{t,i}^2}{\sqrt{Sv_{t,i}}}
     + \frac{\beta_1 D_\infty}{1-\beta_1}\sum_{i=1}^d |m_{T,i}|,
 
-and in the worst case (:data:`._own.CONSTANT_BOUND`)
+and in the worst case (:data:`analysis.statements.CONSTANT_BOUND`)
 
 .. math::
     R_T \le \frac{d D_\infty^2 G_\infty \sqrt T}{2\alpha}

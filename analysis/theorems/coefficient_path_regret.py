@@ -37,7 +37,7 @@ tG_\infty^2`. All three are **machine-checked** from the recurrences above
 the discounted maximum and the path EMA. An unguarded path is covered where it satisfies S1
 itself (then the max changes nothing).
 
-**Bound** (an **upper** bound; data-dependent form: ``_own.data_form`` at :math:`W` =
+**Bound** (an **upper** bound; data-dependent form: ``analysis.statements.data_form`` at :math:`W` =
 ``Wpath``):
 
 .. math::

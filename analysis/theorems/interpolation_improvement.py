@@ -4,7 +4,7 @@ r"""When an interior rho gives a smaller regret bound than AMSGrad and AVGrad (o
 :math:`f_t(x) = \langle g_t, x\rangle`; :math:`\|x - x^\star\|_\infty \le D_\infty`). Then
 the run data :math:`v, vmax, Sv, m` are the same for every :math:`\rho`, and the
 data-dependent regret bound of the AMSGrad/AVGrad interpolation
-``amsgrad_avgrad_interpolation_regret`` (:data:`._own.MAX_AVG_FORM`, valid at every
+``amsgrad_avgrad_interpolation_regret`` (:data:`analysis.statements.MAX_AVG_FORM`, valid at every
 :math:`\rho \in [0, 1]`, AMSGrad at 1, AVGrad at 0) is a function of :math:`\rho` alone:
 
 .. math::
