@@ -223,7 +223,6 @@ def run(problem, config, T, record="full", **constants):
         if record == "full":
             return BatchTrace(beta1=betas, **r)
         return Final(**{k: val for k, val in r.items() if k != "alpha"})
-    lm, w = _long_memory(alg, c["rho"])
     b2, eps, bc = float(c["beta2"]), float(c["eps"]), alg.bias_correction
     inside = alg.eps_placement is EpsPlacement.INSIDE
     online = problem.setting == "online-convex"
@@ -243,6 +242,7 @@ def run(problem, config, T, record="full", **constants):
             return BatchTrace(alpha=alphas, beta1=betas, comparator_losses=comp,
                               x_star=x_star, **rec.result(None, None))  # fmt: skip
         return Final(comparator_sum=comp_sum, x_star=x_star, **rec.result(x, vh))
+    lm, w = _long_memory(alg, c["rho"])
     track_avg = lm in (LongMemory.AVERAGE, LongMemory.MAX_AVERAGE)
     track_max = lm in (LongMemory.MAX, LongMemory.MAX_AVERAGE)
     x = np.array(problem.x0, dtype=np.float64)
