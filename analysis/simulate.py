@@ -57,7 +57,6 @@ from . import _simulate_path as _path
 from ._recorder import Recorder
 from ._simulate_path import safeguard as safeguard  # public: the safe set's projection
 from .algorithm import (
-    FIXED,
     Algorithm,
     EpsPlacement,
     LongMemory,
@@ -75,13 +74,13 @@ _TINY = np.finfo(np.float64).smallest_subnormal
 def normalise(config, **constants):
     """(the :class:`~analysis.algorithm.Algorithm`, its constants completed with defaults),
     checked: ``config`` is an Algorithm or a flat config (see :func:`run`); ``constants``
-    override the algorithm's fixed ones. Raise on unknown keys and unsupported choices."""
+    override the algorithm's fixed constants and settings (e.g. a path adversary's
+    ``long_memory``). Raise on unknown keys and unsupported choices."""
     if isinstance(config, Algorithm):
-        alg, given = config, {}
-    else:
-        alg, given = Algorithm.from_config(config)
-    fixed = {k: getattr(alg, k) for k in FIXED if getattr(alg, k) is not None}
-    c = {**_DEFAULTS, **fixed, **given, **constants}
+        config = {**config, **constants}  # a keyword may also override a setting
+        constants = {}
+    alg, given = Algorithm.from_config(config)
+    c = {**_DEFAULTS, **given, **constants}
     unknown = set(c) - set(_CONSTANTS)
     if unknown:
         known = sorted({*_CONSTANTS, *Algorithm.__dataclass_fields__} - {"notes"})
@@ -204,8 +203,9 @@ def run(problem, config, T, record="full", **constants):
     """Run ``config`` for ``T`` steps on every instance of ``problem``.
 
     ``config``: an :class:`~analysis.algorithm.Algorithm` (``Theorem.algorithm``) with the
-    run's ``constants`` (alpha, beta1, beta2, eps, lam, rho, path), or a flat config: a
-    mapping of the Algorithm's fields and the constants, e.g. ``{**algorithm, "alpha": 0.5}``.
+    run's ``constants`` (alpha, beta1, beta2, eps, lam, rho, path; a keyword naming a field of
+    the Algorithm overrides it), or a flat config: a mapping of the Algorithm's fields and the
+    constants, e.g. ``{**algorithm, "alpha": 0.5}``; the two are the same run.
     ``record="full"``: a :class:`BatchTrace` (memory B*T*d*4 floats); ``"final"``: a
     :class:`Final` with the aggregates only.
     """

@@ -7,8 +7,8 @@ aggregates by their worst case under the theorem's own assumptions; ``Theorem.da
 replaces them by their values on a recorded :class:`~analysis.trace.Trace`.
 
 This package's own theorems print their data-dependent forms as sums over the run's data
-(:mod:`analysis.statements` and their modules); ``data_bound`` evaluates those with :func:`._evaluate.evaluate` on the data
-``Theorem.run_data`` recomputes from the trace.
+(:mod:`analysis.statements` and their modules); ``data_bound`` evaluates those with
+:func:`._evaluate.evaluate` on the data ``Theorem.run_data`` recomputes from the trace.
 
 Rounding contract (see :class:`Theorem`): a float given as a constant is read as its exact
 binary value, :math:`\ln(1 + x)` is evaluated as :class:`log1p` and :math:`1 - a/b` as
