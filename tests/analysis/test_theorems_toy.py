@@ -97,8 +97,8 @@ def test_a_theorem_needs_a_typed_algorithm_and_known_symbols():
     kw = {k: getattr(toy_theorem.THEOREM, k) for k in ("id", "title", "setting", "source",
           "status", "printed_form", "worst_case", "run_values", "measure",
           "measured_quantity")}  # fmt: skip
-    with pytest.raises(TypeError, match="algorithm must be an analysis.algorithm.Algorithm"):
+    with pytest.raises(TypeError, match=r"algorithm must be an analysis\.algorithm\.Algorithm"):
         Theorem(**kw, assumptions=Assumptions(()), algorithm={"long_memory": "average"})
-    with pytest.raises(ValueError, match="outside analysis.symbols.SYMBOLS"):
+    with pytest.raises(ValueError, match=r"outside analysis\.symbols\.SYMBOLS"):
         Theorem(**{**kw, "printed_form": sp.Symbol("zeta")}, assumptions=Assumptions(()),
                 algorithm=Algorithm("x"))  # fmt: skip
