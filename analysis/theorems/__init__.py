@@ -64,10 +64,11 @@ construction API below, and one proof, ``proofs/<id>.py``; discovery registers t
   :func:`whole_at_least`, :func:`equals`; :class:`LowerBound`;
 * :class:`~analysis.algorithm.Algorithm`, the iteration the simulators run; ``AVGRAD`` and
   ``AMSGRAD`` to start from (``AVGRAD.replace(momentum_schedule="geometric")``);
-* for this package's own regret theorems: ``OWN_ONLINE_CONSTRAINTS``, ``own_online_values``
-  (the observed constants of a run), ``own_run_data`` (the run data of
-  :data:`analysis.symbols.RUN_DATA` that their sums read), ``regret`` and ``REGRET`` (what
-  they measure), ``own_source(id)`` and ``OWN_STATUS``;
+* for this package's own regret theorems: ``OWN_ONLINE_CONSTRAINTS``,
+  ``own_online_readers()`` (how they read a run: ``own_online_values``, the observed
+  constants; ``own_run_data``, the run data of :data:`analysis.symbols.RUN_DATA` that their
+  sums read; ``regret`` and ``REGRET``, what they measure), ``own_source(id)`` and
+  ``OWN_STATUS``;
 * the sympy vocabulary is :mod:`analysis.symbols`, the shared statements (the :math:`W`
   forms, ``data_form``, the worst-case terms) :mod:`analysis.statements`.
 
@@ -98,6 +99,7 @@ from ._online import (
     AVGRAD,
     OWN_ONLINE_CONSTRAINTS,
     REGRET,
+    own_online_readers,
     own_online_values,
     own_run_data,
     regret,
@@ -151,6 +153,7 @@ __all__ = [
     "Theorem",
     "equals",
     "in_range",
+    "own_online_readers",
     "own_online_values",
     "own_run_data",
     "own_source",

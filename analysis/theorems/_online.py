@@ -102,6 +102,19 @@ def own_run_data(trace, c):
     return run_data(trace.grads, float(c["beta2"]), trace.beta1)
 
 
+def own_online_readers(needs=(), **override):
+    """How this package's own regret theorems read a run, as ``Theorem`` keyword arguments:
+    ``run_values`` (:func:`own_online_values`, asking for ``needs``), ``measure`` (the
+    regret), ``measured_quantity`` and ``run_data`` (:func:`own_run_data`); ``override``
+    replaces any of them."""
+
+    def run_values(trace, c):
+        return own_online_values(trace, c, needs=needs)
+
+    return {"run_values": run_values if needs else own_online_values, "measure": regret,
+            "measured_quantity": REGRET, "run_data": own_run_data, **override}  # fmt: skip
+
+
 def online_run_values(trace, c):
     """Observed constants and aggregates of an AMSGrad run; ``c`` overrides any of them.
 
@@ -159,6 +172,7 @@ __all__ = [
     "gamma",
     "lemma43_t0",
     "online_run_values",
+    "own_online_readers",
     "own_online_values",
     "own_run_data",
     "regret",

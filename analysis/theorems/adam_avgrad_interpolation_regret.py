@@ -95,15 +95,7 @@ from ..statements import FIRST_WORST, MOMENTUM_WORST, THIRD_WORST, W_adam_avg, d
 from ..symbols import T, beta2, rho
 from ._assumptions import Assumptions, Constraint, in_range
 from ._core import OWN_STATUS, Theorem, own_source
-from ._online import (
-    AVGRAD,
-    OLO_LOWER,
-    OWN_ONLINE_CONSTRAINTS,
-    REGRET,
-    own_online_values,
-    own_run_data,
-    regret,
-)
+from ._online import AVGRAD, OLO_LOWER, OWN_ONLINE_CONSTRAINTS, own_online_readers
 
 #: The data-dependent bound (``analysis.statements.ADAM_AVG_FORM``).
 ADAM_AVG_FORM = data_form(W_adam_avg)
@@ -144,9 +136,6 @@ THEOREM = Theorem(
     printed_form=ADAM_AVG_FORM,
     worst_case={},
     closed_form=ADAM_AVG_BOUND,
-    run_values=lambda trace, c: own_online_values(trace, c, needs=("rho",)),
-    measure=regret,
-    measured_quantity=REGRET,
-    run_data=own_run_data,
+    **own_online_readers(needs=("rho",)),
     lower_bound=OLO_LOWER,
 )

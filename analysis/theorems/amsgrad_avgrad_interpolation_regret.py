@@ -84,15 +84,7 @@ from __future__ import annotations
 from ..statements import W_amsgrad, W_max_avg, data_form
 from ._assumptions import Assumptions, in_range
 from ._core import OWN_STATUS, Theorem, own_source
-from ._online import (
-    AVGRAD,
-    OLO_LOWER,
-    OWN_ONLINE_CONSTRAINTS,
-    REGRET,
-    own_online_values,
-    own_run_data,
-    regret,
-)
+from ._online import AVGRAD, OLO_LOWER, OWN_ONLINE_CONSTRAINTS, own_online_readers
 from .avgrad_regret import AVGRAD_BOUND
 
 #: The data-dependent bound (``analysis.statements.MAX_AVG_FORM``).
@@ -124,9 +116,6 @@ THEOREM = Theorem(
     printed_form=MAX_AVG_FORM,
     worst_case={},
     closed_form=MAX_AVG_BOUND,
-    run_values=lambda trace, c: own_online_values(trace, c, needs=("rho",)),
-    measure=regret,
-    measured_quantity=REGRET,
-    run_data=own_run_data,
+    **own_online_readers(needs=("rho",)),
     lower_bound=OLO_LOWER,
 )

@@ -144,15 +144,7 @@ from ..statements import (
 from ..symbols import D_inf, S_g, S_mom, S_vhat, T, alpha, beta1
 from ._assumptions import Assumptions, in_range
 from ._core import OWN_STATUS, Theorem, own_source
-from ._online import (
-    AVGRAD,
-    OLO_LOWER,
-    OWN_ONLINE_CONSTRAINTS,
-    REGRET,
-    own_online_values,
-    own_run_data,
-    regret,
-)
+from ._online import AVGRAD, OLO_LOWER, OWN_ONLINE_CONSTRAINTS, own_online_readers
 
 #: The data-dependent bound (``analysis.statements.AVGRAD_FORM``).
 AVGRAD_FORM = data_form(W_avgrad)
@@ -181,9 +173,6 @@ THEOREM = Theorem(
     printed_form=AVGRAD_FORM,
     worst_case={},
     closed_form=AVGRAD_BOUND,
-    run_values=own_online_values,
-    measure=regret,
-    measured_quantity=REGRET,
-    run_data=own_run_data,
+    **own_online_readers(),
     lower_bound=OLO_LOWER,
 )

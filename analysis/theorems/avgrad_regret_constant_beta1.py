@@ -90,10 +90,8 @@ from ._online import (
     AVGRAD,
     OLO_LOWER,
     OWN_ONLINE_CONSTRAINTS,
-    REGRET,
+    own_online_readers,
     own_online_values,
-    own_run_data,
-    regret,
 )
 
 #: The data-dependent bound with beta_1t = beta1 (``analysis.statements.CONSTANT_FORM``).
@@ -128,9 +126,6 @@ THEOREM = Theorem(
     printed_form=CONSTANT_FORM,
     worst_case={},
     closed_form=CONSTANT_BOUND,
-    run_values=_run_values,
-    measure=regret,
-    measured_quantity=REGRET,
-    run_data=own_run_data,
+    **own_online_readers(run_values=_run_values),
     lower_bound=OLO_LOWER,
 )

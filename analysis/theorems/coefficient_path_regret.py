@@ -152,15 +152,7 @@ import sympy as sp
 from ..statements import data_form
 from ._assumptions import Assumptions, in_range
 from ._core import OWN_STATUS, Theorem, own_source
-from ._online import (
-    AVGRAD,
-    OLO_LOWER,
-    OWN_ONLINE_CONSTRAINTS,
-    REGRET,
-    own_online_values,
-    own_run_data,
-    regret,
-)
+from ._online import AVGRAD, OLO_LOWER, OWN_ONLINE_CONSTRAINTS, own_online_readers, own_run_data
 from .avgrad_regret import AVGRAD_BOUND
 
 #: t * vhat_t of the (safeguarded) path, read from the trace's v_hat
@@ -200,9 +192,6 @@ THEOREM = Theorem(
     printed_form=data_form(Wpath),
     worst_case={},
     closed_form=AVGRAD_BOUND,
-    run_values=own_online_values,
-    measure=regret,
-    measured_quantity=REGRET,
-    run_data=_data,
+    **own_online_readers(run_data=_data),
     lower_bound=OLO_LOWER,
 )

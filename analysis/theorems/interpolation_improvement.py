@@ -119,7 +119,7 @@ from ._core import OWN_STATUS, Theorem, own_source
 
 # B(rho) and its witnesses, public here (notebooks, tests); implemented in _interpolation.
 from ._interpolation import B, Parts, dB, numeric_witness, parts, regime, witness_grads  # noqa: F401
-from ._online import REGRET, own_online_values, own_run_data, regret
+from ._online import own_online_readers
 from .amsgrad_avgrad_interpolation_regret import MAX_AVG_FORM
 
 
@@ -218,8 +218,5 @@ THEOREM = Theorem(
     printed_form=MAX_AVG_FORM,
     worst_case={},
     closed_form=witness_bound(),
-    run_values=lambda trace, c: own_online_values(trace, c, needs=("rho",)),
-    measure=regret,
-    measured_quantity=REGRET,
-    run_data=own_run_data,
+    **own_online_readers(needs=("rho",)),
 )

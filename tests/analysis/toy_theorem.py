@@ -25,13 +25,10 @@ from analysis.symbols import D_inf, G_inf, T, d, g, i, t
 from analysis.theorems import (
     AVGRAD,
     OWN_ONLINE_CONSTRAINTS,
-    REGRET,
     Assumptions,
     Theorem,
     in_range,
-    own_online_values,
-    own_run_data,
-    regret,
+    own_online_readers,
 )
 
 #: The data-dependent bound: a sum over the run's gradients.
@@ -50,8 +47,5 @@ THEOREM = Theorem(
     printed_form=TOY_FORM,
     worst_case={},
     closed_form=TOY_BOUND,
-    run_values=own_online_values,
-    measure=regret,
-    measured_quantity=REGRET,
-    run_data=own_run_data,
+    **own_online_readers(),  # the observed constants, the regret, the run data
 )
