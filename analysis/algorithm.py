@@ -41,8 +41,9 @@ Example:
     AVGrad
       m_t = beta_1t m_{t-1} + (1 - beta_1t) g_t, beta_1t = beta1
       v_t = beta2 v_{t-1} + (1 - beta2) g_t^2
-      vhat_t = (1/t) sum_{s<=t} v_s  (rho = 0)
+      vhat_t = (1/t) sum_{s<=t} v_s
       x_{t+1} = Pi_F(x_t - alpha_t m_t / sqrt(vhat_t)), alpha_t = alpha / sqrt(t)
+      fixed: rho = 0, eps = 0
     >>> Algorithm.from_config({**avgrad, "alpha": 0.5})[1]
     {'rho': 0.0, 'eps': 0.0, 'alpha': 0.5}
 """
@@ -182,8 +183,8 @@ class Algorithm:
         if self.long_memory in (LongMemory.MAX, LongMemory.AVERAGE) and self.rho != 0:
             lm = f"rho v_t + (1 - rho) {lm}"
         fixed = ", ".join(f"{k} = {getattr(self, k):g}" for k in FIXED
-                          if getattr(self, k) is not None and k != "eps")  # fmt: skip
-        lines.append(f"vhat_t = {lm}" + (f"  ({fixed})" if fixed else ""))
+                          if getattr(self, k) is not None)  # fmt: skip
+        lines.append(f"vhat_t = {lm}")
         if self.safeguard:
             lines.append("vhat_t <- max(vhat_t, (alpha_t / alpha_{t-1})^2 vhat_{t-1})")
         root = {EpsPlacement.OUTSIDE: "sqrt(vhat_t) + eps", EpsPlacement.INSIDE:
@@ -198,9 +199,11 @@ class Algorithm:
         }
         if self.bias_correction:
             lines.append("bias correction: m_t / (1 - beta1^t), vhat_t / (1 - beta2^t)")
-        move = f"x_t - alpha_t m_t / ({root})" if "+" in root else f"x_t - alpha_t m_t / {root}"
+        move = "x_t - alpha_t m_t / " + (f"({root})" if root.endswith("eps") else root)
         move = f"Pi_F({move})" if self.projected else f"{move} (unprojected)"
         lines.append(f"x_{{t+1}} = {move}, alpha_t = {step[self.lr_schedule]}")
+        if fixed:
+            lines.append(f"fixed: {fixed}")
         return "\n".join([self.name, *("  " + s for s in (*lines, *self.notes))])
 
 

@@ -60,7 +60,7 @@ construction API below, and one proof, ``proofs/<id>.py``; discovery registers t
 
 * :class:`Theorem`: the record (id, setting, source, status, assumptions, the algorithm, the
   printed and closed forms, and how to read a :class:`~analysis.trace.Trace`);
-* :class:`Assumptions` of :class:`Constraint` s, built with :func:`in_range`,
+* :class:`Assumptions`, a tuple of :class:`Constraint` built with :func:`in_range`,
   :func:`whole_at_least`, :func:`equals`; :class:`LowerBound`;
 * :class:`~analysis.algorithm.Algorithm`, the iteration the simulators run; ``AVGRAD`` and
   ``AMSGRAD`` to start from (``AVGRAD.replace(momentum_schedule="geometric")``);
