@@ -1,6 +1,7 @@
 r"""The online iteration with a *coefficient path*: learned :math:`\beta_{1t}, \beta_{2t}, \rho_t`.
 
-:func:`analysis.simulate.run` routes here when a config has ``path``: a callable
+:func:`analysis.simulate.run` routes here when a run is given a ``path`` (or its
+:class:`~analysis.algorithm.Algorithm` has ``safeguard``): a callable
 ``path(t, g, m) -> dict`` giving step :math:`t`'s coefficients from the past (``g``: the
 gradient :math:`g_t` just observed, ``m``: :math:`m_{t-1}`; both (B, d)), as a hypergradient
 rule does; or a dict of (T,) / (T, B, d) arrays. Keys it may set: ``beta1``, ``beta2``,
@@ -13,8 +14,8 @@ coordinate (:math:`c_t = 1`, :math:`\beta_{3t} = 0`):
     \hat v_t = \rho_t\,\ell_t + (1-\rho_t)\,\bar v_t,
 
 :math:`\bar v_t = \frac1t\sum_{s \le t} v_s`, :math:`\ell_t = \max_{s\le t} v_s`
-(``long_memory="max+average"``, the AMSGrad/AVGrad interpolation) or :math:`\ell_t = v_t`
-(``"average"``, MADA's Adam/AVGrad interpolation). With ``safeguard=True``,
+(``long_memory=MAX_AVERAGE``, the AMSGrad/AVGrad interpolation) or :math:`\ell_t = v_t`
+(``AVERAGE``, MADA's Adam/AVGrad interpolation). With ``safeguard=True``,
 :math:`\hat v_t \leftarrow` :func:`safeguard` :math:`(\hat v_t, \hat v_{t-1}, \alpha_t,
 \alpha_{t-1})` before the step :math:`x_{t+1} = \Pi_{\mathcal F}(x_t - \alpha_t m_t /
 (\sqrt{\hat v_t} + \epsilon))`. No bias correction.
@@ -23,6 +24,8 @@ coordinate (:math:`c_t = 1`, :math:`\beta_{3t} = 0`):
 from __future__ import annotations
 
 import numpy as np
+
+from .algorithm import EpsPlacement, LongMemory
 
 PATH_KEYS = ("beta1", "beta2", "rho")
 _TINY = np.finfo(np.float64).smallest_subnormal
@@ -58,13 +61,13 @@ def _coefficients(path, t, g, m, c, beta1):
     return out
 
 
-def iterate(problem, c, T, alphas, betas, rec):
-    """Run the path iteration (``betas``: the config's beta_1t schedule); returns
-    (x_{T+1}, v̂_T, the (T,) mean beta_1t) for the record."""
-    if c["long_memory"] not in ("max+average", "average"):
+def iterate(problem, alg, c, T, alphas, betas, rec):
+    """Run the path iteration of ``alg`` with the constants ``c`` (``betas``: its beta_1t
+    schedule); returns (x_{T+1}, v̂_T, the (T,) mean beta_1t) for the record."""
+    if alg.long_memory not in (LongMemory.MAX_AVERAGE, LongMemory.AVERAGE):
         raise ValueError("a coefficient path needs long_memory 'max+average' or 'average', "
-                         f"got {c['long_memory']!r}")  # fmt: skip
-    if c["bias_correction"] or c["eps_placement"] != "outside":
+                         f"got {alg.long_memory.value!r}")  # fmt: skip
+    if alg.bias_correction or alg.eps_placement is not EpsPlacement.OUTSIDE:
         raise ValueError("a coefficient path runs without bias correction, eps outside")
     B, d = problem.B, problem.d
     x = np.array(problem.x0, dtype=np.float64)
@@ -80,9 +83,9 @@ def iterate(problem, c, T, alphas, betas, rec):
         v = k["beta2"] * v + (1.0 - k["beta2"]) * (g * g)
         vmax = np.maximum(vmax, v)
         vavg = vavg * ((t - 1) / t) + v * (1.0 / t)
-        long = vmax if c["long_memory"] == "max+average" else v
+        long = vmax if alg.long_memory is LongMemory.MAX_AVERAGE else v
         new = k["rho"] * long + (1.0 - k["rho"]) * vavg
-        if c["safeguard"] and t > 1:
+        if alg.safeguard and t > 1:
             new = safeguard(new, vh, alphas[i], alphas[i - 1])
         vh = new
         root = np.sqrt(vh)

@@ -10,31 +10,23 @@ r"""A vectorised NumPy simulator of the MADA family with the theorems' schedules
     x_{t+1} = \Pi_{\mathcal F, \sqrt{\hat V_t}}\big(x_t - \alpha_t \hat m_t /
               (\sqrt{\hat v_t} + \epsilon)\big),
 
-:math:`\alpha_t = \alpha` or :math:`\alpha/\sqrt t` (``lr_schedule`` "constant" |
-"inv_sqrt"), :math:`\beta_{1t} = \beta_1` or :math:`\beta_1\lambda^{t-1}`
-(``momentum_schedule`` "constant" | "geometric", key ``lam``). The long memory
-(``long_memory``): ``"none"`` (Adam, :math:`\hat v_t = v_t`), ``"max"``
-(:math:`\max_{s\le t} v_s`), ``"average"`` (:math:`\frac1t\sum_{s\le t} v_s`), each mixed with
-:math:`v_t` as MADA does when ``rho`` (MADA's :math:`\rho`, the weight of :math:`v_t`) is in
-(0, 1]; ``"max+average"`` (or ``"mix"`` with ``mix="max_avg"``):
-:math:`\rho\max + (1-\rho)\,\mathrm{average}`; ``"mix"`` with ``mix="adam_avg"``:
-:math:`\rho v_t + (1-\rho)\,\mathrm{average}` (= ``"average"`` with that ``rho``).
-``bias_correction=True`` divides :math:`m_t` by :math:`1-\beta_1^t` and the whole
-:math:`\hat v_t` by :math:`1-\beta_2^t`, as MADA's update (``mada/_update.py``) does (long
-memory included).
-``eps`` (default 0) is added to :math:`\sqrt{\hat v_t}` (``eps_placement="outside"``) or to
-:math:`\hat v_t` (``"inside"``); coordinates with a zero denominator do not move (0/0 := 0:
-there every gradient so far was 0, so :math:`m_t = 0`). The interpolations and moment
-updates use torch's ``lerp`` arithmetic, so the iterates equal :class:`mada.MADA`'s to
-rounding. A ``config`` may be a ``Theorem.algorithm`` dict plus the constants: its
-descriptive string keys (``name``, ``projection``, ...) are ignored.
+:math:`\alpha_t`, :math:`\beta_{1t}`, :math:`\hat v_t` (the long memory, mixed with
+:math:`v_t` by MADA's :math:`\rho`), bias correction and the place of :math:`\epsilon` as the
+:class:`~analysis.algorithm.Algorithm` says, the algorithm of a theorem
+(``Theorem.algorithm``) or any member of the family: :func:`run` dispatches on its fields.
+Bias correction divides :math:`m_t` by :math:`1-\beta_1^t` and the whole :math:`\hat v_t` by
+:math:`1-\beta_2^t`, as MADA's update (``mada/_update.py``) does (long memory included).
+Coordinates with a zero denominator do not move (0/0 := 0: there every gradient so far was 0,
+so :math:`m_t = 0`). The interpolations and moment updates use torch's ``lerp`` arithmetic, so
+the iterates equal :class:`mada.MADA`'s to rounding.
 
-A config with ``path`` (learned coefficients :math:`\beta_{1t}, \beta_{2t}, \rho_t`: a callable
-of the past or arrays) and ``safeguard`` runs :mod:`analysis._simulate_path`'s iteration;
-:func:`safeguard` is the projection onto the safe set of ``coefficient_path_regret``.
+An algorithm with ``safeguard`` or a run given a ``path`` (learned coefficients
+:math:`\beta_{1t}, \beta_{2t}, \rho_t`: a callable of the past or arrays) runs
+:mod:`analysis._simulate_path`'s iteration; :func:`safeguard` is the projection onto the safe
+set of ``coefficient_path_regret``.
 
-The nonconvex theorems' iterations (``eps_placement`` ``"inside_sqrt"``: Défossez et al.'s
-Adam/Adagrad with unnormalised moments and step :math:`\alpha_n`; ``"inside_sqrt, eps/t"``:
+The nonconvex theorems' iterations (``moments=SUM``: Défossez et al.'s Adam/Adagrad with
+unnormalised moments and step :math:`\alpha_n`; ``eps_placement=INSIDE_OVER_T``:
 avgrad_nonconvex's :math:`x_t = x_{t-1} - \alpha g_t/\sqrt{\epsilon + Sv_t}`) run unprojected
 in :mod:`analysis._simulate_nonconvex`; their results carry ``inside``, whether each instance's
 iterates stayed in the problem's box. Every full record has ``v``, the second moment
@@ -44,12 +36,12 @@ correction).
 Example (AVGrad on Reddi et al.'s counterexample: it finds :math:`x^\star = -1`):
 
     >>> from analysis.problems import reddi3
-    >>> from analysis.theorems._own_online import AVGRAD
-    >>> cfg = {**AVGRAD, "alpha": 0.5, "beta1": 0.0, "beta2": 0.1}
-    >>> bt = run(reddi3(C=3, B=2), cfg, T=3000)
+    >>> from analysis.theorems import AVGRAD
+    >>> cfg = {"alpha": 0.5, "beta1": 0.0, "beta2": 0.1}
+    >>> bt = run(reddi3(C=3, B=2), AVGRAD, T=3000, **cfg)
     >>> bt.x.shape, bool(bt.x[0, -1, 0] < -0.9), bool(bt.regret[0] / 3000 < 0.2)
     ((2, 3000, 1), True, True)
-    >>> fin = run(reddi3(C=3, B=2), cfg, T=3000, record="final")
+    >>> fin = run(reddi3(C=3, B=2), {**AVGRAD, **cfg}, T=3000, record="final")
     >>> bool(np.allclose(fin.regret, bt.regret))
     True
 """
@@ -64,63 +56,74 @@ from . import _simulate_nonconvex as _nc
 from . import _simulate_path as _path
 from ._recorder import Recorder
 from ._simulate_path import safeguard as safeguard  # public: the safe set's projection
+from .algorithm import (
+    Algorithm,
+    EpsPlacement,
+    LongMemory,
+    LrSchedule,
+    Moments,
+    MomentumSchedule,
+)
 from .trace import Trace
 
-_DESCRIPTIVE = frozenset({"name", "projection", "first_moment", "second_moment", "v_hat",
-                          "update", "step_size"})  # fmt: skip
-_DEFAULTS = {"alpha": None, "beta1": 0.0, "beta2": None, "eps": 0.0, "eps_placement": "outside",
-             "lr_schedule": "constant", "momentum_schedule": "constant", "lam": 1.0,
-             "bias_correction": False, "long_memory": "none", "rho": None, "mix": None,
-             "path": None, "safeguard": False}  # fmt: skip
+_CONSTANTS = ("alpha", "beta1", "beta2", "eps", "lam", "rho", "path")
+_DEFAULTS = {"beta1": 0.0, "eps": 0.0, "lam": 1.0, "rho": None, "path": None}
 _TINY = np.finfo(np.float64).smallest_subnormal
 
 
-def normalise(config):
-    """Complete ``config`` with defaults; add ``kind`` (adam, max, average, adam_max,
-    adam_avg, max_avg) and ``w`` (the interpolation weight). Raise on unknown keys."""
-    unknown = set(config) - set(_DEFAULTS) - _DESCRIPTIVE
+def normalise(config, **constants):
+    """(the :class:`~analysis.algorithm.Algorithm`, its constants completed with defaults),
+    checked: ``config`` is an Algorithm or a flat config (see :func:`run`); ``constants``
+    override the algorithm's fixed constants and settings (e.g. a path adversary's
+    ``long_memory``). Raise on unknown keys and unsupported choices."""
+    if isinstance(config, Algorithm):
+        config = {**config, **constants}  # a keyword may also override a setting
+        constants = {}
+    alg, given = Algorithm.from_config(config)
+    c = {**_DEFAULTS, **given, **constants}
+    unknown = set(c) - set(_CONSTANTS)
     if unknown:
-        raise ValueError(f"unknown config key(s) {sorted(unknown)}; known: {sorted(_DEFAULTS)}")
-    c = {**_DEFAULTS, **{k: v for k, v in config.items() if k in _DEFAULTS}}
+        known = sorted({*_CONSTANTS, *Algorithm.__dataclass_fields__} - {"notes"})
+        raise ValueError(f"unknown config key(s) {sorted(unknown)}; known: {known}")
     for k in ("alpha", "beta2"):
-        if c[k] is None:
+        if c.get(k) is None:
             raise ValueError(f"config needs {k}")
-    if c["eps_placement"] in _nc.FAMILIES:
-        return _nc.normalise(c)
-    if c["path"] is not None or c["safeguard"]:  # no path: the config's constants
-        return {**c, "path": {} if c["path"] is None else c["path"], "kind": "path", "w": None}
-    lm, rho = c["long_memory"] or "none", c["rho"]
-    if lm == "mix":
-        if c["mix"] not in ("max_avg", "adam_avg"):
-            raise ValueError(f"mix must be 'max_avg' or 'adam_avg', got {c['mix']!r}")
-        lm = "max+average" if c["mix"] == "max_avg" else "average"
-        if rho is None:
-            raise ValueError("a mix needs rho")
-    if lm == "none" or (lm in ("max", "average") and rho == 1):
-        kind, w = "adam", 1.0
-    elif lm in ("max", "average"):
-        mixed = "adam_avg" if lm == "average" else "adam_max"
-        kind, w = (mixed, float(rho)) if rho else (lm, 0.0)
-    elif lm == "max+average":
+    if alg.moments is Moments.SUM or alg.eps_placement is EpsPlacement.INSIDE_OVER_T:
+        return _nc.normalise(alg, c)
+    if not alg.projected:
+        raise ValueError("unprojected runs are Défossez et al.'s (moments='sum') and AVGrad's "
+                         "(eps_placement='inside/t') nonconvex iterations")  # fmt: skip
+    if c["path"] is not None or alg.safeguard:  # no path: the config's constants
+        return alg, {**c, "path": {} if c["path"] is None else c["path"]}
+    if alg.lr_schedule is LrSchedule.DEFOSSEZ_ADAM:
+        raise ValueError("lr_schedule 'defossez_adam' is Défossez et al.'s (moments='sum')")
+    _, w = _long_memory(alg, c["rho"])
+    if not 0 <= w <= 1:
+        raise ValueError(f"rho must lie in [0, 1], got {c['rho']}")
+    return alg, c
+
+
+def _long_memory(alg, rho):
+    """(the long memory in effect, the weight w of the interpolation): MAX or AVERAGE with
+    rho = 1 is Adam's v_t; w is rho's weight of v_t (of the max for MAX_AVERAGE)."""
+    lm = alg.long_memory
+    if lm is LongMemory.MAX_AVERAGE:
         if rho is None:
             raise ValueError("long_memory 'max+average' needs rho (the weight of the max)")
-        kind, w = "max_avg", float(rho)
-    else:
-        raise ValueError(f"long_memory must be none, max, average, max+average or mix, got {lm!r}")
-    for key, ok in (("lr_schedule", ("constant", "inv_sqrt")), ("eps_placement", ("outside",
-                    "inside")), ("momentum_schedule", ("constant", "geometric"))):  # fmt: skip
-        if c[key] not in ok:
-            raise ValueError(f"{key} must be one of {ok}, got {c[key]!r}")
-    if not 0 <= w <= 1:
-        raise ValueError(f"rho must lie in [0, 1], got {rho}")
-    return {**c, "kind": kind, "w": w}
+        return lm, float(rho)
+    if lm is LongMemory.NONE or rho == 1:
+        return LongMemory.NONE, 1.0
+    return lm, float(rho) if rho else 0.0
 
 
-def schedules(c, T):
+def schedules(alg, c, T):
     """(alpha_t, beta_1t) for t = 1..T."""
     t = np.arange(1, T + 1, dtype=np.float64)
-    alphas = c["alpha"] / np.sqrt(t) if c["lr_schedule"] == "inv_sqrt" else np.full(T, c["alpha"])
-    if c["momentum_schedule"] == "geometric":
+    if alg.lr_schedule is LrSchedule.INV_SQRT:
+        alphas = c["alpha"] / np.sqrt(t)
+    else:
+        alphas = np.full(T, c["alpha"])
+    if alg.momentum_schedule is MomentumSchedule.GEOMETRIC:
         betas = c["beta1"] * float(c["lam"]) ** (t - 1)
     else:
         betas = np.full(T, float(c["beta1"]))
@@ -196,26 +199,32 @@ class Final:
         return None if self.comparator_sum is None else self.loss_sum - self.comparator_sum
 
 
-def run(problem, config, T, record="full"):
+def run(problem, config, T, record="full", **constants):
     """Run ``config`` for ``T`` steps on every instance of ``problem``.
 
+    ``config``: an :class:`~analysis.algorithm.Algorithm` (``Theorem.algorithm``) with the
+    run's ``constants`` (alpha, beta1, beta2, eps, lam, rho, path; a keyword naming a field of
+    the Algorithm overrides it), or a flat config: a mapping of the Algorithm's fields and the
+    constants, e.g. ``{**algorithm, "alpha": 0.5}``; the two are the same run.
     ``record="full"``: a :class:`BatchTrace` (memory B*T*d*4 floats); ``"final"``: a
     :class:`Final` with the aggregates only.
     """
     if record not in ("full", "final"):
         raise ValueError(f"record must be 'full' or 'final', got {record!r}")
-    c = normalise(config)
+    alg, c = normalise(config, **constants)
     T, B, d = int(T), problem.B, problem.d
-    if c["kind"] == "path" and problem.setting != "online-convex":
+    path = alg.safeguard or c["path"] is not None
+    nonconvex = alg.moments is Moments.SUM or alg.eps_placement is EpsPlacement.INSIDE_OVER_T
+    if path and not nonconvex and problem.setting != "online-convex":
         raise ValueError("a coefficient path runs on online-convex problems only")
-    alphas, betas = schedules(c, T)
-    if c["kind"] in ("defossez", "defossez_mix", "avgrad_eps_t"):
-        r = _nc.iterate(problem, c, T, betas, record == "full")
+    alphas, betas = schedules(alg, c, T)
+    if nonconvex:
+        r = _nc.iterate(problem, alg, c, T, betas, record == "full")
         if record == "full":
             return BatchTrace(beta1=betas, **r)
         return Final(**{k: val for k, val in r.items() if k != "alpha"})
-    kind, w, b2 = c["kind"], c["w"], float(c["beta2"])
-    eps, inside, bc = float(c["eps"]), c["eps_placement"] == "inside", c["bias_correction"]
+    b2, eps, bc = float(c["beta2"]), float(c["eps"]), alg.bias_correction
+    inside = alg.eps_placement is EpsPlacement.INSIDE
     online = problem.setting == "online-convex"
     full_grad = getattr(problem, "full_grad", None)
     full = record == "full"
@@ -227,12 +236,15 @@ def run(problem, config, T, record="full"):
         else:
             x_star, comp_sum = problem.comparator(T, aggregate=True)
     rec = Recorder(B, T, d, full, full_grad, x_star)
-    if kind == "path":
-        x, vh, betas = _path.iterate(problem, c, T, alphas, betas, rec)
+    if path:
+        x, vh, betas = _path.iterate(problem, alg, c, T, alphas, betas, rec)
         if full:
             return BatchTrace(alpha=alphas, beta1=betas, comparator_losses=comp,
                               x_star=x_star, **rec.result(None, None))  # fmt: skip
         return Final(comparator_sum=comp_sum, x_star=x_star, **rec.result(x, vh))
+    lm, w = _long_memory(alg, c["rho"])
+    track_avg = lm in (LongMemory.AVERAGE, LongMemory.MAX_AVERAGE)
+    track_max = lm in (LongMemory.MAX, LongMemory.MAX_AVERAGE)
     x = np.array(problem.x0, dtype=np.float64)
     m, v, vmax, vavg = (np.zeros((B, d)) for _ in range(4))
     for t in range(1, T + 1):
@@ -241,18 +253,17 @@ def run(problem, config, T, record="full"):
         rec.step(i, x, g, problem.loss(t, x))
         m = _lerp(m, g, 1.0 - betas[i])
         v = v * b2 + (1.0 - b2) * (g * g)
-        if kind in ("average", "adam_avg", "max_avg"):
+        if track_avg:
             vavg = vavg * ((t - 1) / t) + v * (1.0 / t)
-        if kind in ("max", "adam_max", "max_avg"):
+        if track_max:
             vmax = np.maximum(vmax, v)
-        if kind == "adam":
+        long = vavg if lm is LongMemory.AVERAGE else vmax
+        if lm is LongMemory.NONE:
             vh = v
-        elif kind in ("average", "max"):
-            vh = vavg if kind == "average" else vmax
-        elif kind == "max_avg":
+        elif lm is LongMemory.MAX_AVERAGE:
             vh = _lerp(vavg, vmax, w)
         else:
-            vh = _lerp(vavg if kind == "adam_avg" else vmax, v, w)
+            vh = long if w == 0 else _lerp(long, v, w)
         bc1 = 1.0 - c["beta1"] ** t if bc else 1.0
         bc2 = 1.0 - b2**t if bc else 1.0
         root = np.sqrt(vh) / bc2**0.5 if bc else np.sqrt(vh)

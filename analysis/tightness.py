@@ -160,7 +160,7 @@ def check_online(th_id, problem, consts, T):
     from .theorems._online import lemma43_t0
 
     th = _theorems()[th_id] if isinstance(th_id, str) else th_id
-    bt = run(problem, {**th.algorithm, **consts}, T)
+    bt = run(problem, th.algorithm, T, **consts)
     traces = [bt.trace(b) for b in range(bt.B)]
     measured = np.array([th.measured(tr) for tr in traces])
     d_inf = np.max(np.abs(bt.x - bt.x_star[:, None]), axis=(1, 2))
@@ -180,7 +180,7 @@ def check_nonconvex(th_id, problem, consts, T):
     (``Theorem.numeric`` at the problem's box constants R = G_inf + sqrt(eps), L and
     Delta = F(x_0) - F_*) and whether every iterate stayed in the box (``inside``)."""
     th = _theorems()[th_id]
-    bt = run(problem, {**th.algorithm, **consts}, T)
+    bt = run(problem, th.algorithm, T, **consts)
     meas = np.array([th.measured(bt.trace(b)) for b in range(bt.B)])
     R = problem.G_inf + np.sqrt(consts["eps"])  # |g| <= R - sqrt(eps), as Défossez et al.
     delta = problem.full_loss(problem.x0) - problem.f_star

@@ -201,8 +201,8 @@ class _Search:
             self.progress(1)
         th = self.th
         try:
-            trace = run(OnlineLinear(costs[None], 1.0, x0=x0),
-                        {**th.algorithm, **constants, **(extra or {})}, T).trace(0)  # fmt: skip
+            trace = run(OnlineLinear(costs[None], 1.0, x0=x0), th.algorithm, T,
+                        **constants, **(extra or {})).trace(0)  # fmt: skip
             measured = th.measured(trace, **constants)
             data = th.data_bound(trace, **constants)
             vals = th.run_values(trace, dict(constants))
@@ -329,8 +329,8 @@ def corners(theorem, T_choices=CORNER_T, d=2, long=LONG):
 
 def confirm_closed(theorem, point):
     """The exact closed-form bound (``Theorem.bound``, sympy) at ``point``'s run."""
-    config = {**theorem.algorithm, **point.constants, **point.extra}
-    trace = run(OnlineLinear(point.costs[None], 1.0, x0=point.x0), config, point.T).trace(0)
+    problem = OnlineLinear(point.costs[None], 1.0, x0=point.x0)
+    trace = run(problem, theorem.algorithm, point.T, **point.constants, **point.extra).trace(0)
     vals = theorem.run_values(trace, dict(point.constants))
     expr = theorem.bound(**{n: vals[n] for n in theorem.symbols})
     return float(sp.N(expr, 30))

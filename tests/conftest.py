@@ -82,8 +82,6 @@ PRIVATE_NAMES_USED = {
     "the rounding contract rest on, tested directly",
     "analysis.theorems._evaluate": _SUM_FORMS,
     "analysis.theorems._online": "Tran & Phong's t0 (lemma43_t0) on runs built to cross it",
-    "analysis.theorems._own_online": "AVGrad's algorithm without a momentum schedule, so a "
-    "test runs the simulator with its own (item 1 makes algorithms typed public values)",
     "mada._engine": "the bucket engine's layout and kernels, tested below the optimizer",
     "mada._steps": "the device step number, swapped in to run the CUDA path's counters on "
     "the CPU",

@@ -46,7 +46,7 @@ the weight of :math:`v_t` against the running average (MADA's :math:`\rho` with
 ``long_memory="average"``), the max/average mix as the weight of the max (1 for AMSGrad, 0
 for AVGrad; other runs skip it);
 :math:`\beta_{1t}` = the optimizer's **current** beta1 at step t and the constant ``beta1`` =
-:math:`\max_{s\le t}\beta_{1s}`, as :func:`._own_online.own_online_values` reads a trace.
+:math:`\max_{s\le t}\beta_{1s}`, as :func:`analysis.theorems.own_online_values` reads a trace.
 Corollary 1's :math:`\lambda` = :math:`\beta_{1,2}/\beta_{1,1}` once two steps are seen with
 :math:`\beta_{1,1} > 0` (as ``online_run_values`` reads a trace; skipped before).
 ``constants`` overrides any of alpha, beta1, beta2, rho, D_inf, G_inf, lam. A theorem whose

@@ -17,7 +17,8 @@ adam_nonconvex_defossez2022                  Défossez, Bottou, Bach & Usunier, 
 adagrad_nonconvex_defossez2022               same paper, Theorem 1 (Adagrad, beta1 = 0)
 ============================================ ===================================================
 
-This package's own theorems (statements in ``_own.py``, proofs in ``proofs/<id>.py``):
+This package's own theorems (statements in their modules and :mod:`analysis.statements`,
+proofs in ``proofs/<id>.py``):
 
 ============================================ ===================================================
 id                                           what, rate
@@ -53,7 +54,29 @@ Left out because their exact statements could not be verified (no constant is in
 * Reddi et al.'s 2019 arXiv revision (Theorem 4 with D_inf^2/(1-beta1)^2 in its second
   term): known only through a third-party Lean transcription; not encoded as a separate id.
 
+**Adding a theorem** is one module here, ``<id>.py``, that defines ``THEOREM`` with the
+construction API below, and one proof, ``proofs/<id>.py``; discovery registers the module
+(a module elsewhere, e.g. in a test, is registered with :func:`register`):
+
+* :class:`Theorem`: the record (id, setting, source, status, assumptions, the algorithm, the
+  printed and closed forms, and how to read a :class:`~analysis.trace.Trace`);
+* :class:`Assumptions`, a tuple of :class:`Constraint` built with :func:`in_range`,
+  :func:`whole_at_least`, :func:`equals`; :class:`LowerBound`;
+* :class:`~analysis.algorithm.Algorithm`, the iteration the simulators run; ``AVGRAD`` and
+  ``AMSGRAD`` to start from (``AVGRAD.replace(momentum_schedule="geometric")``);
+* for this package's own regret theorems: ``OWN_ONLINE_CONSTRAINTS``,
+  ``own_online_readers()`` (how they read a run: ``own_online_values``, the observed
+  constants; ``own_run_data``, the run data of :data:`analysis.symbols.RUN_DATA` that their
+  sums read; ``regret`` and ``REGRET``, what they measure), ``own_source(id)`` and
+  ``OWN_STATUS``;
+* the sympy vocabulary is :mod:`analysis.symbols`, the shared statements (the :math:`W`
+  forms, ``data_form``, the worst-case terms) :mod:`analysis.statements`.
+
+``docs/theory.md`` ("Adding a theorem") walks through one; ``tests/analysis/toy_theorem.py``
+is one in a single file.
+
 Example:
+    >>> from analysis.theorems import THEOREMS
     >>> sorted(THEOREMS)[:2]
     ['adagrad_nonconvex_defossez2022', 'adam_avgrad_interpolation_nonconvex']
     >>> THEOREMS["amsgrad_regret_reddi2018_cor1"].setting
@@ -64,46 +87,78 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from types import ModuleType
 
-# What a theorem module is built from (its assumptions, their constraints, the record); the
-# symbols are in analysis.symbols, this package's own statements in analysis.statements.
-from ._core import (
-    ROUNDING_RTOL,
-    Assumptions,
-    Constraint,
-    LowerBound,
-    Theorem,
-    equals,
-    in_range,
-    whole_at_least,
+# What a theorem module is built from; the symbols are in analysis.symbols, the shared
+# statements in analysis.statements.
+from ..algorithm import Algorithm
+from ._assumptions import Assumptions, Constraint, equals, in_range, whole_at_least
+from ._core import OWN_STATUS, ROUNDING_RTOL, LowerBound, Theorem, own_source
+from ._online import (
+    AMSGRAD,
+    AVGRAD,
+    OWN_ONLINE_CONSTRAINTS,
+    REGRET,
+    own_online_readers,
+    own_online_values,
+    own_run_data,
+    regret,
 )
 from ._vacuity import BREAKEVEN_CONSTANTS, trivial
 
+#: The registry: id -> Theorem (the modules of this package, then whatever
+#: :func:`register` adds).
+THEOREMS: dict[str, Theorem] = {}
 
-def _discover() -> dict[str, Theorem]:
-    found = {}
+
+def register(module: ModuleType) -> Theorem:
+    """Add ``module.THEOREM`` to :data:`THEOREMS` and return it.
+
+    The module's name (its last dotted part) must be the theorem's id, and the id must be
+    new.
+    """
+    theorem = getattr(module, "THEOREM", None)
+    name = module.__name__.rpartition(".")[2]
+    if not isinstance(theorem, Theorem):
+        raise ImportError(f"module {name} defines no THEOREM (a Theorem)")
+    if theorem.id != name:
+        raise ImportError(f"module {name} defines theorem id {theorem.id!r}")
+    if theorem.id in THEOREMS:
+        raise ValueError(f"theorem id {theorem.id!r} is already registered")
+    THEOREMS[theorem.id] = theorem
+    return theorem
+
+
+def _discover() -> None:
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
-            continue
-        theorem = importlib.import_module(f"{__name__}.{info.name}").THEOREM
-        if theorem.id != info.name:
-            raise ImportError(f"module {info.name} defines theorem id {theorem.id!r}")
-        found[theorem.id] = theorem
-    return found
+        if not info.name.startswith("_"):
+            register(importlib.import_module(f"{__name__}.{info.name}"))
 
 
-THEOREMS: dict[str, Theorem] = _discover()
+_discover()
 
 __all__ = [
+    "AMSGRAD",
+    "AVGRAD",
     "BREAKEVEN_CONSTANTS",
+    "OWN_ONLINE_CONSTRAINTS",
+    "OWN_STATUS",
+    "REGRET",
     "ROUNDING_RTOL",
     "THEOREMS",
+    "Algorithm",
     "Assumptions",
     "Constraint",
     "LowerBound",
     "Theorem",
     "equals",
     "in_range",
+    "own_online_readers",
+    "own_online_values",
+    "own_run_data",
+    "own_source",
+    "register",
+    "regret",
     "trivial",
     "whole_at_least",
 ]

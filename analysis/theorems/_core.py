@@ -7,8 +7,8 @@ aggregates by their worst case under the theorem's own assumptions; ``Theorem.da
 replaces them by their values on a recorded :class:`~analysis.trace.Trace`.
 
 This package's own theorems print their data-dependent forms as sums over the run's data
-(:mod:`._own`); ``data_bound`` evaluates those with :func:`._evaluate.evaluate` on the data
-``Theorem.run_data`` recomputes from the trace.
+(:mod:`analysis.statements` and their modules); ``data_bound`` evaluates those with
+:func:`._evaluate.evaluate` on the data ``Theorem.run_data`` recomputes from the trace.
 
 Rounding contract (see :class:`Theorem`): a float given as a constant is read as its exact
 binary value, :math:`\ln(1 + x)` is evaluated as :class:`log1p` and :math:`1 - a/b` as
@@ -24,135 +24,18 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from ..algorithm import Algorithm
+from ..symbols import LATEX_NAMES, SYMBOLS
+from ._assumptions import (
+    Assumptions,
+    Constraint,
+    equals,
+    exact_value,
+    in_range,
+    whole_at_least,
+)
 from ._asymptotics import leading_order, log1p, sqrt_sum, sqrt_sum_numpy
 from ._evaluate import ROUNDING_RTOL, WIDE, evaluate, to_float64
-
-# ---- symbols: one table, named as in the papers (Défossez et al.'s N is T here) ----------
-T = sp.Symbol("T", positive=True, integer=True)  # horizon: rounds / iterations
-d = sp.Symbol("d", positive=True, integer=True)  # dimension
-D_inf = sp.Symbol("D_inf", nonnegative=True)  # l_inf diameter of the feasible set
-G_inf = sp.Symbol("G_inf", nonnegative=True)  # l_inf bound on the gradients
-alpha = sp.Symbol("alpha", positive=True)  # base step size
-beta1 = sp.Symbol("beta1", nonnegative=True)
-beta2 = sp.Symbol("beta2", positive=True)
-eps = sp.Symbol("eps", positive=True)
-L = sp.Symbol("L", nonnegative=True)  # smoothness constant
-R = sp.Symbol("R", positive=True)  # a.s. l_inf bound on stochastic gradients (Défossez)
-Delta = sp.Symbol("Delta", nonnegative=True)  # F(x_0) - F_*
-lam = sp.Symbol("lam", nonnegative=True)  # beta_1t = beta1 * lam**(t-1)
-t0 = sp.Symbol("t0", positive=True, integer=True)  # Tran & Phong's index of Lemma 4.3
-# aggregates of a run, for printed data-dependent forms
-S_vhat = sp.Symbol("S_vhat", nonnegative=True)  # sum_i vhat_{T,i}^{1/2}
-S_g = sp.Symbol("S_g", nonnegative=True)  # sum_i ||g_{1:T,i}||_2
-S_mom = sp.Symbol("S_mom", nonnegative=True)  # sum_t sum_i beta_1t vhat_{t,i}^{1/2} / alpha_t
-# this package's own theorems (the same objects as in _own: sympy caches symbols by name)
-rho = sp.Symbol("rho", nonnegative=True)  # MADA's interpolation coefficient
-delta = sp.Symbol("delta", nonnegative=True)  # a witness's gradient ratio g_2 / g_1
-
-SYMBOLS = {s.name: s for s in (T, d, D_inf, G_inf, alpha, beta1, beta2, eps, L, R, Delta,
-                               lam, t0, S_vhat, S_g, S_mom, rho, delta)}  # fmt: skip
-LATEX_NAMES = {
-    D_inf: r"D_{\infty}",
-    G_inf: r"G_{\infty}",
-    eps: r"\epsilon",
-    lam: r"\lambda",
-    beta1: r"\beta_1",
-    beta2: r"\beta_2",
-    t0: "t_0",
-    Delta: r"\Delta",
-    S_vhat: r"\sum_{i=1}^d \hat v_{T,i}^{1/2}",
-    S_g: r"\sum_{i=1}^d \|g_{1:T,i}\|_2",
-    S_mom: r"\sum_{t=1}^T \sum_{i=1}^d \frac{\beta_{1t} \hat v_{t,i}^{1/2}}{\alpha_t}",
-}
-
-
-# ---- assumptions ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Constraint:
-    """One assumption: ``holds(*values of params)`` is a sympy truth value, maybe undecided."""
-
-    name: str  # the constant (or derived quantity, e.g. "gamma") the message names
-    text: str  # the assumption as written, e.g. "0 <= beta1 < 1"
-    params: tuple[str, ...]  # the constants it reads, in the order holds takes them
-    holds: Callable[..., sp.Basic]
-
-
-def in_range(name, lo=None, hi=None, *, lo_open=False, hi_open=False):
-    """Constraint ``lo <(=) name <(=) hi``; None leaves a side open."""
-    left = "" if lo is None else f"{lo} {'<' if lo_open else '<='} "
-    right = "" if hi is None else f" {'<' if hi_open else '<='} {hi}"
-
-    def holds(v):
-        conds = []
-        if lo is not None:
-            conds.append(v > lo if lo_open else v >= lo)
-        if hi is not None:
-            conds.append(v < hi if hi_open else v <= hi)
-        return sp.And(*conds)
-
-    return Constraint(name, f"{left}{name}{right}", (name,), holds)
-
-
-def whole_at_least(name, lo=1):
-    """Constraint: ``name`` is a whole number >= lo (floats like 1e6 pass)."""
-
-    def holds(v):
-        if v.is_number:
-            return sp.And(v >= lo, sp.true if (v - sp.floor(v)).is_zero else sp.false)
-        return sp.And(v >= lo, sp.false if v.is_integer is False else sp.true)
-
-    return Constraint(name, f"{name} is a whole number >= {lo}", (name,), holds)
-
-
-def equals(name, value, why):
-    """Constraint: the algorithm fixes ``name = value``."""
-    return Constraint(name, f"{name} = {value} ({why})", (name,), lambda v: sp.Eq(v, value))
-
-
-@dataclass(frozen=True)
-class Assumptions:
-    """Named constants, their ranges and the relations between them.
-
-    ``check`` raises only when a violation is certain (sympy's three-valued logic: a symbol
-    of unknown sign passes).
-    """
-
-    constraints: tuple[Constraint, ...]
-
-    @property
-    def names(self) -> frozenset[str]:
-        return frozenset(p for c in self.constraints for p in c.params)
-
-    def check(self, **values):
-        """Raise ValueError naming the assumption if one is certainly violated; else None."""
-        env = dict(SYMBOLS)
-        for k, v in values.items():
-            env[k] = _value(k, v)
-        for c in self.constraints:
-            try:
-                truth = c.holds(*(env[p] for p in c.params))
-            except TypeError:  # e.g. a comparison with zoo: leave it to the range checks
-                continue
-            if truth == sp.false:
-                given = ", ".join(f"{p}={values[p]}" for p in c.params if p in values)
-                raise ValueError(f"{c.name}: assumption {c.text} is violated ({given})")
-
-
-def _value(name, v):
-    """``v`` as a sympy object."""
-    try:
-        v = sp.sympify(v)
-    except (sp.SympifyError, TypeError) as err:
-        raise ValueError(f"{name}: cannot read {v!r} as a number or symbol") from err
-    if v.is_number and (v.is_extended_real is False or not v.is_finite):
-        raise ValueError(f"{name} must be a finite real number, got {v}")
-    return v
-
-
-def _exact(name, v):
-    """``v`` as a sympy object; a float (Python, NumPy or sympy) as its exact binary value."""
-    v = _value(name, v)
-    return sp.Rational(v) if v.is_Float else v
 
 
 def _inexact(v):
@@ -175,6 +58,15 @@ def stable(expr):
                         and any(f.is_Pow and f.exp.is_negative
                                 for f in sp.Mul.make_args(e.args[1 - e.args.index(1)])),
                         sp.together)  # fmt: skip
+
+
+# ---- this package's own theorems: where their proofs are -----------------------------------
+OWN_STATUS = "proved in this package (proof: see source)"
+
+
+def own_source(theorem_id):
+    """The ``source`` of this package's own theorem ``theorem_id``: its proof module."""
+    return f"this package: proofs/{theorem_id}.py"
 
 
 # ---- lower bounds from the literature ------------------------------------------------------
@@ -226,7 +118,7 @@ class Theorem:
     source: str  # paper + theorem number
     status: str  # "as published" | "corrected (...)"
     assumptions: Assumptions
-    algorithm: Mapping[str, object]
+    algorithm: Algorithm  # the iteration the simulators run
     printed_form: sp.Expr  # the bound as printed, aggregates as symbols
     worst_case: Mapping[sp.Symbol, sp.Expr]  # aggregate -> its bound under the assumptions
     run_values: Callable  # (trace, constants) -> {name: value} for every printed symbol
@@ -241,6 +133,17 @@ class Theorem:
     # optional: the literature's lower bound for the setting (worst case over instances)
     lower_bound: LowerBound | None = None
 
+    def __post_init__(self):
+        if not isinstance(self.algorithm, Algorithm):
+            raise TypeError(f"{self.id}: algorithm must be an analysis.algorithm.Algorithm, "
+                            f"got {type(self.algorithm).__name__}")  # fmt: skip
+        if not isinstance(self.assumptions, Assumptions):
+            raise TypeError(f"{self.id}: assumptions must be an Assumptions")
+        unknown = {s.name for s in self.printed_form.free_symbols} - set(SYMBOLS)
+        if unknown:
+            raise ValueError(f"{self.id}: printed_form has symbols {sorted(unknown)} outside "
+                             "analysis.symbols.SYMBOLS")  # fmt: skip
+
     def _subs(self, expr, values, allowed):
         """``expr`` with ``values`` substituted exactly (:func:`stable` first if any)."""
         unknown = set(values) - allowed
@@ -248,7 +151,7 @@ class Theorem:
             raise ValueError(f"{self.id}: unknown constant(s) {sorted(unknown)}; "
                              f"known: {sorted(allowed)}")  # fmt: skip
         self.assumptions.check(**values)
-        subs = {SYMBOLS[k]: _exact(k, v) for k, v in values.items()
+        subs = {SYMBOLS[k]: exact_value(k, v) for k, v in values.items()
                 if k in SYMBOLS and SYMBOLS[k] in expr.free_symbols}  # fmt: skip
         return stable(expr).xreplace(subs) if subs else expr
 

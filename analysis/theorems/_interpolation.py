@@ -1,7 +1,7 @@
 r"""B(rho): the AMSGrad/AVGrad interpolation's data-dependent regret bound as a function of rho.
 
 On a fixed gradient sequence (online linear losses) the run data do not depend on
-:math:`\rho`, and :data:`._own.MAX_AVG_FORM` is, with :math:`k = (t, i)`,
+:math:`\rho`, and :data:`analysis.statements.MAX_AVG_FORM` is, with :math:`k = (t, i)`,
 :math:`S = Sv`, :math:`A = t\,vmax`, :math:`\Delta = A - S \ge 0` and :math:`W = S + \rho\Delta`,
 
 .. math::

@@ -7,7 +7,8 @@ import math
 import numpy as np
 import sympy as sp
 
-from ._core import Constraint, in_range, whole_at_least
+from ..algorithm import Algorithm
+from ._assumptions import Constraint, in_range, whole_at_least
 
 DEFOSSEZ_CONSTRAINTS = (
     in_range("alpha", 0, lo_open=True),
@@ -19,14 +20,11 @@ DEFOSSEZ_CONSTRAINTS = (
     whole_at_least("d"),
 )
 
-DEFOSSEZ_ITERATION = {
-    "first_moment": "m_n = beta1 m_{n-1} + g_n (a weighted sum: no (1 - beta1) factor)",
-    "second_moment": "v_n = beta2 v_{n-1} + g_n^2 (a weighted sum: no (1 - beta2) factor)",
-    "update": "x_n = x_{n-1} - alpha_n m_n / sqrt(eps + v_n)",
-    "eps_placement": "inside_sqrt",
-    "bias_correction": False,
-    "long_memory": None,
-}
+#: Défossez et al.'s iteration: weighted sums m_n = beta1 m_{n-1} + g_n and
+#: v_n = beta2 v_{n-1} + g_n^2 (no (1 - beta) factors), x_n = x_{n-1} - alpha_n m_n /
+#: sqrt(eps + v_n), unprojected; each theorem fixes its step size and constants.
+DEFOSSEZ = Algorithm("Défossez et al.'s Adam/Adagrad iteration", moments="sum",
+                     eps_placement="inside", projected=False)  # fmt: skip
 
 STATIONARITY = (
     "E||grad F(x_tau)||_2^2 with tau in {0..T-1}, P[tau = j] proportional to "

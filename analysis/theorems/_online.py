@@ -1,23 +1,16 @@
-"""Pieces shared by the online-convex (regret) theorems on AMSGrad."""
+"""Pieces shared by the online-convex (regret) theorems: AMSGrad's (published) and AVGrad's
+(this package's own): their constraint sets, algorithms, run readers and lower bound."""
 
 from __future__ import annotations
 
 import numpy as np
 import sympy as sp
 
-from ._core import (
-    Constraint,
-    D_inf,
-    G_inf,
-    LowerBound,
-    T,
-    alpha,
-    beta1,
-    beta2,
-    d,
-    in_range,
-    whole_at_least,
-)
+from ..algorithm import Algorithm
+from ..symbols import D_inf, G_inf, T, alpha, beta1, beta2, d
+from ._assumptions import Constraint, in_range, whole_at_least
+from ._core import LowerBound
+from ._evaluate import run_data
 
 gamma = beta1 / sp.sqrt(beta2)
 
@@ -60,17 +53,66 @@ AMSGRAD_CONSTRAINTS = (
     whole_at_least("d"),
 )
 
-AMSGRAD = {
-    "name": "AMSGrad (Reddi et al. 2018, Algorithm 2)",
-    "long_memory": "max",  # vhat_t = max(vhat_{t-1}, v_t), v_0 = vhat_0 = 0
-    "rho": 0.0,  # MADA's interpolation coefficient at the AMSGrad corner
-    "lr_schedule": "inv_sqrt",  # alpha_t = alpha / sqrt(t)
-    "bias_correction": False,
-    "eps": 0.0,  # the analysis has no epsilon
-    "projection": "x_{t+1} = Pi_{F, sqrt(Vhat_t)}(x_t - alpha_t m_t / sqrt(vhat_t))",
-    "first_moment": "m_t = beta_1t m_{t-1} + (1 - beta_1t) g_t",
-    "second_moment": "v_t = beta2 v_{t-1} + (1 - beta2) g_t^2",
-}
+#: Reddi et al.'s Algorithm 2 (vhat_t = max(vhat_{t-1}, v_t), v_0 = vhat_0 = 0), with MADA's
+#: rho = 0 (the AMSGrad corner) and no epsilon in the analysis; the schedule of beta_1t is
+#: each theorem's.
+AMSGRAD = Algorithm("AMSGrad (Reddi et al. 2018, Algorithm 2)", long_memory="max",
+                    lr_schedule="inv_sqrt", rho=0.0, eps=0.0)  # fmt: skip
+
+#: This package's own regret theorems: no condition beta1 < sqrt(beta2).
+OWN_ONLINE_CONSTRAINTS = (
+    in_range("alpha", 0, lo_open=True),
+    in_range("beta1", 0, 1, hi_open=True),
+    in_range("beta2", 0, 1, lo_open=True, hi_open=True),
+    in_range("D_inf", 0),
+    in_range("G_inf", 0),
+    whole_at_least("T"),
+    whole_at_least("d"),
+)
+
+#: AVGrad (MADA's rho = 0 corner, vhat_t = (1/t) sum_{s<=t} v_s), alpha_t = alpha / sqrt(t),
+#: no bias correction and no epsilon (0/0 := 0 while all gradients are 0).
+AVGRAD = Algorithm("AVGrad (MADA's rho = 0 corner), no bias correction",
+                   long_memory="average", lr_schedule="inv_sqrt", rho=0.0, eps=0.0)  # fmt: skip
+
+
+def own_online_values(trace, c, needs=()):
+    """Observed constants of a run for this package's own regret theorems; ``c`` overrides
+    any of them.
+
+    alpha defaults to ``trace.alpha[0]`` (alpha_1 = alpha / sqrt 1), beta1 to
+    ``max(trace.beta1)`` (the theorems need beta_1t <= beta1), D_inf to
+    ``trace.D_inf("x_star")``, G_inf to ``trace.G_inf()``. beta2 and the names in ``needs``
+    (e.g. rho) must be given: the trace does not record them.
+    """
+    missing = [n for n in ("beta2", *needs) if n not in c]
+    if missing:
+        raise ValueError(f"data_bound needs {missing} (the trace does not record them)")
+    vals = {"T": trace.T, "d": trace.d, "alpha": float(trace.alpha[0]),
+            "beta1": float(np.max(trace.beta1)), "G_inf": trace.G_inf()}  # fmt: skip
+    if trace.x_star is not None:
+        vals["D_inf"] = trace.D_inf("x_star")
+    vals.update(c)
+    return vals
+
+
+def own_run_data(trace, c):
+    """g, m, v, Sv, vmax, beta1t (:data:`analysis.symbols.RUN_DATA`) from ``trace.grads``,
+    ``c["beta2"]`` and ``trace.beta1``."""
+    return run_data(trace.grads, float(c["beta2"]), trace.beta1)
+
+
+def own_online_readers(needs=(), **override):
+    """How this package's own regret theorems read a run, as ``Theorem`` keyword arguments:
+    ``run_values`` (:func:`own_online_values`, asking for ``needs``), ``measure`` (the
+    regret), ``measured_quantity`` and ``run_data`` (:func:`own_run_data`); ``override``
+    replaces any of them."""
+
+    def run_values(trace, c):
+        return own_online_values(trace, c, needs=needs)
+
+    return {"run_values": run_values if needs else own_online_values, "measure": regret,
+            "measured_quantity": REGRET, "run_data": own_run_data, **override}  # fmt: skip
 
 
 def online_run_values(trace, c):
@@ -123,13 +165,16 @@ def lemma43_t0(trace, rtol=1e-12):
 __all__ = [
     "AMSGRAD",
     "AMSGRAD_CONSTRAINTS",
+    "AVGRAD",
     "OLO_LOWER",
+    "OWN_ONLINE_CONSTRAINTS",
     "REGRET",
-    "D_inf",
-    "G_inf",
     "gamma",
     "lemma43_t0",
     "online_run_values",
+    "own_online_readers",
+    "own_online_values",
+    "own_run_data",
     "regret",
     "third_coefficient",
 ]  # fmt: skip

@@ -36,7 +36,8 @@ import math
 import numpy as np
 import sympy as sp
 
-from ._core import SYMBOLS, D_inf, G_inf, R, T, d
+from ..symbols import D_inf, G_inf, R, T, d
+from ._core import SYMBOLS
 
 #: The trivial bound of each setting, by the bounded-gradient constant its theorems name.
 TRIVIAL = {

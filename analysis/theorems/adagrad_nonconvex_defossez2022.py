@@ -56,10 +56,12 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._core import Assumptions, Delta, L, R, T, Theorem, alpha, d, eps, equals
+from ..symbols import Delta, L, R, T, alpha, d, eps
+from ._assumptions import Assumptions, equals
+from ._core import Theorem
 from ._nonconvex import (
+    DEFOSSEZ,
     DEFOSSEZ_CONSTRAINTS,
-    DEFOSSEZ_ITERATION,
     STATIONARITY,
     nonconvex_run_values,
     stationarity,
@@ -83,15 +85,7 @@ THEOREM = Theorem(
             equals("beta2", 1, "Adagrad sums the squared gradients"),
         )
     ),
-    algorithm={
-        "name": "Adagrad (coordinate-wise)",
-        **DEFOSSEZ_ITERATION,
-        "rho": None,
-        "beta1": 0.0,
-        "beta2": 1.0,
-        "lr_schedule": "constant",
-        "momentum_schedule": "constant",
-    },
+    algorithm=DEFOSSEZ.replace(name="Adagrad (coordinate-wise)", beta1=0.0, beta2=1.0),
     printed_form=PRINTED,
     worst_case={},
     run_values=lambda tr, c: nonconvex_run_values(tr, c, alpha_from_step=lambda a1, b1: a1),

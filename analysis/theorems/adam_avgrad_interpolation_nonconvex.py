@@ -91,23 +91,16 @@ import math
 
 import sympy as sp
 
-from ._core import (
-    Assumptions,
-    Delta,
-    L,
-    R,
-    T,
-    Theorem,
-    alpha,
-    beta2,
-    d,
-    eps,
-    equals,
-    in_range,
-    rho,
+from ..symbols import Delta, L, R, T, alpha, beta2, d, eps, rho
+from ._assumptions import Assumptions, equals, in_range
+from ._core import OWN_STATUS, Theorem, own_source
+from ._nonconvex import (
+    DEFOSSEZ,
+    DEFOSSEZ_CONSTRAINTS,
+    STATIONARITY,
+    nonconvex_run_values,
+    stationarity,
 )
-from ._nonconvex import DEFOSSEZ_CONSTRAINTS, STATIONARITY, nonconvex_run_values, stationarity
-from ._own_online import STATUS, source
 
 E = 4 * d * R**2 / sp.sqrt(1 - beta2) + alpha * d * R * L / (1 - beta2)
 BOUND = 2 * R * Delta / (alpha * T) + E / rho * (
@@ -127,8 +120,8 @@ THEOREM = Theorem(
     id="adam_avgrad_interpolation_nonconvex",
     title="MADA's rho v + (1 - rho) vbar, constant alpha, bias correction, smooth nonconvex",
     setting="stochastic-nonconvex",
-    source=source("adam_avgrad_interpolation_nonconvex"),
-    status=STATUS,
+    source=own_source("adam_avgrad_interpolation_nonconvex"),
+    status=OWN_STATUS,
     assumptions=Assumptions(
         (
             *DEFOSSEZ_CONSTRAINTS,
@@ -137,21 +130,13 @@ THEOREM = Theorem(
             equals("beta1", 0, "the theorem has no momentum"),
         )
     ),
-    algorithm={
-        "name": "MADA's Adam/AVGrad interpolation (Défossez et al.'s unnormalised moments)",
-        "first_moment": "none (beta1 = 0: the step uses g_t)",
-        "second_moment": "v_t = beta2 v_{t-1} + g_t^2 (no (1 - beta2) factor)",
-        "v_hat": "w_t = rho_t v_t + (1 - rho_t) (1/t) sum_{s<=t} v_s, rho_t in [rho, 1]",
-        "update": "x_t = x_{t-1} - alpha_t g_t / sqrt(eps + w_t)",
-        "step_size": "alpha_t = alpha sqrt((1 - beta2**t) / (1 - beta2))",
-        "eps_placement": "inside_sqrt",
-        "long_memory": "average",
-        "rho": None,  # given with the constants (a number, or rho_t per step)
-        "beta1": 0.0,
-        "bias_correction": False,  # folded into alpha_t, as Défossez et al. do
-        "lr_schedule": "defossez_adam",
-        "momentum_schedule": "constant",
-    },
+    algorithm=DEFOSSEZ.replace(
+        name="MADA's Adam/AVGrad interpolation (Défossez et al.'s unnormalised moments)",
+        long_memory="average",
+        lr_schedule="defossez_adam",  # bias correction folded into alpha_t, as Défossez et al.
+        beta1=0.0,
+        notes=("rho_t in [rho, 1]: rho given with the constants, a number or one per step",),
+    ),
     printed_form=BOUND,
     worst_case={},
     run_values=_run_values,

@@ -101,22 +101,17 @@ import math
 
 import sympy as sp
 
-from ._core import (
-    Assumptions,
-    Constraint,
-    Delta,
-    R,
-    T,
-    Theorem,
-    alpha,
-    beta1,
-    beta2,
-    eps,
-    in_range,
-    rho,
+from ..symbols import Delta, R, T, alpha, beta1, beta2, eps, rho
+from ._assumptions import Assumptions, Constraint, in_range
+from ._core import Theorem
+from ._core import own_source as source
+from ._nonconvex import (
+    DEFOSSEZ,
+    DEFOSSEZ_CONSTRAINTS,
+    STATIONARITY,
+    nonconvex_run_values,
+    stationarity,
 )
-from ._nonconvex import DEFOSSEZ_CONSTRAINTS, STATIONARITY, nonconvex_run_values, stationarity
-from ._own_online import source
 from .adam_nonconvex_defossez2022 import E
 
 N_tilde = T - beta1 / (1 - beta1)
@@ -156,22 +151,16 @@ THEOREM = Theorem(
             in_range("rho", 0, 1, lo_open=True),
         )
     ),
-    algorithm={
-        "name": "MADA's Adam/AVGrad interpolation with heavy-ball momentum (Défossez et al.'s "
+    algorithm=DEFOSSEZ.replace(
+        name="MADA's Adam/AVGrad interpolation with heavy-ball momentum (Défossez et al.'s "
         "unnormalised moments)",
-        "first_moment": "m_n = beta1 m_{n-1} + g_n (no (1 - beta1) factor, no correction)",
-        "second_moment": "v_n = beta2 v_{n-1} + g_n^2 (no (1 - beta2) factor)",
-        "v_hat": "w_n = rho_n v_n + (1 - rho_n) (1/n) sum_{s<=n} v_s, deterministic rho_n in "
-        "[rho, 1]",
-        "update": "x_n = x_{n-1} - alpha_n m_n / sqrt(eps + w_n)",
-        "step_size": "alpha_n = alpha (1 - beta1) sqrt((1 - beta2**n) / (1 - beta2))",
-        "eps_placement": "inside_sqrt",
-        "long_memory": "average",
-        "rho": None,  # given with the constants (a number, or a fixed schedule rho_n)
-        "bias_correction": False,  # folded into alpha_n, as Défossez et al. do
-        "lr_schedule": "defossez_adam",
-        "momentum_schedule": "constant",
-    },
+        long_memory="average",
+        lr_schedule="defossez_adam",  # bias correction folded into alpha_n, as Défossez et al.
+        notes=(
+            "deterministic rho_n in [rho, 1]: rho given with the constants, a number or a "
+            "fixed schedule",
+        ),
+    ),
     printed_form=BOUND,
     worst_case={},
     run_values=_run_values,

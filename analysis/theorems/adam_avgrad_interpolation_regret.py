@@ -12,12 +12,12 @@ AVGrad's average, :math:`0 \le \rho < 1`,
     \hat v_t = \rho\, v_t + (1-\rho)\,\frac1t\sum_{s=1}^t v_s,\qquad
     x_{t+1} = \Pi_{\mathcal F, \sqrt{\hat V_t}}\big(x_t - \alpha_t m_t / \sqrt{\hat v_t}\big),
 
-under the condition (:data:`._own.RHO_MAX`; none for :math:`T = 1`)
+under the condition (:data:`.statements.RHO_MAX`; none for :math:`T = 1`)
 
 .. math:: \rho \le \frac{\beta_2}{(T-1)(1-\beta_2)} .
 
 **Bound** (an **upper** bound). With :math:`W_{t,i} = t\hat v_{t,i} = \rho\, t\, v_{t,i} +
-(1-\rho) Sv_{t,i}` (data-dependent form, :data:`._own.ADAM_AVG_FORM`):
+(1-\rho) Sv_{t,i}` (data-dependent form, :data:`.statements.ADAM_AVG_FORM`):
 
 .. math::
     R_T \le \frac{D_\infty^2}{2\alpha}\sum_{i=1}^d \sqrt{W_{T,i}}
@@ -25,7 +25,7 @@ under the condition (:data:`._own.RHO_MAX`; none for :math:`T = 1`)
     + \frac{\alpha(1+\beta_1)}{2(1-\beta_1)} \sum_{t=1}^T\sum_{i=1}^d
       \frac{m_{t,i}^2}{\sqrt{W_{t,i}}},
 
-and with :math:`\beta_{1t} = \beta_1\lambda^{t-1}` (:data:`._own.ADAM_AVG_BOUND`)
+and with :math:`\beta_{1t} = \beta_1\lambda^{t-1}` (:data:`.statements.ADAM_AVG_BOUND`)
 
 .. math::
     R_T \le \frac{d D_\infty^2 G_\infty \sqrt T}{2\alpha}
@@ -73,33 +73,38 @@ References:
 
 Example:
     >>> from analysis.theorems import THEOREMS
-    >>> from analysis.theorems import _own
+    >>> from analysis import statements, symbols
     >>> from sympy import Rational
     >>> th = THEOREMS["adam_avgrad_interpolation_regret"]
-    >>> th.printed(rho=0) == _own.AVGRAD_FORM, th.rate()
+    >>> th.printed(rho=0) == statements.AVGRAD_FORM, th.rate()
     (True, sqrt(T))
     >>> th.assumptions.check(rho=0.99, T=1, beta2=0.5)  # T = 1: no condition
     >>> th.bound(rho=0.5, T=100, beta2=0.9)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     ValueError: rho: assumption rho <= beta2/((T-1)(1-beta2)) is violated (rho=0.5, ...)
-    >>> _own.RHO_MAX.subs({_own.T: 100, _own.beta2: Rational(9, 10)})
+    >>> statements.RHO_MAX.subs({symbols.T: 100, symbols.beta2: Rational(9, 10)})
     1/11
 """
 
 from __future__ import annotations
 
-from . import _own
-from ._core import Assumptions, Constraint, Theorem, in_range
-from ._online import OLO_LOWER, REGRET, regret
-from ._own_online import (
-    AVGRAD,
-    OWN_ONLINE_CONSTRAINTS,
-    STATUS,
-    own_online_values,
-    own_run_data,
-    source,
-)
+import sympy as sp
+
+from ..statements import FIRST_WORST, MOMENTUM_WORST, THIRD_WORST, W_adam_avg, data_form
+from ..symbols import T, beta2, rho
+from ._assumptions import Assumptions, Constraint, in_range
+from ._core import OWN_STATUS, Theorem, own_source
+from ._online import AVGRAD, OLO_LOWER, OWN_ONLINE_CONSTRAINTS, own_online_readers
+
+#: The data-dependent bound (``analysis.statements.ADAM_AVG_FORM``).
+ADAM_AVG_FORM = data_form(W_adam_avg)
+#: Its worst case, beta_1t = beta1 lam^(t-1) (``analysis.statements.ADAM_AVG_BOUND``).
+ADAM_AVG_BOUND = FIRST_WORST + MOMENTUM_WORST + THIRD_WORST / sp.sqrt(1 - rho)
+#: The largest rho for which t * vhat_t is non-decreasing for the Adam/AVGrad mix on every
+#: run, using only v_t >= beta2 v_{t-1} (lemma ``adam_avg_monotone``;
+#: ``analysis.statements.RHO_MAX``).
+RHO_MAX = beta2 / ((T - 1) * (1 - beta2))
 
 #: rho <= RHO_MAX, multiplied out so that T = 1 needs nothing (lemma_adam_avg_monotone).
 RHO_CONDITION = Constraint(
@@ -113,8 +118,8 @@ THEOREM = Theorem(
     id="adam_avgrad_interpolation_regret",
     title="Regret of vhat = rho * v + (1 - rho) * average (MADA's rho), rho <= RHO_MAX",
     setting="online-convex",
-    source=source("adam_avgrad_interpolation_regret"),
-    status=STATUS,
+    source=own_source("adam_avgrad_interpolation_regret"),
+    status=OWN_STATUS,
     assumptions=Assumptions(
         (
             *OWN_ONLINE_CONSTRAINTS,
@@ -123,20 +128,14 @@ THEOREM = Theorem(
             RHO_CONDITION,
         )
     ),
-    algorithm={
-        **AVGRAD,
-        "name": "MADA's Adam/AVGrad interpolation (c = 1, beta3 = 0, gamma = 1), no bias "
-        "correction",
-        "rho": None,  # the theorem's constant rho, 0 <= rho <= RHO_MAX, rho < 1
-        "v_hat": "vhat_t = rho v_t + (1 - rho) (1/t) sum_{s<=t} v_s",
-        "momentum_schedule": "geometric",
-    },
-    printed_form=_own.ADAM_AVG_FORM,
+    algorithm=AVGRAD.replace(
+        name="MADA's Adam/AVGrad interpolation (c = 1, beta3 = 0, gamma = 1), no bias correction",
+        momentum_schedule="geometric",
+        rho=None,  # the theorem's constant rho, 0 <= rho <= RHO_MAX, rho < 1
+    ),
+    printed_form=ADAM_AVG_FORM,
     worst_case={},
-    closed_form=_own.ADAM_AVG_BOUND,
-    run_values=lambda trace, c: own_online_values(trace, c, needs=("rho",)),
-    measure=regret,
-    measured_quantity=REGRET,
-    run_data=own_run_data,
+    closed_form=ADAM_AVG_BOUND,
+    **own_online_readers(needs=("rho",)),
     lower_bound=OLO_LOWER,
 )

@@ -57,7 +57,7 @@ Example:
     >>> th = THEOREMS["adam_nonconvex_defossez2022"]
     >>> th.rate()
     1
-    >>> th.algorithm["lr_schedule"]
+    >>> th.algorithm.lr_schedule.value
     'defossez_adam'
 """
 
@@ -65,24 +65,12 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._core import (
-    Assumptions,
-    Constraint,
-    Delta,
-    L,
-    R,
-    T,
-    Theorem,
-    alpha,
-    beta1,
-    beta2,
-    d,
-    eps,
-    in_range,
-)
+from ..symbols import Delta, L, R, T, alpha, beta1, beta2, d, eps
+from ._assumptions import Assumptions, Constraint, in_range
+from ._core import Theorem
 from ._nonconvex import (
+    DEFOSSEZ,
     DEFOSSEZ_CONSTRAINTS,
-    DEFOSSEZ_ITERATION,
     STATIONARITY,
     nonconvex_run_values,
     stationarity,
@@ -120,14 +108,11 @@ THEOREM = Theorem(
             ),
         )
     ),
-    algorithm={
-        "name": "Adam (Défossez et al. variant: no correction on m, v's folded into alpha_n)",
-        **DEFOSSEZ_ITERATION,
-        "rho": 1.0,  # MADA's Adam corner
-        "lr_schedule": "defossez_adam",
-        "step_size": "alpha_n = alpha (1 - beta1) sqrt((1 - beta2**n) / (1 - beta2))",
-        "momentum_schedule": "constant",
-    },
+    algorithm=DEFOSSEZ.replace(
+        name="Adam (Défossez et al. variant: no correction on m, v's folded into alpha_n)",
+        lr_schedule="defossez_adam",
+        rho=1.0,  # MADA's Adam corner
+    ),
     printed_form=PRINTED,
     worst_case={},
     run_values=lambda tr, c: nonconvex_run_values(

@@ -16,7 +16,7 @@ AVGrad's average, :math:`\rho \in [0, 1]`:
 the maximum, with the average: ``adam_avgrad_interpolation_regret``.)
 
 **Bound** (an **upper** bound). With :math:`W_{t,i} = t\hat v_{t,i} = \rho\, t\, vmax_{t,i} +
-(1-\rho) Sv_{t,i}` (data-dependent form, :data:`._own.MAX_AVG_FORM`):
+(1-\rho) Sv_{t,i}` (data-dependent form, :data:`.statements.MAX_AVG_FORM`):
 
 .. math::
     R_T \le \frac{D_\infty^2}{2\alpha}\sum_{i=1}^d \sqrt{W_{T,i}}
@@ -25,7 +25,7 @@ the maximum, with the average: ``adam_avgrad_interpolation_regret``.)
       \frac{m_{t,i}^2}{\sqrt{W_{t,i}}},
 
 and with :math:`\beta_{1t} = \beta_1\lambda^{t-1}` the worst case of ``avgrad_regret``
-(:data:`._own.MAX_AVG_BOUND`, equal to :data:`._own.AVGRAD_BOUND`):
+(:data:`.statements.MAX_AVG_BOUND`, equal to :data:`.statements.AVGRAD_BOUND`):
 
 .. math::
     R_T \le \frac{d D_\infty^2 G_\infty \sqrt T}{2\alpha}
@@ -38,7 +38,7 @@ and :math:`t\,vmax_t \ge Sv_t \ge (1-\beta_2)\sum_{j\le t} g_j^2`, so the proof 
 :math:`\rho`. **The worst case cannot see** :math:`\rho`: the closed form is the same for all
 :math:`\rho \in [0, 1]`, and any advantage of an interior :math:`\rho` lives in the data
 form only (``interpolation_improvement``). At :math:`\rho = 1` the data form is
-:data:`._own.AMSGRAD_FORM`: a regret bound for AMSGrad with no :math:`\log T` and no
+:data:`.statements.AMSGRAD_FORM`: a regret bound for AMSGrad with no :math:`\log T` and no
 condition :math:`\beta_1 < \sqrt{\beta_2}`, unlike ``amsgrad_regret_corrected_tran2019``.
 
 **Status.** Proved in this package (source:
@@ -67,9 +67,9 @@ References:
 
 Example:
     >>> from analysis.theorems import THEOREMS
-    >>> from analysis.theorems import _own
+    >>> from analysis import statements, symbols
     >>> th = THEOREMS["amsgrad_avgrad_interpolation_regret"]
-    >>> th.printed(rho=1) == _own.AMSGRAD_FORM, th.printed(rho=0) == _own.AVGRAD_FORM
+    >>> th.printed(rho=1) == statements.AMSGRAD_FORM, th.printed(rho=0) == statements.AVGRAD_FORM
     (True, True)
     >>> th.rate(), "rho" in th.symbols
     (sqrt(T), False)
@@ -81,24 +81,25 @@ Example:
 
 from __future__ import annotations
 
-from . import _own
-from ._core import Assumptions, Theorem, in_range
-from ._online import OLO_LOWER, REGRET, regret
-from ._own_online import (
-    AVGRAD,
-    OWN_ONLINE_CONSTRAINTS,
-    STATUS,
-    own_online_values,
-    own_run_data,
-    source,
-)
+from ..statements import W_amsgrad, W_max_avg, data_form
+from ._assumptions import Assumptions, in_range
+from ._core import OWN_STATUS, Theorem, own_source
+from ._online import AVGRAD, OLO_LOWER, OWN_ONLINE_CONSTRAINTS, own_online_readers
+from .avgrad_regret import AVGRAD_BOUND
+
+#: The data-dependent bound (``analysis.statements.MAX_AVG_FORM``).
+MAX_AVG_FORM = data_form(W_max_avg)
+#: Its worst case cannot see rho (``analysis.statements.MAX_AVG_BOUND``).
+MAX_AVG_BOUND = AVGRAD_BOUND
+#: At rho = 1: AMSGrad's bound without log T (``analysis.statements.AMSGRAD_FORM``).
+AMSGRAD_FORM = data_form(W_amsgrad)
 
 THEOREM = Theorem(
     id="amsgrad_avgrad_interpolation_regret",
     title="Regret of vhat = rho * max + (1 - rho) * average (AMSGrad to AVGrad)",
     setting="online-convex",
-    source=source("amsgrad_avgrad_interpolation_regret"),
-    status=STATUS,
+    source=own_source("amsgrad_avgrad_interpolation_regret"),
+    status=OWN_STATUS,
     assumptions=Assumptions(
         (
             *OWN_ONLINE_CONSTRAINTS,
@@ -106,20 +107,15 @@ THEOREM = Theorem(
             in_range("rho", 0, 1),
         )
     ),
-    algorithm={
-        **AVGRAD,
-        "name": "AMSGrad/AVGrad interpolation, no bias correction",
-        "long_memory": "max+average",
-        "rho": None,  # the theorem's constant rho, in [0, 1]
-        "v_hat": "vhat_t = rho max_{s<=t} v_s + (1 - rho) (1/t) sum_{s<=t} v_s",
-        "momentum_schedule": "geometric",
-    },
-    printed_form=_own.MAX_AVG_FORM,
+    algorithm=AVGRAD.replace(
+        name="AMSGrad/AVGrad interpolation, no bias correction",
+        long_memory="max+average",
+        momentum_schedule="geometric",
+        rho=None,
+    ),  # the theorem's constant rho, in [0, 1]
+    printed_form=MAX_AVG_FORM,
     worst_case={},
-    closed_form=_own.MAX_AVG_BOUND,
-    run_values=lambda trace, c: own_online_values(trace, c, needs=("rho",)),
-    measure=regret,
-    measured_quantity=REGRET,
-    run_data=own_run_data,
+    closed_form=MAX_AVG_BOUND,
+    **own_online_readers(needs=("rho",)),
     lower_bound=OLO_LOWER,
 )

@@ -64,21 +64,10 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ..symbols import S_g, T, alpha, beta1, d, lam, t0
 from . import _online
-from ._core import (
-    Assumptions,
-    S_g,
-    T,
-    Theorem,
-    alpha,
-    beta1,
-    d,
-    in_range,
-    lam,
-    sqrt_sum,
-    t0,
-    whole_at_least,
-)
+from ._assumptions import Assumptions, in_range, whole_at_least
+from ._core import Theorem, sqrt_sum
 from ._online import AMSGRAD, AMSGRAD_CONSTRAINTS, REGRET, D_inf, G_inf, lemma43_t0, regret
 from ._online import online_run_values as _online_values
 from ._online import third_coefficient as _third
@@ -109,7 +98,7 @@ THEOREM = Theorem(
             whole_at_least("t0"),
         )
     ),
-    algorithm={**AMSGRAD, "momentum_schedule": "geometric"},
+    algorithm=AMSGRAD.replace(momentum_schedule="geometric"),
     printed_form=PRINTED,
     worst_case={S_g: d * G_inf * sp.sqrt(T)},
     run_values=_run_values,

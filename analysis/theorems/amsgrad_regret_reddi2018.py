@@ -67,19 +67,10 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ..symbols import S_g, S_mom, S_vhat, T, alpha, beta1, d
 from . import _online
-from ._core import (
-    Assumptions,
-    S_g,
-    S_mom,
-    S_vhat,
-    T,
-    Theorem,
-    alpha,
-    beta1,
-    d,
-    sqrt_sum,
-)
+from ._assumptions import Assumptions
+from ._core import Theorem, sqrt_sum
 from ._online import AMSGRAD, AMSGRAD_CONSTRAINTS, REGRET, D_inf, G_inf, online_run_values, regret
 from ._online import third_coefficient as _third
 
@@ -95,7 +86,7 @@ THEOREM = Theorem(
     status="as published (proof flawed: Phuong & Phong 2019; "
     "see amsgrad_regret_corrected_tran2019)",
     assumptions=Assumptions(AMSGRAD_CONSTRAINTS),
-    algorithm={**AMSGRAD, "momentum_schedule": "constant"},
+    algorithm=AMSGRAD,  # beta_1t = beta1, constant
     printed_form=PRINTED,
     worst_case={
         S_vhat: d * G_inf,

@@ -56,8 +56,10 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ..symbols import S_g, S_vhat, T, alpha, beta1, d, lam
 from . import _online
-from ._core import Assumptions, S_g, S_vhat, T, Theorem, alpha, beta1, d, in_range, lam
+from ._assumptions import Assumptions, in_range
+from ._core import Theorem
 from ._online import AMSGRAD, AMSGRAD_CONSTRAINTS, REGRET, D_inf, G_inf, online_run_values, regret
 from ._online import third_coefficient as _third
 
@@ -73,7 +75,7 @@ THEOREM = Theorem(
     status="as published (middle term lacks the factor d/alpha that Theorem 4 gives; "
     "inherits Theorem 4's flawed proof)",
     assumptions=Assumptions((*AMSGRAD_CONSTRAINTS, in_range("lam", 0, 1, hi_open=True))),
-    algorithm={**AMSGRAD, "momentum_schedule": "geometric"},
+    algorithm=AMSGRAD.replace(momentum_schedule="geometric"),
     printed_form=PRINTED,
     worst_case={S_vhat: d * G_inf, S_g: d * G_inf * sp.sqrt(T)},
     run_values=online_run_values,

@@ -14,7 +14,7 @@ square root, coordinate-wise, :math:`v_0 = 0`):
     \quad x_t = x_{t-1} - \frac{\alpha}{\sqrt t}\frac{g_t}{\sqrt{\epsilon/t + \bar v_t}}
     = x_{t-1} - \alpha\frac{g_t}{\sqrt{\epsilon + Sv_t}} .
 
-**Bound** (an **upper** bound; :data:`._own.NONCONVEX_BOUND`), :math:`\tau` uniform on
+**Bound** (an **upper** bound; :data:`analysis.statements.NONCONVEX_BOUND`), :math:`\tau` uniform on
 :math:`\{0, \dots, T-1\}`:
 
 .. math::
@@ -68,11 +68,18 @@ Example:
 from __future__ import annotations
 
 import numpy as np
+import sympy as sp
 
-from . import _own
-from ._core import Assumptions, Theorem, equals, in_range, whole_at_least
+from ..algorithm import Algorithm
+from ..symbols import Delta, L, R, T, alpha, beta2, d, eps
+from ._assumptions import Assumptions, equals, in_range, whole_at_least
+from ._core import OWN_STATUS, Theorem, own_source
 from ._nonconvex import STATIONARITY, stationarity
-from ._own_online import STATUS, source
+
+#: The bound (``analysis.statements.NONCONVEX_BOUND``).
+NONCONVEX_BOUND = 2 * sp.sqrt(eps + T * R**2) * Delta / (alpha * T) + d * sp.sqrt(
+    eps + T * R**2
+) * (4 * R * sp.sqrt(1 - beta2) + alpha * L) * sp.log(1 + T * R**2 / eps) / ((1 - beta2) * T)
 
 
 def _run_values(trace, c):
@@ -91,8 +98,8 @@ THEOREM = Theorem(
     id="avgrad_nonconvex",
     title="AVGrad (no momentum), alpha/sqrt(t), eps/t in the root, smooth nonconvex",
     setting="stochastic-nonconvex",
-    source=source("avgrad_nonconvex"),
-    status=STATUS,
+    source=own_source("avgrad_nonconvex"),
+    status=OWN_STATUS,
     assumptions=Assumptions(
         (
             in_range("alpha", 0, lo_open=True),
@@ -106,20 +113,16 @@ THEOREM = Theorem(
             whole_at_least("d"),
         )
     ),
-    algorithm={
-        "name": "AVGrad (coordinate-wise), no momentum",
-        "first_moment": "none (beta1 = 0: the step uses g_t)",
-        "second_moment": "v_t = beta2 v_{t-1} + (1 - beta2) g_t^2",
-        "update": "x_t = x_{t-1} - alpha g_t / sqrt(eps + Sv_t), Sv_t = sum_{s<=t} v_s",
-        "eps_placement": "inside_sqrt, eps/t",
-        "long_memory": "average",
-        "rho": 0.0,
-        "beta1": 0.0,
-        "bias_correction": False,
-        "lr_schedule": "inv_sqrt",
-        "momentum_schedule": "constant",
-    },
-    printed_form=_own.NONCONVEX_BOUND,
+    algorithm=Algorithm(
+        "AVGrad (coordinate-wise), no momentum",
+        long_memory="average",
+        lr_schedule="inv_sqrt",
+        eps_placement="inside/t",
+        projected=False,
+        rho=0.0,
+        beta1=0.0,
+    ),
+    printed_form=NONCONVEX_BOUND,
     worst_case={},
     run_values=_run_values,
     measure=stationarity,

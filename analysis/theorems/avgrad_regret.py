@@ -19,7 +19,7 @@ with :math:`\alpha_t = \alpha/\sqrt t`, :math:`0 \le \beta_{1t} \le \beta_1 < 1`
 
 **Bound** (an **upper** bound). Write :math:`Sv_{t,i} = \sum_{s \le t} v_{s,i} = t\,\hat
 v_{t,i}`; then :math:`\sqrt{\hat v_{t,i}}/\alpha_t = \sqrt{Sv_{t,i}}/\alpha` and for all
-:math:`T \ge 1` (data-dependent form, ``printed_form``, :data:`._own.AVGRAD_FORM`):
+:math:`T \ge 1` (data-dependent form, ``printed_form``, :data:`analysis.statements.AVGRAD_FORM`):
 
 .. math::
     R_T \le \frac{D_\infty^2}{2\alpha}\sum_{i=1}^d \sqrt{Sv_{T,i}}
@@ -28,7 +28,7 @@ v_{t,i}`; then :math:`\sqrt{\hat v_{t,i}}/\alpha_t = \sqrt{Sv_{t,i}}/\alpha` and
       \frac{m_{t,i}^2}{\sqrt{Sv_{t,i}}} .
 
 With :math:`\beta_{1t} = \beta_1\lambda^{t-1}`, :math:`0 \le \lambda < 1` (worst case,
-``bound()``, :data:`._own.AVGRAD_BOUND`):
+``bound()``, :data:`analysis.statements.AVGRAD_BOUND`):
 
 .. math::
     R_T \le \frac{d D_\infty^2 G_\infty \sqrt T}{2\alpha}
@@ -42,7 +42,7 @@ for), and the distance terms telescope; (ii) :math:`Sv_t = \sum_{j \le t}(1 -
 v_t} \le \alpha/\sqrt{(1-\beta_2)\sum_{j\le t} g_j^2}`: an AdaGrad-type step. With
 :math:`m_{t,i}^2 \le \sum_{j \le t}\beta_1^{t-j} g_{j,i}^2` (Jensen: the weights of
 :math:`m_t` sum to at most 1) and the square-root-sum lemma, the third term is at most
-:data:`._own.THIRD_COEFFICIENT` :math:`\sum_i \|g_{1:T,i}\|_2`
+:data:`analysis.statements.THIRD_COEFFICIENT` :math:`\sum_i \|g_{1:T,i}\|_2`
 (``proofs/lemma_momentum_adagrad.py``; :data:`GRAD_NORM_FORM`); the worst case uses
 :math:`Sv_{t,i} \le tG_\infty^2`, :math:`\|g_{1:T,i}\|_2 \le G_\infty\sqrt T` and
 :math:`\sum_t \lambda^{t-1}\sqrt t \le (1-\lambda)^{-2}`.
@@ -131,54 +131,48 @@ from __future__ import annotations
 
 import sympy as sp
 
-from . import _own
-from ._core import (
-    Assumptions,
-    D_inf,
-    S_g,
-    S_mom,
-    S_vhat,
-    T,
-    Theorem,
-    alpha,
-    beta1,
-    in_range,
+from ..statements import (
+    FIRST_WORST,
+    GRAD_NORMS,
+    MOMENTUM_WORST,
+    THIRD_COEFFICIENT,
+    THIRD_WORST,
+    W_avgrad,
+    data_form,
+    regret_terms,
 )
-from ._online import OLO_LOWER, REGRET, regret
-from ._own_online import (
-    AVGRAD,
-    OWN_ONLINE_CONSTRAINTS,
-    STATUS,
-    own_online_values,
-    own_run_data,
-    source,
-)
+from ..symbols import D_inf, S_g, S_mom, S_vhat, T, alpha, beta1
+from ._assumptions import Assumptions, in_range
+from ._core import OWN_STATUS, Theorem, own_source
+from ._online import AVGRAD, OLO_LOWER, OWN_ONLINE_CONSTRAINTS, own_online_readers
+
+#: The data-dependent bound (``analysis.statements.AVGRAD_FORM``).
+AVGRAD_FORM = data_form(W_avgrad)
+#: Its worst case for beta_1t = beta1 lam^(t-1), W_t <= t G_inf^2
+#: (``analysis.statements.AVGRAD_BOUND``).
+AVGRAD_BOUND = FIRST_WORST + MOMENTUM_WORST + THIRD_WORST
 
 #: The three terms in Reddi et al.'s aggregates (the third: lemma_momentum_adagrad).
 TERMS = (
     D_inf**2 * sp.sqrt(T) / (2 * alpha) * S_vhat,
     D_inf**2 / (1 - beta1) * S_mom,
-    _own.THIRD_COEFFICIENT * S_g,
+    THIRD_COEFFICIENT * S_g,
 )
 
 #: The data form with its third term replaced by its gradient-norm bound.
-GRAD_NORM_FORM = sp.Add(*_own.regret_terms(_own.W_avgrad)[:2], _own.THIRD_COEFFICIENT
-                        * _own.GRAD_NORMS)  # fmt: skip
+GRAD_NORM_FORM = sp.Add(*regret_terms(W_avgrad)[:2], THIRD_COEFFICIENT * GRAD_NORMS)
 
 THEOREM = Theorem(
     id="avgrad_regret",
     title="AVGrad regret, alpha/sqrt(t), beta_1t <= beta1 (decaying for the closed form)",
     setting="online-convex",
-    source=source("avgrad_regret"),
-    status=STATUS,
+    source=own_source("avgrad_regret"),
+    status=OWN_STATUS,
     assumptions=Assumptions((*OWN_ONLINE_CONSTRAINTS, in_range("lam", 0, 1, hi_open=True))),
-    algorithm={**AVGRAD, "momentum_schedule": "geometric"},
-    printed_form=_own.AVGRAD_FORM,
+    algorithm=AVGRAD.replace(momentum_schedule="geometric"),
+    printed_form=AVGRAD_FORM,
     worst_case={},
-    closed_form=_own.AVGRAD_BOUND,
-    run_values=own_online_values,
-    measure=regret,
-    measured_quantity=REGRET,
-    run_data=own_run_data,
+    closed_form=AVGRAD_BOUND,
+    **own_online_readers(),
     lower_bound=OLO_LOWER,
 )

@@ -15,7 +15,7 @@ a **constant** momentum coefficient :math:`\beta_{1t} = \beta_1 \in [0, 1)`, as 
 :math:`\beta_1/\sqrt{\beta_2}`.
 
 **Bound** (an **upper** bound). With :math:`Sv_{t,i} = t\,\hat v_{t,i}`, for all :math:`T \ge 1`
-(data-dependent form, :data:`._own.CONSTANT_FORM`):
+(data-dependent form, :data:`analysis.statements.CONSTANT_FORM`):
 
 .. math::
     R_T \le \frac{D_\infty^2}{2\alpha}\sum_{i=1}^d \sqrt{Sv_{T,i}}
@@ -23,7 +23,7 @@ a **constant** momentum coefficient :math:`\beta_{1t} = \beta_1 \in [0, 1)`, as 
       \frac{m_{t,i}^2}{\sqrt{Sv_{t,i}}}
     + \frac{\beta_1 D_\infty}{1-\beta_1}\sum_{i=1}^d |m_{T,i}|,
 
-and in the worst case (:data:`._own.CONSTANT_BOUND`)
+and in the worst case (:data:`analysis.statements.CONSTANT_BOUND`)
 
 .. math::
     R_T \le \frac{d D_\infty^2 G_\infty \sqrt T}{2\alpha}
@@ -80,17 +80,31 @@ Example:
 from __future__ import annotations
 
 import numpy as np
+import sympy as sp
 
-from . import _own
-from ._core import Assumptions, Theorem
-from ._online import OLO_LOWER, REGRET, regret
-from ._own_online import (
+from ..statements import FIRST_WORST, sum_i, sum_ti
+from ..symbols import D_inf, G_inf, Sv, T, alpha, beta1, beta2, d, i, m, t
+from ._assumptions import Assumptions
+from ._core import OWN_STATUS, Theorem, own_source
+from ._online import (
     AVGRAD,
+    OLO_LOWER,
     OWN_ONLINE_CONSTRAINTS,
-    STATUS,
+    own_online_readers,
     own_online_values,
-    own_run_data,
-    source,
+)
+
+#: The data-dependent bound with beta_1t = beta1 (``analysis.statements.CONSTANT_FORM``).
+CONSTANT_FORM = (
+    D_inf**2 / (2 * alpha) * sum_i(sp.sqrt(Sv(T, i)))
+    + alpha * (1 + beta1) / (2 * (1 - beta1)) * sum_ti(m(t, i) ** 2 / sp.sqrt(Sv(t, i)))
+    + beta1 * D_inf / (1 - beta1) * sum_i(sp.Abs(m(T, i)))
+)
+#: Its worst case (``analysis.statements.CONSTANT_BOUND``).
+CONSTANT_BOUND = (
+    FIRST_WORST
+    + alpha * (1 + beta1) * d * G_inf * sp.sqrt(T) / ((1 - beta1) * sp.sqrt(1 - beta2))
+    + beta1 * d * D_inf * G_inf / (1 - beta1)
 )
 
 
@@ -105,16 +119,13 @@ THEOREM = Theorem(
     id="avgrad_regret_constant_beta1",
     title="AVGrad regret, alpha/sqrt(t), constant beta1",
     setting="online-convex",
-    source=source("avgrad_regret_constant_beta1"),
-    status=STATUS,
+    source=own_source("avgrad_regret_constant_beta1"),
+    status=OWN_STATUS,
     assumptions=Assumptions(OWN_ONLINE_CONSTRAINTS),
-    algorithm={**AVGRAD, "momentum_schedule": "constant"},
-    printed_form=_own.CONSTANT_FORM,
+    algorithm=AVGRAD,  # beta_1t = beta1, constant
+    printed_form=CONSTANT_FORM,
     worst_case={},
-    closed_form=_own.CONSTANT_BOUND,
-    run_values=_run_values,
-    measure=regret,
-    measured_quantity=REGRET,
-    run_data=own_run_data,
+    closed_form=CONSTANT_BOUND,
+    **own_online_readers(run_values=_run_values),
     lower_bound=OLO_LOWER,
 )

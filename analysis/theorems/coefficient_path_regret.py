@@ -37,7 +37,7 @@ tG_\infty^2`. All three are **machine-checked** from the recurrences above
 the discounted maximum and the path EMA. An unguarded path is covered where it satisfies S1
 itself (then the max changes nothing).
 
-**Bound** (an **upper** bound; data-dependent form: ``_own.data_form`` at :math:`W` =
+**Bound** (an **upper** bound; data-dependent form: ``analysis.statements.data_form`` at :math:`W` =
 ``Wpath``):
 
 .. math::
@@ -149,31 +149,24 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from . import _own
-from ._core import Assumptions, Theorem, in_range
-from ._online import OLO_LOWER, REGRET, regret
-from ._own_online import (
-    OWN_ONLINE_CONSTRAINTS,
-    STATUS,
-    own_online_values,
-    own_run_data,
-    source,
-)
+from ..statements import data_form
+from ._assumptions import Assumptions, in_range
+from ._core import OWN_STATUS, Theorem, own_source
+from ._online import AVGRAD, OLO_LOWER, OWN_ONLINE_CONSTRAINTS, own_online_readers, own_run_data
+from .avgrad_regret import AVGRAD_BOUND
 
 #: t * vhat_t of the (safeguarded) path, read from the trace's v_hat
 Wpath = sp.Function("Wpath", positive=True)
 
-ALGORITHM = {
-    "name": "MADA interpolation with a learned coefficient path, safeguarded",
-    "long_memory": "average",
-    "rho": 0.0,
-    "lr_schedule": "inv_sqrt",
-    "momentum_schedule": "geometric",
-    "bias_correction": False,
-    "eps": 0.0,
-    "safeguard": True,
-    "v_hat": "vhat_t = max(rho_t l_t + (1 - rho_t) avg_t, (alpha_t/alpha_{t-1})^2 vhat_{t-1})",
-}
+ALGORITHM = AVGRAD.replace(
+    name="MADA interpolation with a learned coefficient path, safeguarded",
+    momentum_schedule="geometric",
+    safeguard=True,
+    notes=(
+        "vhat_t = max(rho_t l_t + (1 - rho_t) avg_t, (alpha_t/alpha_{t-1})^2 vhat_{t-1}) "
+        "along a learned path beta_2t, rho_t (given to the simulator as path)",
+    ),
+)
 
 
 def effective_beta2(beta2_hi, rho_hi):
@@ -192,16 +185,13 @@ THEOREM = Theorem(
     id="coefficient_path_regret",
     title="Regret along a learned coefficient path in the safe set S (safeguarded MADA)",
     setting="online-convex",
-    source=source("coefficient_path_regret"),
-    status=STATUS,
+    source=own_source("coefficient_path_regret"),
+    status=OWN_STATUS,
     assumptions=Assumptions((*OWN_ONLINE_CONSTRAINTS, in_range("lam", 0, 1, hi_open=True))),
     algorithm=ALGORITHM,
-    printed_form=_own.data_form(Wpath),
+    printed_form=data_form(Wpath),
     worst_case={},
-    closed_form=_own.AVGRAD_BOUND,
-    run_values=own_online_values,
-    measure=regret,
-    measured_quantity=REGRET,
-    run_data=_data,
+    closed_form=AVGRAD_BOUND,
+    **own_online_readers(run_data=_data),
     lower_bound=OLO_LOWER,
 )

@@ -4,7 +4,7 @@ r"""When an interior rho gives a smaller regret bound than AMSGrad and AVGrad (o
 :math:`f_t(x) = \langle g_t, x\rangle`; :math:`\|x - x^\star\|_\infty \le D_\infty`). Then
 the run data :math:`v, vmax, Sv, m` are the same for every :math:`\rho`, and the
 data-dependent regret bound of the AMSGrad/AVGrad interpolation
-``amsgrad_avgrad_interpolation_regret`` (:data:`._own.MAX_AVG_FORM`, valid at every
+``amsgrad_avgrad_interpolation_regret`` (:data:`analysis.statements.MAX_AVG_FORM`, valid at every
 :math:`\rho \in [0, 1]`, AMSGrad at 1, AVGrad at 0) is a function of :math:`\rho` alone:
 
 .. math::
@@ -111,25 +111,16 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from . import _interpolation, _own
-from ._core import (
-    Assumptions,
-    Constraint,
-    D_inf,
-    G_inf,
-    Theorem,
-    alpha,
-    beta2,
-    delta,
-    equals,
-    in_range,
-    rho,
-)
+from ..algorithm import Algorithm
+from ..symbols import D_inf, G_inf, alpha, beta2, delta, rho
+from . import _interpolation
+from ._assumptions import Assumptions, Constraint, equals, in_range
+from ._core import OWN_STATUS, Theorem, own_source
 
 # B(rho) and its witnesses, public here (notebooks, tests); implemented in _interpolation.
 from ._interpolation import B, Parts, dB, numeric_witness, parts, regime, witness_grads  # noqa: F401
-from ._online import REGRET, regret
-from ._own_online import STATUS, own_online_values, own_run_data, source
+from ._online import own_online_readers
+from .amsgrad_avgrad_interpolation_regret import MAX_AVG_FORM
 
 
 def model(parts_, grid=10001):
@@ -197,8 +188,8 @@ THEOREM = Theorem(
     title="Interior rho beats AMSGrad and AVGrad in the data-dependent bound (a class; the "
     "T = 2 witness as closed form)",
     setting="interpolation",
-    source=source("interpolation_improvement"),
-    status=STATUS,
+    source=own_source("interpolation_improvement"),
+    status=OWN_STATUS,
     assumptions=Assumptions(
         (
             in_range("alpha", 0, lo_open=True),
@@ -216,23 +207,16 @@ THEOREM = Theorem(
             in_range("G_inf", 0),
         )
     ),
-    algorithm={
-        "name": "AMSGrad/AVGrad interpolation on linear losses, no momentum",
-        "losses": "linear: f_t(x) = <g_t, x>, g_1 = G_inf, g_t = delta G_inf (t >= 2)",
-        "long_memory": "max+average",
-        "rho": None,  # the argument of B(rho)
-        "v_hat": "vhat_t = rho max_{s<=t} v_s + (1 - rho) (1/t) sum_{s<=t} v_s",
-        "beta1": 0.0,
-        "lr_schedule": "inv_sqrt",
-        "momentum_schedule": "constant",
-        "bias_correction": False,
-        "eps": 0.0,
-    },
-    printed_form=_own.MAX_AVG_FORM,
+    algorithm=Algorithm(
+        "AMSGrad/AVGrad interpolation on linear losses, no momentum",
+        long_memory="max+average",
+        lr_schedule="inv_sqrt",
+        beta1=0.0,
+        eps=0.0,  # rho: the argument of B(rho)
+        notes=("losses: linear, f_t(x) = <g_t, x>, g_1 = G_inf, g_t = delta G_inf (t >= 2)",),
+    ),
+    printed_form=MAX_AVG_FORM,
     worst_case={},
     closed_form=witness_bound(),
-    run_values=lambda trace, c: own_online_values(trace, c, needs=("rho",)),
-    measure=regret,
-    measured_quantity=REGRET,
-    run_data=own_run_data,
+    **own_online_readers(needs=("rho",)),
 )

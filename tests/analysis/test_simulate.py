@@ -215,13 +215,21 @@ def test_online_traces_record_the_second_moment():
     assert bt.inside is None and np.array_equal(bt.trace(1).v, bt.v[1])
 
 
-@pytest.mark.parametrize("bad", [{"eps_placement": "inside_sqrt", "long_memory": "max"},
-                                 {"eps_placement": "inside_sqrt", "lr_schedule": "defossez_adam",
-                                  "beta2": 1.0},
-                                 {"eps_placement": "inside_sqrt", "bias_correction": True},
-                                 {"eps_placement": "inside_sqrt, eps/t", "long_memory": "average",
-                                  "rho": 0.0, "lr_schedule": "constant"},
-                                 {"eps_placement": "inside_sqrt, eps/t"}])  # fmt: skip
+DEFOSSEZ = {"moments": "sum", "eps_placement": "inside", "projected": False}
+AVGRAD_EPS_T = {"eps_placement": "inside/t", "projected": False}
+
+
+@pytest.mark.parametrize("bad", [{**DEFOSSEZ, "long_memory": "max"},
+                                 {**DEFOSSEZ, "lr_schedule": "defossez_adam", "beta2": 1.0},
+                                 {**DEFOSSEZ, "bias_correction": True},
+                                 {**DEFOSSEZ, "projected": True},
+                                 {**DEFOSSEZ, "eps_placement": "outside"},
+                                 {**DEFOSSEZ, "momentum_schedule": "geometric"},
+                                 {**AVGRAD_EPS_T, "long_memory": "average", "rho": 0.0,
+                                  "lr_schedule": "constant"},
+                                 {**AVGRAD_EPS_T},
+                                 {"projected": False, "long_memory": "max"},
+                                 {"lr_schedule": "defossez_adam"}])  # fmt: skip
 def test_bad_nonconvex_configs_raise(bad):
     with pytest.raises(ValueError):
         normalise({"alpha": 1.0, "beta2": 0.5, **bad})
@@ -249,7 +257,6 @@ def test_interpolated_nonconvex_iteration_equals_the_written_equations(rho):
 
 @pytest.mark.parametrize("rho", [0.0, 1.5, None, np.ones((2, 2))])
 def test_interpolated_nonconvex_iteration_needs_rho_in_range(rho):
-    cfg = {"alpha": 1.0, "beta2": 0.5, "eps_placement": "inside_sqrt",
-           "long_memory": "average", "rho": rho}  # fmt: skip
+    cfg = {"alpha": 1.0, "beta2": 0.5, **DEFOSSEZ, "long_memory": "average", "rho": rho}
     with pytest.raises(ValueError, match="rho"):
         normalise(cfg)

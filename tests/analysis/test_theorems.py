@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from analysis.algorithm import Algorithm, LongMemory
 from analysis.symbols import T
 from analysis.theorems import THEOREMS
 
@@ -79,10 +80,9 @@ def test_metadata_and_mini_paper_docstring(th_id):
             ("as published (", "corrected (")
         )
     alg = th.algorithm
-    assert alg["long_memory"] in {"max", "average", "max+average", None}
-    assert alg["lr_schedule"] in {"constant", "inv_sqrt", "defossez_adam"}
-    assert alg["momentum_schedule"] in {"constant", "geometric"}
-    assert alg["bias_correction"] is False
+    assert isinstance(alg, Algorithm) and alg.long_memory in set(LongMemory)
+    assert alg.bias_correction is False  # the analysed iterations fold it into alpha_t or omit it
+    assert alg.projected == (th.setting != "stochastic-nonconvex")
     doc = importlib.import_module(f"analysis.theorems.{th_id}").__doc__
     for section in ("**Setting", "**Algorithm", "**Bound", "**upper** bound", "**Status",
                     "References:", "Example:", ">>> ", ".. math::"):  # fmt: skip

@@ -2,7 +2,8 @@
 with Reddi et al., closed forms, rates, assumptions, the nonconvex bound against Défossez et al.
 
 The forms are written here again from the statements (module docstrings), independently of
-``analysis/theorems/_own.py``; sums are compared after expanding them at a small T and d.
+the theorem modules and ``analysis.statements``; sums are compared after expanding them at a
+small T and d.
 """
 
 import numpy as np

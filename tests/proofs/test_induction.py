@@ -7,7 +7,7 @@ import pytest
 
 from analysis.problems.online import OnlineLinear
 from analysis.simulate import run
-from analysis.theorems._own_online import AVGRAD
+from analysis.theorems import AVGRAD
 from proofs import LEMMAS, PROOFS, le
 from proofs import lemma_ema_bound as ema
 from proofs._induction import induction
