@@ -150,7 +150,7 @@ def regret_proof(id_, W, *, title, hypotheses, mono, upper, lower, c, form, boun
 
 
 def _registry(id_, what, fallback):
-    """The registry's expression for theorem ``id_`` (``_own``'s constant if not registered)."""
+    """The registry's expression for theorem ``id_`` (``analysis.statements``' constant if not registered)."""
     from analysis import THEOREMS
 
     th = THEOREMS.get(id_)

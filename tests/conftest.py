@@ -99,5 +99,6 @@ PRIVATE_NAMES_USED = {
     "proofs._rules_max": _CHECKER,
     "proofs._rules_regret": _CHECKER,
     "proofs._rules_sum": _CHECKER,
+    "proofs._rules_momentum": _CHECKER,
     "proofs._smt": _CHECKER,
 }
