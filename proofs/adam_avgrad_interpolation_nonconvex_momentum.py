@@ -127,9 +127,10 @@ Z_LO = le(Nt, Z, "Z = T - beta1 (1 - beta1^T)/(1 - beta1) >= T - beta1/(1 - beta
 G_NN = le(0, sp.Sum((1 - beta1 ** (T - t + 1)) * E(Gs(t)), (t, 1, T)),
           "E||G_n||^2 >= 0 and 1 - beta1^(N-n+1) >= 0")  # fmt: skip
 GS_DEF = eq(Gs(t), sp.Sum(mom.Gf(t, i) ** 2, (i, 1, d)), "||G_n||^2 = sum_i G_{n,i}^2")
-# lemma_momentum_mom's own hypotheses (definitions, the algorithm's bounds, and LIPU)
+# lemma_momentum_mom's own hypotheses (definitions, the algorithm's bounds, L-smoothness at
+# two iterates, the update x_r = x_{r-1} - alpha_r u_r and alpha non-decreasing)
 MOM_HYPOTHESES = (mom.gul.GU_DEF, GS_DEF, mom.W_SPLIT, mom.B_DEF, mom.S_LE, mom.X_LE, mom.BT1,
-                  mom.AL_DEF, mom.R_GE, mom.LIPU)  # fmt: skip
+                  mom.AL_DEF, mom.R_GE, mom.SMOOTH, mom.X_UPD, mom.AL_MONO)  # fmt: skip
 HYPOTHESES = (C_DEF, E1_DEF, E2_DEF, NT_DEF, RANGE, RANGE_T, DESCENT, *MOM_HYPOTHESES, EU_DEF,
               P2_DEF, P3_DEF, EUN_DEF, UN_DEF, unl.M_UPD, unl.M0, logsum.W_LO, AL_HI, LOWER, DELTA,
               Z_DEF, Z_LO, G_NN, logsum.V_UPD, logsum.V0, logsum.VT)  # fmt: skip
@@ -143,7 +144,7 @@ _A1 = _C2 * _ab * _K2  # coefficient of sum_n E||U_n||^2
 _MOM = mom.PROOF.instance(
     {mom.r1: 1 / sp.sqrt(e1), mom.s: t},
     given=[*MOM_HYPOTHESES, unl.M_UPD, unl.M0, logsum.V_UPD, logsum.W_LO, C_DEF, E1_DEF,
-           EUN_DEF, EU_DEF, P2_DEF, P3_DEF])  # fmt: skip
+           EUN_DEF, EU_DEF, P2_DEF, P3_DEF, UN_DEF])  # fmt: skip
 _REST = _C3 * al(t) ** 3 * E(P3(t)) + _C2 * al(t) * E(P2(t))  # MOM's two remainders
 
 

@@ -15,7 +15,7 @@ import sympy as sp
 from analysis.symbols import i
 
 from ._core import EQ, Proof, Step, eq
-from ._rules import scale, substitute, telescope, termwise
+from ._rules import substitute, telescope, termwise
 
 p = sp.Symbol("p", positive=True, integer=True)  # the earlier step (t - k in the citing lemma)
 k = sp.Symbol("k", positive=True, integer=True)  # the number of steps

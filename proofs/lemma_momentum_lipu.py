@@ -21,13 +21,14 @@ import sympy as sp
 from analysis.symbols import L, d, i
 
 from . import lemma_momentum_displacement as disp
+from . import lemma_momentum_gu as gul
 from ._core import EQ, LE, Proof, Step, eq, le
 from ._rules import apply, cauchy_schwarz, scale, substitute, termwise
 from ._rules_regret import swap_rect
 
-p, k, l, r, x, u, al = disp.p, disp.k, disp.l, disp.r, disp.x, disp.u, disp.al
+p, k, l, r, x, u, al = disp.p, disp.k, disp.l, disp.r, disp.x, disp.u, disp.al  # noqa: E741
 q = sp.Symbol("q", nonnegative=True, integer=True)  # any number of further steps
-Gf = sp.Function("Gf", real=True)  # G_{s,i} = d_i F(x_{s-1}) (lemma_momentum_gu's name)
+Gf = gul.Gf  # G_{s,i} = d_i F(x_{s-1})
 un = sp.Function("un", nonnegative=True)  # ||u_r||^2
 
 # fmt: off

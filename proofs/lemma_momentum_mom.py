@@ -46,6 +46,7 @@ from analysis.symbols import L, R, alpha, beta1, beta2, d, eps, g, i, m, rho, t,
 from . import lemma_adam_mix_proxy as proxy
 from . import lemma_momentum_gu as gul
 from . import lemma_momentum_lag_decay as lag
+from . import lemma_momentum_lipu as lipu
 from . import lemma_momentum_proxy_mix as core
 from . import lemma_momentum_triple_sum as trip
 from . import lemma_momentum_unroll as unroll
@@ -92,11 +93,13 @@ X_LE = le(Qp(t, h, i) + Sp(t, h, i), (R - sp.sqrt(eps)) ** 2 * Bt(t),
 BT1 = le(1, Bt(t), "B_t = 1 + beta2 + ... + beta2^(t-1) >= 1")
 AL_DEF = eq(al(t) ** 2, alpha**2 * e1**2 * Bt(t), "alpha_t^2 = alpha^2 (1 - beta1)^2 B_t")
 R_GE = le(sp.sqrt(eps), R, "sqrt(eps) <= R (|g| <= R - sqrt(eps))")
-LIPU = le(sp.Sum((Gf(t, i) - Gf(t - k, i)) ** 2, (i, 1, d)),
-          al(t) ** 2 * L**2 * k * sp.Sum(un(t - l), (l, 1, k)),
-          "LIPU: ||G_t - G_{t-k}||^2 <= alpha_t^2 L^2 k sum_{l<=k} ||u_{t-l}||^2 (L-smooth F, "
-          "x_{t-1} - x_{t-k-1} = -sum_l alpha_{t-l} u_{t-l}, Cauchy-Schwarz, alpha_s <= "
-          "alpha_t for s <= t; x_s = x_0, u_s = 0 for s <= 0)")
+# LIPU's ingredients (lemma_momentum_lipu, at p = t - k): L-smoothness at two iterates, the
+# update with u_r = m_r/sqrt(eps + w_r), ||u_s||^2 and alpha non-decreasing
+SMOOTH, AL_MONO = lipu.SMOOTH, lipu.AL_MONO
+_u = lambda y, c: m(y, c) / sp.sqrt(eps + w(y, c))  # noqa: E731 (u_{y,c})
+X_UPD = eq(lipu.x(lipu.r, i), lipu.x(lipu.r - 1, i) - al(lipu.r) * _u(lipu.r, i),
+           "x_r = x_{r-1} - alpha_r u_r, u_r = m_r/sqrt(eps + w_r) (every r >= 1)")
+UN_DEF = eq(un(s), sp.Sum(_u(s, i) ** 2, (i, 1, d)), "||u_s||^2 = sum_i m_{s,i}^2/(eps + w_{s,i})")
 E1_DEF = eq(e1, 1 - beta1, "e1 := 1 - beta1 (a name; beta1 < 1)")
 z = sp.Symbol("z", integer=True)  # any step (u_z = 0 for z <= 0)
 R1_DEF = eq(r1 * sp.sqrt(e1), 1, "r1 := 1/sqrt(1 - beta1) (a name)")
@@ -109,7 +112,8 @@ P3_DEF = eq(E(P3(t)), sp.Sum(beta1**k * sp.sqrt(k) * sp.Sum(Eu(t - l), (l, 1, k)
             "P3_t = sum_{k<t} beta1^k sqrt(k) sum_{l<=k} ||u_{t-l}||^2, in expectation "
             "(linearity)")
 HYPOTHESES = (gul.GU_DEF, unroll.M_UPD, unroll.M0, lag.V_UPD, lag.W_LO, lag.C_DEF, GS_DEF,
-              W_SPLIT, B_DEF, S_LE, X_LE, BT1, AL_DEF, R_GE, LIPU, E1_DEF, R1_DEF, EUN_DEF, EU_DEF,
+              W_SPLIT, B_DEF, S_LE, X_LE, BT1, AL_DEF, R_GE, SMOOTH, X_UPD, UN_DEF, AL_MONO,
+              E1_DEF, R1_DEF, EUN_DEF, EU_DEF,
               P2_DEF, P3_DEF)
 
 # fmt: on
@@ -194,8 +198,12 @@ _lam = 1 / (2 * R * r1 * sp.sqrt(k))
 _YOUNG = young(Gf(t - k, i) - Gf(t, i), g(t - k, i) / _A, _lam)
 _ED = EG(t) - 2 * _Ei(Gf(t, i) * Gf(t - k, i)) + EG(t - k)  # E||G_t - G_{t-k}||^2
 _C3r = L**2 / (4 * R * r1)  # C3 with r1 for 1/sqrt(e1)
+# LIPU at lag k (1 <= k <= t - 1, so p = t - k >= 1): lemma_momentum_lipu
+_LIPU = lipu.PROOF.instance(
+    {lipu.p: t - k, lipu.u: _u},
+    given=[substitute(SMOOTH, {lipu.p: t - k}), X_UPD, substitute(UN_DEF, {s: lipu.r}), AL_MONO])
 _LIP = [
-    (al(t) / (4 * R * r1), termwise(scale(_E(LIPU), beta1**k / sp.sqrt(k)), k, 1, t - 1)),
+    (al(t) / (4 * R * r1), termwise(scale(_E(_LIPU), beta1**k / sp.sqrt(k)), k, 1, t - 1)),
     (al(t) ** 3 * _C3r, termwise(scale(expect_sum(lambda x: 1, lambda x: un(t - x), l, 1, k,
                                                   DATA), beta1**k * sp.sqrt(k)), k, 1, t - 1)),
     (-al(t) ** 3 * _C3r, termwise(scale(termwise(substitute(EUN_DEF, {z: t - l}), l, 1, k),
