@@ -298,7 +298,8 @@ PROOF = Proof(
     domain=Domain({beta2: (0, 1), rho: (0, 1), beta1: (0, 1)}),
     parameters=(d,),  # the dimension: fixed, though the statement does not show it
     lemmas=("lemma_momentum_gu", "lemma_momentum_proxy_mix", "lemma_adam_mix_proxy",
-            "lemma_momentum_lag_decay"),
+            "lemma_momentum_lag_decay", "lemma_momentum_lipu"),
     notes="E is the (total) expectation; each lag's conditional moments enter through the "
-          "rule expectation (proofs._rules_expectation) at that lag. LIPU is L-smoothness.",
+          "rule expectation (proofs._rules_expectation) at that lag. LIPU is "
+          "lemma_momentum_lipu (SMOOTH is L-smoothness at two iterates).",
 )  # fmt: skip

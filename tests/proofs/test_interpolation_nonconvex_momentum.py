@@ -1,8 +1,9 @@
 """The proof of adam_avgrad_interpolation_nonconvex_momentum and its new lemmas: each checks,
 all steps symbolic; broken variants do not check (a hypothesis dropped, a constant cut); no
-hypothesis is left uncertified (MOM is lemma_momentum_mom); MOM's core, its modelling
-hypothesis LIPU, the unrolled momentum and the lag decay hold numerically, and the certified
-SUM2, SUM3 and UN on random and adversarial gradient sequences."""
+hypothesis is left uncertified (MOM is lemma_momentum_mom, its LIPU lemma_momentum_lipu from
+L-smoothness at two iterates, the update and alpha non-decreasing); MOM's core, LIPU, the
+unrolled momentum and the lag decay hold numerically, and the certified SUM2, SUM3 and UN on
+random and adversarial gradient sequences."""
 
 from dataclasses import replace
 
@@ -10,11 +11,13 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from proofs import LE, Step, le
 from proofs import adam_avgrad_interpolation_nonconvex_momentum as main
-from proofs import le
+from proofs import lemma_momentum_displacement as disp
 from proofs import lemma_momentum_double_sum as dsum
 from proofs import lemma_momentum_gu as gul
 from proofs import lemma_momentum_lag_decay as lag
+from proofs import lemma_momentum_lipu as lipu
 from proofs import lemma_momentum_mom as mom
 from proofs import lemma_momentum_power_weights as power
 from proofs import lemma_momentum_proxy_mix as core
@@ -22,8 +25,9 @@ from proofs import lemma_momentum_sqrt_weights as weights
 from proofs import lemma_momentum_triple_sum as triple
 from proofs import lemma_momentum_un as unl
 from proofs import lemma_momentum_unroll as unroll
+from proofs._rules import termwise
 
-MODULES = (main, core, dsum, weights, unl, power, triple, mom, gul, unroll, lag)
+MODULES = (main, core, dsum, weights, unl, power, triple, mom, gul, unroll, lag, lipu, disp)
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.PROOF.id)
@@ -42,7 +46,10 @@ def test_main_has_no_uncertified_hypothesis():
     assert not [h for h in main.PROOF.hypotheses if "NOT CERTIFIED" in h.why]
     assert not hasattr(main, "MOM")
     assert "lemma_momentum_mom" in main.PROOF.lemmas
-    assert mom.LIPU in main.PROOF.hypotheses  # the one modelling hypothesis MOM adds
+    assert "lemma_momentum_lipu" in mom.PROOF.lemmas
+    assert not hasattr(mom, "LIPU")  # derived now, no longer stated
+    for h in (mom.SMOOTH, mom.X_UPD, mom.AL_MONO):  # what LIPU rests on, stated in the theorem
+        assert h in main.PROOF.hypotheses
 
 
 def _without(proof, hypothesis):
@@ -161,11 +168,13 @@ def test_main_needs_each_hypothesis_of_mom(index):
 
 
 @pytest.mark.parametrize(
-    "name", ["LIPU", "S_LE", "X_LE", "W_SPLIT", "B_DEF", "AL_DEF", "R1_DEF", "GS_DEF", "P3_DEF"]
-)
+    "name",
+    ["SMOOTH", "X_UPD", "UN_DEF", "AL_MONO", "S_LE", "X_LE", "W_SPLIT", "B_DEF", "AL_DEF",
+     "R1_DEF", "GS_DEF", "P3_DEF"],
+)  # fmt: skip
 def test_mom_needs_each_hypothesis(name):
-    """The noise bound S <= (h+1)R^2, the proxy's size, the split of w_t, L-smoothness
-    (LIPU) and the definitions are each used."""
+    """The noise bound S <= (h+1)R^2, the proxy's size, the split of w_t, L-smoothness at two
+    iterates, the update, alpha non-decreasing and the definitions are each used."""
     assert not _without(mom.PROOF, getattr(mom, name)).check().ok
 
 
@@ -182,6 +191,35 @@ def test_mom_rejects_a_smaller_constant(cut):
         lhs = 2 * lhs
     assert (lhs, rhs) != (st.lhs, st.rhs)
     assert not replace(p, statement=le(lhs, rhs, "claim")).check().ok
+
+
+@pytest.mark.parametrize("name", ["SMOOTH", "UN_DEF", "AL_MONO"])
+def test_lipu_needs_each_hypothesis(name):
+    assert not _without(lipu.PROOF, getattr(lipu, name)).check().ok
+
+
+def test_lipu_needs_the_update():
+    assert not _without(lipu.PROOF, disp.X_UPD).check().ok
+    assert not _without(disp.PROOF, disp.X_UPD).check().ok
+
+
+@pytest.mark.parametrize("factor", [sp.Rational(1, 2), (lipu.k - 1) / lipu.k])
+def test_lipu_rejects_a_smaller_constant(factor):
+    """Cauchy-Schwarz costs the factor k (not k/2, not k - 1), smoothness L^2 (not L^2/2)."""
+    p, st = lipu.PROOF, lipu.PROOF.statement
+    rhs = st.rhs * factor
+    assert not replace(p, statement=le(st.lhs, rhs, "claim")).check().ok
+
+
+def test_lipu_is_not_cited_before_the_first_iterate():
+    """At p = t - k the lemma needs k <= t - 1: summed over k = 1..t it is refused (p = 0
+    would name x_{-1})."""
+    ok = {}
+    for name, hi in (("bad", mom.t), ("good", mom.t - 1)):
+        f = termwise(mom._LIPU, mom.k, 1, hi)
+        step = Step(LE, f.rhs, "LIPU summed over k", by=[f])
+        ok[name] = replace(mom.PROOF, statement=le(f.lhs, f.rhs, "claim"), steps=(step,)).check().ok
+    assert ok == {"bad": False, "good": True}
 
 
 def test_unroll_and_lag_decay_reject_weakened_variants():
