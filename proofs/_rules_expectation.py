@@ -115,9 +115,9 @@ def identity(lhs, rhs, why="algebraic identity"):
     if sp.cancel(sp.together(lhs - rhs)) != 0:
         raise ValueError(f"not an identity: {lhs} = {rhs}")
     dens = {sp.fraction(sp.together(a))[1] for side in (lhs, rhs)
-            for a in sp.Add.make_args(sp.expand(side))}
+            for a in sp.Add.make_args(sp.expand(side))}  # fmt: skip
     conditions = tuple((Fact(sp.S.Zero, LT, q**2, f"the divisor {q} is not zero"), ())
-                       for q in sorted(dens, key=str) if q != 1)
+                       for q in sorted(dens, key=str) if q != 1)  # fmt: skip
     return Fact(lhs, EQ, rhs, why, conditions, "rule")
 
 

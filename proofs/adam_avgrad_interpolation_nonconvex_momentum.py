@@ -20,7 +20,8 @@ Proof on paper (Défossez et al.'s Section A with :math:`w_n` for :math:`v_n`):
    \beta_2^{s-j} \le 1` (``W_SPLIT``, ``B_DEF``, ``S_LE``), and :math:`\alpha_n/\tilde a \ge
    \alpha(1-\beta_1)/R` (:mod:`proofs.lemma_adam_mix_proxy` with ``X_LE``, ``AL_DEF``,
    ``BT1``). For :math:`k \ge 1`, Young with weight :math:`\sqrt{1-\beta_1}/(2R\sqrt k)` and
-   ``LIPU``, :math:`\|G_n - G_{n-k}\|^2 \le \alpha_n^2L^2k\sum_{l=1}^k\|u_{n-l}\|^2`. Both
+   ``LIPU``, :math:`\|G_n - G_{n-k}\|^2 \le \alpha_n^2L^2k\sum_{l=1}^k\|u_{n-l}\|^2`
+   (:mod:`proofs.lemma_momentum_lipu`). Both
    remainders use :math:`g_{n-k}^2/a_n^2 \le \beta_2^{-k}U_{n-k}^2/\rho`
    (:mod:`proofs.lemma_momentum_lag_decay`: :math:`\beta_2^k(\epsilon + \rho v_{n-k}) \le
    \epsilon + w_n`), and :math:`2 + 1/\sqrt{1-\beta_1} \le 3/\sqrt{1-\beta_1}`:
@@ -53,10 +54,11 @@ Proof on paper (Défossez et al.'s Section A with :math:`w_n` for :math:`v_n`):
 
 No step rests on an uncertified hypothesis. The modelling hypotheses are ``DESCENT``
 (the descent lemma of the :math:`L`-smooth :math:`F` at :math:`x_n - x_{n-1} =
--\alpha_n u_n`) and ``LIPU`` (:math:`L`-smoothness along :math:`k` momentum steps:
-:math:`\|G_n - G_{n-k}\|^2 \le L^2\|x_{n-1} - x_{n-k-1}\|^2`, the update, Cauchy-Schwarz and
-:math:`\alpha_{n-l} \le \alpha_n`, with :math:`x_s := x_0`, :math:`u_s := 0` for
-:math:`s \le 0`); the others are definitions (``GU_DEF``, ``GS_DEF``, ``W_SPLIT``,
+-\alpha_n u_n`) and ``SMOOTH`` (the smoothness inequality at pairs of iterates,
+:math:`\|G_{p+k} - G_p\|^2 \le L^2\|x_{p+k-1} - x_{p-1}\|^2` for :math:`p, k \ge 1`);
+``LIPU`` is certified from ``SMOOTH``, the update ``X_UPD`` and ``AL_MONO``
+(:math:`\alpha_r \le \alpha_{r+q}`, stated: :math:`B_r` grows) by
+:mod:`proofs.lemma_momentum_lipu`; the others are definitions (``GU_DEF``, ``GS_DEF``, ``W_SPLIT``,
 ``B_DEF``, ``AL_DEF``, ``P2_DEF``, ``P3_DEF``, ...) and bounds of the algorithm's own
 quantities (``S_LE``, ``X_LE``, ``BT1``, ``AL_HI``, ``R_GE``, ``VT``, ``Z_LO``). Trusted, as in
 every stochastic proof here: the rule ``expectation`` is told, per lag :math:`k`, which

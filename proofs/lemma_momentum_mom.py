@@ -26,16 +26,20 @@ E\|G_{t-h}\|^2 \le \alpha_t\mathbb E[\sum_i G_{t-h,i}g_{t-h,i}/a] + 2R\sqrt{h+1}
 \mathbb E\sum_i g_{t-h,i}^2/a^2`. For :math:`h = k \ge 1`, Young with weight
 :math:`\lambda_k = \sqrt{1-\beta_1}/(2R\sqrt k)` trades :math:`G_{t-k}` for :math:`G_t` at the
 cost :math:`\frac{\lambda_k}2\|G_t - G_{t-k}\|^2 + \frac1{2\lambda_k}\sum_i g^2/a^2`, and
-``LIPU`` bounds :math:`\|G_t - G_{t-k}\|^2`. Each :math:`g_{t-h,i}^2/a_{t,i}^2 \le
+``LIPU`` (:mod:`proofs.lemma_momentum_lipu`) bounds :math:`\|G_t - G_{t-k}\|^2`. Each
+:math:`g_{t-h,i}^2/a_{t,i}^2 \le
 \beta_2^{-h}g_{t-h,i}^2/(\epsilon + \rho v_{t-h,i})` (:mod:`proofs.lemma_momentum_lag_decay`),
 :math:`2 + 1 \le 3/\sqrt{1-\beta_1}`, :math:`\sqrt k \le \sqrt{k+1}`, and the definitions of
 :math:`P_2, P_3` (lag reversed) finish.
 
-``LIPU`` is the one modelling hypothesis: :math:`\|G_t - G_{t-k}\|^2 \le \alpha_t^2L^2k
-\sum_{l=1}^k\|u_{t-l}\|^2` for every :math:`k \ge 1` -- :math:`L`-smoothness,
-:math:`x_{t-1} - x_{t-k-1} = -\sum_{l=1}^k\alpha_{t-l}u_{t-l}`, Cauchy-Schwarz and
-:math:`\alpha_{t-l} \le \alpha_t` (with :math:`x_s := x_0`, :math:`u_s := 0` for :math:`s \le 0`,
-so that it holds for every :math:`k`), as ``DESCENT`` is :math:`L`-smoothness at the step.
+``LIPU`` is :mod:`proofs.lemma_momentum_lipu` at :math:`p = t - k` (:math:`1 \le k \le
+t - 1`, so no iterate before :math:`x_0` is named), from ``SMOOTH`` (:math:`\|G_{p+k} -
+G_p\|^2 \le L^2\|x_{p+k-1} - x_{p-1}\|^2` for :math:`p, k \ge 1`: the definition of
+:math:`L`-smooth gradients at two iterates, the one modelling hypothesis, as ``DESCENT`` is
+:math:`L`-smoothness at the step), the update ``X_UPD`` (:math:`x_r = x_{r-1} - \alpha_r
+u_r`, :math:`u_r = m_r/\sqrt{\epsilon + w_r}`), ``UN_DEF`` and ``AL_MONO``
+(:math:`\alpha_r \le \alpha_{r+q}`: stated, as the rest of this lemma only knows
+:math:`\alpha_t` through ``AL_DEF`` at :math:`t`; it holds since :math:`B_r` grows).
 The rest are definitions and bounds of the algorithm's own quantities.
 """
 
