@@ -234,8 +234,8 @@ def test_unroll_and_lag_decay_reject_weakened_variants():
 @pytest.mark.parametrize("seed", range(4))
 def test_unroll_lag_decay_and_lipu_numerically(seed):
     """On F(x) = x^T A x/2 (||A|| = L) with noisy gradients, MADA's momentum run has
-    m_t = sum_j beta1^(t-j) g_j, beta2^(t-j)(eps + rho v_j) <= eps + w_t, and LIPU:
-    ||G_t - G_{t-k}||^2 <= alpha_t^2 L^2 k sum_{l<=k} ||u_{t-l}||^2."""
+    m_t = sum_j beta1^(t-j) g_j, beta2^(t-j)(eps + rho v_j) <= eps + w_t, LIPU:
+    ||G_t - G_{t-k}||^2 <= alpha_t^2 L^2 k sum_{l<=k} ||u_{t-l}||^2, and alpha_t grows."""
     rng = np.random.default_rng(seed)
     T, d, L = 60, 4, 2.0
     b2 = float(rng.choice([0.5, 0.9, 0.999]))
@@ -264,3 +264,4 @@ def test_unroll_lag_decay_and_lipu_numerically(seed):
             lhs = np.sum((G - Gs[n - 1 - k]) ** 2)
             rhs = al**2 * L**2 * k * sum(np.sum(us[n - 1 - lag_] ** 2) for lag_ in range(1, k + 1))
             assert lhs <= rhs * (1 + 1e-9) + 1e-300
+    assert np.all(np.diff(als) >= 0)  # AL_MONO: alpha_t = alpha (1 - beta1) sqrt(B_t) grows
