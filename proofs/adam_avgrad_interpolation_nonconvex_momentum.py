@@ -56,9 +56,10 @@ No step rests on an uncertified hypothesis. The modelling hypotheses are ``DESCE
 (the descent lemma of the :math:`L`-smooth :math:`F` at :math:`x_n - x_{n-1} =
 -\alpha_n u_n`) and ``SMOOTH`` (the smoothness inequality at pairs of iterates,
 :math:`\|G_{p+k} - G_p\|^2 \le L^2\|x_{p+k-1} - x_{p-1}\|^2` for :math:`p, k \ge 1`);
-``LIPU`` is certified from ``SMOOTH``, the update ``X_UPD`` and ``AL_MONO``
-(:math:`\alpha_r \le \alpha_{r+q}`, stated: :math:`B_r` grows) by
-:mod:`proofs.lemma_momentum_lipu`; the others are definitions (``GU_DEF``, ``GS_DEF``, ``W_SPLIT``,
+``LIPU`` is certified from ``SMOOTH``, the update ``X_UPD`` and the definitions
+``AL_ALL``, ``BT_ALL`` of :math:`\alpha_y` and :math:`B_y = \sum_{j<y}\beta_2^j` (so
+:math:`\alpha_{n-l} \le \alpha_n`) by :mod:`proofs.lemma_momentum_lipu`; the others are
+definitions (``GU_DEF``, ``GS_DEF``, ``W_SPLIT``,
 ``B_DEF``, ``AL_DEF``, ``P2_DEF``, ``P3_DEF``, ...) and bounds of the algorithm's own
 quantities (``S_LE``, ``X_LE``, ``BT1``, ``AL_HI``, ``R_GE``, ``VT``, ``Z_LO``). Trusted, as in
 every stochastic proof here: the rule ``expectation`` is told, per lag :math:`k`, which
@@ -130,9 +131,9 @@ G_NN = le(0, sp.Sum((1 - beta1 ** (T - t + 1)) * E(Gs(t)), (t, 1, T)),
           "E||G_n||^2 >= 0 and 1 - beta1^(N-n+1) >= 0")  # fmt: skip
 GS_DEF = eq(Gs(t), sp.Sum(mom.Gf(t, i) ** 2, (i, 1, d)), "||G_n||^2 = sum_i G_{n,i}^2")
 # lemma_momentum_mom's own hypotheses (definitions, the algorithm's bounds, L-smoothness at
-# two iterates, the update x_r = x_{r-1} - alpha_r u_r and alpha non-decreasing)
+# two iterates, the update x_r = x_{r-1} - alpha_r u_r, alpha_y and B_y at every y)
 MOM_HYPOTHESES = (mom.gul.GU_DEF, GS_DEF, mom.W_SPLIT, mom.B_DEF, mom.S_LE, mom.X_LE, mom.BT1,
-                  mom.AL_DEF, mom.R_GE, mom.SMOOTH, mom.X_UPD, mom.AL_MONO)  # fmt: skip
+                  mom.AL_DEF, mom.R_GE, mom.SMOOTH, mom.X_UPD, mom.AL_ALL, mom.BT_ALL)  # fmt: skip
 HYPOTHESES = (C_DEF, E1_DEF, E2_DEF, NT_DEF, RANGE, RANGE_T, DESCENT, *MOM_HYPOTHESES, EU_DEF,
               P2_DEF, P3_DEF, EUN_DEF, UN_DEF, unl.M_UPD, unl.M0, logsum.W_LO, AL_HI, LOWER, DELTA,
               Z_DEF, Z_LO, G_NN, logsum.V_UPD, logsum.V0, logsum.VT)  # fmt: skip

@@ -37,9 +37,10 @@ t - 1`, so no iterate before :math:`x_0` is named), from ``SMOOTH`` (:math:`\|G_
 G_p\|^2 \le L^2\|x_{p+k-1} - x_{p-1}\|^2` for :math:`p, k \ge 1`: the definition of
 :math:`L`-smooth gradients at two iterates, the one modelling hypothesis, as ``DESCENT`` is
 :math:`L`-smoothness at the step), the update ``X_UPD`` (:math:`x_r = x_{r-1} - \alpha_r
-u_r`, :math:`u_r = m_r/\sqrt{\epsilon + w_r}`), ``UN_DEF`` and ``AL_MONO``
-(:math:`\alpha_r \le \alpha_{r+q}`: stated, as the rest of this lemma only knows
-:math:`\alpha_t` through ``AL_DEF`` at :math:`t`; it holds since :math:`B_r` grows).
+u_r`, :math:`u_r = m_r/\sqrt{\epsilon + w_r}`), ``UN_DEF`` and the definitions ``AL_ALL``,
+``BT_ALL`` of :math:`\alpha_y^2 = \alpha^2(1-\beta_1)^2B_y`, :math:`B_y = \sum_{j<y}
+\beta_2^j` at every :math:`y \ge 1` (so :math:`\alpha_{t-l} \le \alpha_t`,
+:mod:`proofs.lemma_momentum_al_mono`; ``AL_DEF`` and ``BT1`` are their cases at :math:`t`).
 The rest are definitions and bounds of the algorithm's own quantities.
 """
 
@@ -98,8 +99,8 @@ BT1 = le(1, Bt(t), "B_t = 1 + beta2 + ... + beta2^(t-1) >= 1")
 AL_DEF = eq(al(t) ** 2, alpha**2 * e1**2 * Bt(t), "alpha_t^2 = alpha^2 (1 - beta1)^2 B_t")
 R_GE = le(sp.sqrt(eps), R, "sqrt(eps) <= R (|g| <= R - sqrt(eps))")
 # LIPU's ingredients (lemma_momentum_lipu, at p = t - k): L-smoothness at two iterates, the
-# update with u_r = m_r/sqrt(eps + w_r), ||u_s||^2 and alpha non-decreasing
-SMOOTH, AL_MONO = lipu.SMOOTH, lipu.AL_MONO
+# update with u_r = m_r/sqrt(eps + w_r), ||u_s||^2 and the definitions of alpha_y and B_y
+SMOOTH, AL_ALL, BT_ALL = lipu.SMOOTH, lipu.AL_ALL, lipu.BT_ALL
 _u = lambda y, c: m(y, c) / sp.sqrt(eps + w(y, c))  # noqa: E731 (u_{y,c})
 X_UPD = eq(lipu.x(lipu.r, i), lipu.x(lipu.r - 1, i) - al(lipu.r) * _u(lipu.r, i),
            "x_r = x_{r-1} - alpha_r u_r, u_r = m_r/sqrt(eps + w_r) (every r >= 1)")
@@ -116,7 +117,8 @@ P3_DEF = eq(E(P3(t)), sp.Sum(beta1**k * sp.sqrt(k) * sp.Sum(Eu(t - l), (l, 1, k)
             "P3_t = sum_{k<t} beta1^k sqrt(k) sum_{l<=k} ||u_{t-l}||^2, in expectation "
             "(linearity)")
 HYPOTHESES = (gul.GU_DEF, unroll.M_UPD, unroll.M0, lag.V_UPD, lag.W_LO, lag.C_DEF, GS_DEF,
-              W_SPLIT, B_DEF, S_LE, X_LE, BT1, AL_DEF, R_GE, SMOOTH, X_UPD, UN_DEF, AL_MONO,
+              W_SPLIT, B_DEF, S_LE, X_LE, BT1, AL_DEF, R_GE, SMOOTH, X_UPD, UN_DEF, AL_ALL,
+              BT_ALL,
               E1_DEF, R1_DEF, EUN_DEF, EU_DEF,
               P2_DEF, P3_DEF)
 
@@ -205,7 +207,8 @@ _C3r = L**2 / (4 * R * r1)  # C3 with r1 for 1/sqrt(e1)
 # LIPU at lag k (1 <= k <= t - 1, so p = t - k >= 1): lemma_momentum_lipu
 _LIPU = lipu.PROOF.instance(
     {lipu.p: t - k, lipu.u: _u},
-    given=[substitute(SMOOTH, {lipu.p: t - k}), X_UPD, substitute(UN_DEF, {s: lipu.r}), AL_MONO])
+    given=[substitute(SMOOTH, {lipu.p: t - k}), X_UPD, substitute(UN_DEF, {s: lipu.r}), AL_ALL,
+           BT_ALL])
 _LIP = [
     (al(t) / (4 * R * r1), termwise(scale(_E(_LIPU), beta1**k / sp.sqrt(k)), k, 1, t - 1)),
     (al(t) ** 3 * _C3r, termwise(scale(expect_sum(lambda x: 1, lambda x: un(t - x), l, 1, k,

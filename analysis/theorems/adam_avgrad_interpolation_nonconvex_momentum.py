@@ -59,9 +59,9 @@ so every :math:`g_{n-k}^2/(\epsilon + w_n)` is at most :math:`\beta_2^{-k}/\rho`
   :math:`\|G_{p+k} - G_p\|^2 \le L^2\|x_{p+k-1} - x_{p-1}\|^2`, the definition of
   :math:`L`-smooth gradients). :math:`\|G_n - G_{n-k}\|^2 \le \alpha_n^2L^2k\sum_{l=1}^k
   \|u_{n-l}\|^2` is certified from it (:mod:`proofs.lemma_momentum_lipu`) with the update
-  :math:`x_r = x_{r-1} - \alpha_r u_r` and :math:`\alpha_r \le \alpha_{r+q}` (``AL_MONO``,
-  stated: it holds as :math:`B_n` grows). The rule ``expectation`` is trusted with each lag's
-  conditional moments :math:`\mathbb E_{n-k-1}g_{n-k} = G_{n-k}`, which is where
+  :math:`x_r = x_{r-1} - \alpha_r u_r` and the definitions of :math:`\alpha_n` and
+  :math:`B_n` (so :math:`\alpha_{n-l} \le \alpha_n`). The rule ``expectation`` is trusted
+  with each lag's conditional moments :math:`\mathbb E_{n-k-1}g_{n-k} = G_{n-k}`, which is where
   :math:`\rho_n` must be deterministic.
 
 **Status.** Proved in this package and machine-checked: every step is certified, the

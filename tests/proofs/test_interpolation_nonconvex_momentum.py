@@ -13,6 +13,7 @@ import sympy as sp
 
 from proofs import LE, Step, le
 from proofs import adam_avgrad_interpolation_nonconvex_momentum as main
+from proofs import lemma_momentum_al_mono as almono
 from proofs import lemma_momentum_displacement as disp
 from proofs import lemma_momentum_double_sum as dsum
 from proofs import lemma_momentum_gu as gul
@@ -27,7 +28,8 @@ from proofs import lemma_momentum_un as unl
 from proofs import lemma_momentum_unroll as unroll
 from proofs._rules import termwise
 
-MODULES = (main, core, dsum, weights, unl, power, triple, mom, gul, unroll, lag, lipu, disp)
+MODULES = (main, core, dsum, weights, unl, power, triple, mom, gul, unroll, lag, lipu, disp,
+           almono)  # fmt: skip
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.PROOF.id)
@@ -48,7 +50,7 @@ def test_main_has_no_uncertified_hypothesis():
     assert "lemma_momentum_mom" in main.PROOF.lemmas
     assert "lemma_momentum_lipu" in mom.PROOF.lemmas
     assert not hasattr(mom, "LIPU")  # derived now, no longer stated
-    for h in (mom.SMOOTH, mom.X_UPD, mom.AL_MONO):  # what LIPU rests on, stated in the theorem
+    for h in (mom.SMOOTH, mom.X_UPD, mom.AL_ALL, mom.BT_ALL):  # LIPU's ingredients, stated
         assert h in main.PROOF.hypotheses
 
 
@@ -169,7 +171,7 @@ def test_main_needs_each_hypothesis_of_mom(index):
 
 @pytest.mark.parametrize(
     "name",
-    ["SMOOTH", "X_UPD", "UN_DEF", "AL_MONO", "S_LE", "X_LE", "W_SPLIT", "B_DEF", "AL_DEF",
+    ["SMOOTH", "X_UPD", "UN_DEF", "AL_ALL", "BT_ALL", "S_LE", "X_LE", "W_SPLIT", "B_DEF", "AL_DEF",
      "R1_DEF", "GS_DEF", "P3_DEF"],
 )  # fmt: skip
 def test_mom_needs_each_hypothesis(name):
@@ -193,9 +195,19 @@ def test_mom_rejects_a_smaller_constant(cut):
     assert not replace(p, statement=le(lhs, rhs, "claim")).check().ok
 
 
-@pytest.mark.parametrize("name", ["SMOOTH", "UN_DEF", "AL_MONO"])
+@pytest.mark.parametrize("name", ["SMOOTH", "UN_DEF", "AL_ALL", "BT_ALL"])
 def test_lipu_needs_each_hypothesis(name):
     assert not _without(lipu.PROOF, getattr(lipu, name)).check().ok
+
+
+def test_al_mono_needs_the_definitions_and_is_not_reversed():
+    """alpha_r^2 <= alpha_{r+q}^2 uses both definitions; neither the reverse nor a factor 2
+    is certified."""
+    for h in (almono.AL_ALL, almono.BT_ALL):
+        assert not _without(almono.PROOF, h).check().ok
+    st = almono.PROOF.statement
+    for lhs, rhs in ((st.rhs, st.lhs), (2 * st.lhs, st.rhs)):
+        assert not replace(almono.PROOF, statement=le(lhs, rhs, "claim")).check().ok
 
 
 def test_lipu_needs_the_update():
@@ -264,4 +276,4 @@ def test_unroll_lag_decay_and_lipu_numerically(seed):
             lhs = np.sum((G - Gs[n - 1 - k]) ** 2)
             rhs = al**2 * L**2 * k * sum(np.sum(us[n - 1 - lag_] ** 2) for lag_ in range(1, k + 1))
             assert lhs <= rhs * (1 + 1e-9) + 1e-300
-    assert np.all(np.diff(als) >= 0)  # AL_MONO: alpha_t = alpha (1 - beta1) sqrt(B_t) grows
+    assert np.all(np.diff(als) >= 0)  # alpha_t = alpha (1 - beta1) sqrt(B_t) grows
