@@ -19,8 +19,9 @@ Expectations are modelled by an opaque real function :data:`E` of a random term.
 
 Every remaining random product :math:`X` becomes ``E(X)`` (a sympy function, opaque to the
 normal form), so terms only cancel when they are literally the same random product. A finite
-sum :math:`\sum_k c_k X_k` (deterministic :math:`c_k`) becomes :math:`\sum c_k
-\mathbb E[\sum_k X_k]` term by term: the sum stays *inside* ``E`` (so the checker never sees
+sum :math:`\sum_k c\,d_k X_k` (deterministic :math:`c` free of :math:`k`, deterministic
+:math:`d_k`) becomes :math:`c\,\mathbb E[\sum_k d_k X_k]` term by term: only factors free
+of the bound index leave the sum, and the sum stays *inside* ``E`` (so the checker never sees
 a nested double ``Sum``, which its normaliser cannot handle; see :func:`swap_expect`). All
 random variables here are bounded (``|g| <= R``, denominators :math:`\ge \sqrt\epsilon`), so
 every expectation exists. Also: :func:`identity` (a rational identity between data terms,
@@ -71,13 +72,18 @@ def _expect(expr, data, current, moments):
         if len(sums) > 1 or rest != [sums[0]] or len(sums[0].limits) != 1:
             raise ValueError(f"expectation: cannot split the product {term}")
         s = sums[0]
+        k = s.limits[0][0]
         for inner in sp.Add.make_args(normalize(s.function)):
             if inner.has(sp.Sum):
                 raise ValueError(f"expectation: nested sum in {term}")
             scalar, random = _split(inner, data)
+            # only factors free of the bound index leave the Sum (and E); a weight c_k
+            # stays in the body, else k would be left free outside its Sum
+            free = [f for f in sp.Mul.make_args(scalar) if not f.has(k)]
+            bound = [f for f in sp.Mul.make_args(scalar) if f.has(k)]
             x = _known(random, current, moments) if random else sp.S.One
-            body = sp.Sum(x, *s.limits)
-            out += outer * scalar * (E(body) if _has_data(x, data) else body)
+            body = sp.Sum(sp.Mul(*bound) * x, *s.limits)
+            out += outer * sp.Mul(*free) * (E(body) if _has_data(x, data) else body)
     return out
 
 
@@ -109,9 +115,9 @@ def identity(lhs, rhs, why="algebraic identity"):
     if sp.cancel(sp.together(lhs - rhs)) != 0:
         raise ValueError(f"not an identity: {lhs} = {rhs}")
     dens = {sp.fraction(sp.together(a))[1] for side in (lhs, rhs)
-            for a in sp.Add.make_args(sp.expand(side))}
+            for a in sp.Add.make_args(sp.expand(side))}  # fmt: skip
     conditions = tuple((Fact(sp.S.Zero, LT, q**2, f"the divisor {q} is not zero"), ())
-                       for q in sorted(dens, key=str) if q != 1)
+                       for q in sorted(dens, key=str) if q != 1)  # fmt: skip
     return Fact(lhs, EQ, rhs, why, conditions, "rule")
 
 

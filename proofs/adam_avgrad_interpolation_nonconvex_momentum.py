@@ -20,7 +20,8 @@ Proof on paper (Défossez et al.'s Section A with :math:`w_n` for :math:`v_n`):
    \beta_2^{s-j} \le 1` (``W_SPLIT``, ``B_DEF``, ``S_LE``), and :math:`\alpha_n/\tilde a \ge
    \alpha(1-\beta_1)/R` (:mod:`proofs.lemma_adam_mix_proxy` with ``X_LE``, ``AL_DEF``,
    ``BT1``). For :math:`k \ge 1`, Young with weight :math:`\sqrt{1-\beta_1}/(2R\sqrt k)` and
-   ``LIPU``, :math:`\|G_n - G_{n-k}\|^2 \le \alpha_n^2L^2k\sum_{l=1}^k\|u_{n-l}\|^2`. Both
+   ``LIPU``, :math:`\|G_n - G_{n-k}\|^2 \le \alpha_n^2L^2k\sum_{l=1}^k\|u_{n-l}\|^2`
+   (:mod:`proofs.lemma_momentum_lipu`). Both
    remainders use :math:`g_{n-k}^2/a_n^2 \le \beta_2^{-k}U_{n-k}^2/\rho`
    (:mod:`proofs.lemma_momentum_lag_decay`: :math:`\beta_2^k(\epsilon + \rho v_{n-k}) \le
    \epsilon + w_n`), and :math:`2 + 1/\sqrt{1-\beta_1} \le 3/\sqrt{1-\beta_1}`:
@@ -53,10 +54,12 @@ Proof on paper (Défossez et al.'s Section A with :math:`w_n` for :math:`v_n`):
 
 No step rests on an uncertified hypothesis. The modelling hypotheses are ``DESCENT``
 (the descent lemma of the :math:`L`-smooth :math:`F` at :math:`x_n - x_{n-1} =
--\alpha_n u_n`) and ``LIPU`` (:math:`L`-smoothness along :math:`k` momentum steps:
-:math:`\|G_n - G_{n-k}\|^2 \le L^2\|x_{n-1} - x_{n-k-1}\|^2`, the update, Cauchy-Schwarz and
-:math:`\alpha_{n-l} \le \alpha_n`, with :math:`x_s := x_0`, :math:`u_s := 0` for
-:math:`s \le 0`); the others are definitions (``GU_DEF``, ``GS_DEF``, ``W_SPLIT``,
+-\alpha_n u_n`) and ``SMOOTH`` (the smoothness inequality at pairs of iterates,
+:math:`\|G_{p+k} - G_p\|^2 \le L^2\|x_{p+k-1} - x_{p-1}\|^2` for :math:`p, k \ge 1`);
+``LIPU`` is certified from ``SMOOTH``, the update ``X_UPD`` and the definitions
+``AL_ALL``, ``BT_ALL`` of :math:`\alpha_y` and :math:`B_y = \sum_{j<y}\beta_2^j` (so
+:math:`\alpha_{n-l} \le \alpha_n`) by :mod:`proofs.lemma_momentum_lipu`; the others are
+definitions (``GU_DEF``, ``GS_DEF``, ``W_SPLIT``,
 ``B_DEF``, ``AL_DEF``, ``P2_DEF``, ``P3_DEF``, ...) and bounds of the algorithm's own
 quantities (``S_LE``, ``X_LE``, ``BT1``, ``AL_HI``, ``R_GE``, ``VT``, ``Z_LO``). Trusted, as in
 every stochastic proof here: the rule ``expectation`` is told, per lag :math:`k`, which
@@ -127,9 +130,10 @@ Z_LO = le(Nt, Z, "Z = T - beta1 (1 - beta1^T)/(1 - beta1) >= T - beta1/(1 - beta
 G_NN = le(0, sp.Sum((1 - beta1 ** (T - t + 1)) * E(Gs(t)), (t, 1, T)),
           "E||G_n||^2 >= 0 and 1 - beta1^(N-n+1) >= 0")  # fmt: skip
 GS_DEF = eq(Gs(t), sp.Sum(mom.Gf(t, i) ** 2, (i, 1, d)), "||G_n||^2 = sum_i G_{n,i}^2")
-# lemma_momentum_mom's own hypotheses (definitions, the algorithm's bounds, and LIPU)
+# lemma_momentum_mom's own hypotheses (definitions, the algorithm's bounds, L-smoothness at
+# two iterates, the update x_r = x_{r-1} - alpha_r u_r, alpha_y and B_y at every y)
 MOM_HYPOTHESES = (mom.gul.GU_DEF, GS_DEF, mom.W_SPLIT, mom.B_DEF, mom.S_LE, mom.X_LE, mom.BT1,
-                  mom.AL_DEF, mom.R_GE, mom.LIPU)  # fmt: skip
+                  mom.AL_DEF, mom.R_GE, mom.SMOOTH, mom.X_UPD, mom.AL_ALL, mom.BT_ALL)  # fmt: skip
 HYPOTHESES = (C_DEF, E1_DEF, E2_DEF, NT_DEF, RANGE, RANGE_T, DESCENT, *MOM_HYPOTHESES, EU_DEF,
               P2_DEF, P3_DEF, EUN_DEF, UN_DEF, unl.M_UPD, unl.M0, logsum.W_LO, AL_HI, LOWER, DELTA,
               Z_DEF, Z_LO, G_NN, logsum.V_UPD, logsum.V0, logsum.VT)  # fmt: skip
@@ -143,7 +147,7 @@ _A1 = _C2 * _ab * _K2  # coefficient of sum_n E||U_n||^2
 _MOM = mom.PROOF.instance(
     {mom.r1: 1 / sp.sqrt(e1), mom.s: t},
     given=[*MOM_HYPOTHESES, unl.M_UPD, unl.M0, logsum.V_UPD, logsum.W_LO, C_DEF, E1_DEF,
-           EUN_DEF, EU_DEF, P2_DEF, P3_DEF])  # fmt: skip
+           EUN_DEF, EU_DEF, P2_DEF, P3_DEF, UN_DEF])  # fmt: skip
 _REST = _C3 * al(t) ** 3 * E(P3(t)) + _C2 * al(t) * E(P2(t))  # MOM's two remainders
 
 

@@ -26,16 +26,21 @@ E\|G_{t-h}\|^2 \le \alpha_t\mathbb E[\sum_i G_{t-h,i}g_{t-h,i}/a] + 2R\sqrt{h+1}
 \mathbb E\sum_i g_{t-h,i}^2/a^2`. For :math:`h = k \ge 1`, Young with weight
 :math:`\lambda_k = \sqrt{1-\beta_1}/(2R\sqrt k)` trades :math:`G_{t-k}` for :math:`G_t` at the
 cost :math:`\frac{\lambda_k}2\|G_t - G_{t-k}\|^2 + \frac1{2\lambda_k}\sum_i g^2/a^2`, and
-``LIPU`` bounds :math:`\|G_t - G_{t-k}\|^2`. Each :math:`g_{t-h,i}^2/a_{t,i}^2 \le
+``LIPU`` (:mod:`proofs.lemma_momentum_lipu`) bounds :math:`\|G_t - G_{t-k}\|^2`. Each
+:math:`g_{t-h,i}^2/a_{t,i}^2 \le
 \beta_2^{-h}g_{t-h,i}^2/(\epsilon + \rho v_{t-h,i})` (:mod:`proofs.lemma_momentum_lag_decay`),
 :math:`2 + 1 \le 3/\sqrt{1-\beta_1}`, :math:`\sqrt k \le \sqrt{k+1}`, and the definitions of
 :math:`P_2, P_3` (lag reversed) finish.
 
-``LIPU`` is the one modelling hypothesis: :math:`\|G_t - G_{t-k}\|^2 \le \alpha_t^2L^2k
-\sum_{l=1}^k\|u_{t-l}\|^2` for every :math:`k \ge 1` -- :math:`L`-smoothness,
-:math:`x_{t-1} - x_{t-k-1} = -\sum_{l=1}^k\alpha_{t-l}u_{t-l}`, Cauchy-Schwarz and
-:math:`\alpha_{t-l} \le \alpha_t` (with :math:`x_s := x_0`, :math:`u_s := 0` for :math:`s \le 0`,
-so that it holds for every :math:`k`), as ``DESCENT`` is :math:`L`-smoothness at the step.
+``LIPU`` is :mod:`proofs.lemma_momentum_lipu` at :math:`p = t - k` (:math:`1 \le k \le
+t - 1`, so no iterate before :math:`x_0` is named), from ``SMOOTH`` (:math:`\|G_{p+k} -
+G_p\|^2 \le L^2\|x_{p+k-1} - x_{p-1}\|^2` for :math:`p, k \ge 1`: the definition of
+:math:`L`-smooth gradients at two iterates, the one modelling hypothesis, as ``DESCENT`` is
+:math:`L`-smoothness at the step), the update ``X_UPD`` (:math:`x_r = x_{r-1} - \alpha_r
+u_r`, :math:`u_r = m_r/\sqrt{\epsilon + w_r}`), ``UN_DEF`` and the definitions ``AL_ALL``,
+``BT_ALL`` of :math:`\alpha_y^2 = \alpha^2(1-\beta_1)^2B_y`, :math:`B_y = \sum_{j<y}
+\beta_2^j` at every :math:`y \ge 1` (so :math:`\alpha_{t-l} \le \alpha_t`,
+:mod:`proofs.lemma_momentum_al_mono`; ``AL_DEF`` and ``BT1`` are their cases at :math:`t`).
 The rest are definitions and bounds of the algorithm's own quantities.
 """
 
@@ -46,6 +51,7 @@ from analysis.symbols import L, R, alpha, beta1, beta2, d, eps, g, i, m, rho, t,
 from . import lemma_adam_mix_proxy as proxy
 from . import lemma_momentum_gu as gul
 from . import lemma_momentum_lag_decay as lag
+from . import lemma_momentum_lipu as lipu
 from . import lemma_momentum_proxy_mix as core
 from . import lemma_momentum_triple_sum as trip
 from . import lemma_momentum_unroll as unroll
@@ -92,11 +98,13 @@ X_LE = le(Qp(t, h, i) + Sp(t, h, i), (R - sp.sqrt(eps)) ** 2 * Bt(t),
 BT1 = le(1, Bt(t), "B_t = 1 + beta2 + ... + beta2^(t-1) >= 1")
 AL_DEF = eq(al(t) ** 2, alpha**2 * e1**2 * Bt(t), "alpha_t^2 = alpha^2 (1 - beta1)^2 B_t")
 R_GE = le(sp.sqrt(eps), R, "sqrt(eps) <= R (|g| <= R - sqrt(eps))")
-LIPU = le(sp.Sum((Gf(t, i) - Gf(t - k, i)) ** 2, (i, 1, d)),
-          al(t) ** 2 * L**2 * k * sp.Sum(un(t - l), (l, 1, k)),
-          "LIPU: ||G_t - G_{t-k}||^2 <= alpha_t^2 L^2 k sum_{l<=k} ||u_{t-l}||^2 (L-smooth F, "
-          "x_{t-1} - x_{t-k-1} = -sum_l alpha_{t-l} u_{t-l}, Cauchy-Schwarz, alpha_s <= "
-          "alpha_t for s <= t; x_s = x_0, u_s = 0 for s <= 0)")
+# LIPU's ingredients (lemma_momentum_lipu, at p = t - k): L-smoothness at two iterates, the
+# update with u_r = m_r/sqrt(eps + w_r), ||u_s||^2 and the definitions of alpha_y and B_y
+SMOOTH, AL_ALL, BT_ALL = lipu.SMOOTH, lipu.AL_ALL, lipu.BT_ALL
+_u = lambda y, c: m(y, c) / sp.sqrt(eps + w(y, c))  # noqa: E731 (u_{y,c})
+X_UPD = eq(lipu.x(lipu.r, i), lipu.x(lipu.r - 1, i) - al(lipu.r) * _u(lipu.r, i),
+           "x_r = x_{r-1} - alpha_r u_r, u_r = m_r/sqrt(eps + w_r) (every r >= 1)")
+UN_DEF = eq(un(s), sp.Sum(_u(s, i) ** 2, (i, 1, d)), "||u_s||^2 = sum_i m_{s,i}^2/(eps + w_{s,i})")
 E1_DEF = eq(e1, 1 - beta1, "e1 := 1 - beta1 (a name; beta1 < 1)")
 z = sp.Symbol("z", integer=True)  # any step (u_z = 0 for z <= 0)
 R1_DEF = eq(r1 * sp.sqrt(e1), 1, "r1 := 1/sqrt(1 - beta1) (a name)")
@@ -109,7 +117,9 @@ P3_DEF = eq(E(P3(t)), sp.Sum(beta1**k * sp.sqrt(k) * sp.Sum(Eu(t - l), (l, 1, k)
             "P3_t = sum_{k<t} beta1^k sqrt(k) sum_{l<=k} ||u_{t-l}||^2, in expectation "
             "(linearity)")
 HYPOTHESES = (gul.GU_DEF, unroll.M_UPD, unroll.M0, lag.V_UPD, lag.W_LO, lag.C_DEF, GS_DEF,
-              W_SPLIT, B_DEF, S_LE, X_LE, BT1, AL_DEF, R_GE, LIPU, E1_DEF, R1_DEF, EUN_DEF, EU_DEF,
+              W_SPLIT, B_DEF, S_LE, X_LE, BT1, AL_DEF, R_GE, SMOOTH, X_UPD, UN_DEF, AL_ALL,
+              BT_ALL,
+              E1_DEF, R1_DEF, EUN_DEF, EU_DEF,
               P2_DEF, P3_DEF)
 
 # fmt: on
@@ -194,8 +204,13 @@ _lam = 1 / (2 * R * r1 * sp.sqrt(k))
 _YOUNG = young(Gf(t - k, i) - Gf(t, i), g(t - k, i) / _A, _lam)
 _ED = EG(t) - 2 * _Ei(Gf(t, i) * Gf(t - k, i)) + EG(t - k)  # E||G_t - G_{t-k}||^2
 _C3r = L**2 / (4 * R * r1)  # C3 with r1 for 1/sqrt(e1)
+# LIPU at lag k (1 <= k <= t - 1, so p = t - k >= 1): lemma_momentum_lipu
+_LIPU = lipu.PROOF.instance(
+    {lipu.p: t - k, lipu.u: _u},
+    given=[substitute(SMOOTH, {lipu.p: t - k}), X_UPD, substitute(UN_DEF, {s: lipu.r}), AL_ALL,
+           BT_ALL])
 _LIP = [
-    (al(t) / (4 * R * r1), termwise(scale(_E(LIPU), beta1**k / sp.sqrt(k)), k, 1, t - 1)),
+    (al(t) / (4 * R * r1), termwise(scale(_E(_LIPU), beta1**k / sp.sqrt(k)), k, 1, t - 1)),
     (al(t) ** 3 * _C3r, termwise(scale(expect_sum(lambda x: 1, lambda x: un(t - x), l, 1, k,
                                                   DATA), beta1**k * sp.sqrt(k)), k, 1, t - 1)),
     (-al(t) ** 3 * _C3r, termwise(scale(termwise(substitute(EUN_DEF, {z: t - l}), l, 1, k),
@@ -290,7 +305,8 @@ PROOF = Proof(
     domain=Domain({beta2: (0, 1), rho: (0, 1), beta1: (0, 1)}),
     parameters=(d,),  # the dimension: fixed, though the statement does not show it
     lemmas=("lemma_momentum_gu", "lemma_momentum_proxy_mix", "lemma_adam_mix_proxy",
-            "lemma_momentum_lag_decay"),
+            "lemma_momentum_lag_decay", "lemma_momentum_lipu"),
     notes="E is the (total) expectation; each lag's conditional moments enter through the "
-          "rule expectation (proofs._rules_expectation) at that lag. LIPU is L-smoothness.",
+          "rule expectation (proofs._rules_expectation) at that lag. LIPU is "
+          "lemma_momentum_lipu (SMOOTH is L-smoothness at two iterates).",
 )  # fmt: skip

@@ -54,17 +54,21 @@ so every :math:`g_{n-k}^2/(\epsilon + w_n)` is at most :math:`\beta_2^{-k}/\rho`
   :math:`\beta_1 = 0`).
 * :math:`\rho = 0`: the bound is :math:`+\infty`.
 * **Modelling hypotheses.** Besides the definitions and the algorithm's own bounds, the
-  machine-checked proof assumes the descent lemma (``DESCENT``) and ``LIPU``,
-  :math:`\|G_n - G_{n-k}\|^2 \le \alpha_n^2L^2k\sum_{l=1}^k\|u_{n-l}\|^2`: both are
-  :math:`L`-smoothness along the iterates (``LIPU`` with the update, Cauchy-Schwarz and
-  :math:`\alpha_n` increasing). The rule ``expectation`` is trusted with each lag's
-  conditional moments :math:`\mathbb E_{n-k-1}g_{n-k} = G_{n-k}`, which is where
+  machine-checked proof assumes :math:`L`-smoothness twice: the descent lemma
+  (``DESCENT``) and the smoothness inequality at pairs of iterates (``SMOOTH``,
+  :math:`\|G_{p+k} - G_p\|^2 \le L^2\|x_{p+k-1} - x_{p-1}\|^2`, the definition of
+  :math:`L`-smooth gradients). :math:`\|G_n - G_{n-k}\|^2 \le \alpha_n^2L^2k\sum_{l=1}^k
+  \|u_{n-l}\|^2` is certified from it (:mod:`proofs.lemma_momentum_lipu`) with the update
+  :math:`x_r = x_{r-1} - \alpha_r u_r` and the definitions of :math:`\alpha_n` and
+  :math:`B_n` (so :math:`\alpha_{n-l} \le \alpha_n`). The rule ``expectation`` is trusted
+  with each lag's conditional moments :math:`\mathbb E_{n-k-1}g_{n-k} = G_{n-k}`, which is where
   :math:`\rho_n` must be deterministic.
 
 **Status.** Proved in this package and machine-checked: every step is certified, the
 generalised Lemma A.2 in expectation included (:mod:`proofs.lemma_momentum_mom`, from
 :mod:`proofs.lemma_momentum_proxy_mix`, :mod:`proofs.lemma_momentum_gu`,
-:mod:`proofs.lemma_momentum_unroll` and :mod:`proofs.lemma_momentum_lag_decay`), as are the
+:mod:`proofs.lemma_momentum_unroll`, :mod:`proofs.lemma_momentum_lag_decay` and
+:mod:`proofs.lemma_momentum_lipu`), as are the
 double and triple sums (``SUM2``, ``SUM3``) and the size of the momentum step (``UN``)
 (:mod:`proofs.lemma_momentum_double_sum`, :mod:`proofs.lemma_momentum_triple_sum`,
 :mod:`proofs.lemma_momentum_un`).
@@ -120,7 +124,8 @@ BOUND = 2 * R * Delta / (alpha * N_tilde) + E / rho * (
 )
 STATUS = (
     "proved in this package and machine-checked (Défossez et al.'s Lemma A.2 in expectation "
-    "included; modelling hypotheses: L-smoothness as DESCENT and LIPU; see source)"
+    "included; modelling hypotheses: L-smoothness as DESCENT and as the smoothness inequality "
+    "at pairs of iterates; see source)"
 )
 
 

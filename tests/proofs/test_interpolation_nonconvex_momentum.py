@@ -1,8 +1,9 @@
 """The proof of adam_avgrad_interpolation_nonconvex_momentum and its new lemmas: each checks,
 all steps symbolic; broken variants do not check (a hypothesis dropped, a constant cut); no
-hypothesis is left uncertified (MOM is lemma_momentum_mom); MOM's core, its modelling
-hypothesis LIPU, the unrolled momentum and the lag decay hold numerically, and the certified
-SUM2, SUM3 and UN on random and adversarial gradient sequences."""
+hypothesis is left uncertified (MOM is lemma_momentum_mom, its LIPU lemma_momentum_lipu from
+L-smoothness at two iterates, the update and alpha non-decreasing); MOM's core, LIPU, the
+unrolled momentum and the lag decay hold numerically, and the certified SUM2, SUM3 and UN on
+random and adversarial gradient sequences."""
 
 from dataclasses import replace
 
@@ -10,11 +11,14 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from proofs import LE, Step, le
 from proofs import adam_avgrad_interpolation_nonconvex_momentum as main
-from proofs import le
+from proofs import lemma_momentum_al_mono as almono
+from proofs import lemma_momentum_displacement as disp
 from proofs import lemma_momentum_double_sum as dsum
 from proofs import lemma_momentum_gu as gul
 from proofs import lemma_momentum_lag_decay as lag
+from proofs import lemma_momentum_lipu as lipu
 from proofs import lemma_momentum_mom as mom
 from proofs import lemma_momentum_power_weights as power
 from proofs import lemma_momentum_proxy_mix as core
@@ -22,8 +26,10 @@ from proofs import lemma_momentum_sqrt_weights as weights
 from proofs import lemma_momentum_triple_sum as triple
 from proofs import lemma_momentum_un as unl
 from proofs import lemma_momentum_unroll as unroll
+from proofs._rules import termwise
 
-MODULES = (main, core, dsum, weights, unl, power, triple, mom, gul, unroll, lag)
+MODULES = (main, core, dsum, weights, unl, power, triple, mom, gul, unroll, lag, lipu, disp,
+           almono)  # fmt: skip
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.PROOF.id)
@@ -42,7 +48,10 @@ def test_main_has_no_uncertified_hypothesis():
     assert not [h for h in main.PROOF.hypotheses if "NOT CERTIFIED" in h.why]
     assert not hasattr(main, "MOM")
     assert "lemma_momentum_mom" in main.PROOF.lemmas
-    assert mom.LIPU in main.PROOF.hypotheses  # the one modelling hypothesis MOM adds
+    assert "lemma_momentum_lipu" in mom.PROOF.lemmas
+    assert not hasattr(mom, "LIPU")  # derived now, no longer stated
+    for h in (mom.SMOOTH, mom.X_UPD, mom.AL_ALL, mom.BT_ALL):  # LIPU's ingredients, stated
+        assert h in main.PROOF.hypotheses
 
 
 def _without(proof, hypothesis):
@@ -161,11 +170,13 @@ def test_main_needs_each_hypothesis_of_mom(index):
 
 
 @pytest.mark.parametrize(
-    "name", ["LIPU", "S_LE", "X_LE", "W_SPLIT", "B_DEF", "AL_DEF", "R1_DEF", "GS_DEF", "P3_DEF"]
-)
+    "name",
+    ["SMOOTH", "X_UPD", "UN_DEF", "AL_ALL", "BT_ALL", "S_LE", "X_LE", "W_SPLIT", "B_DEF", "AL_DEF",
+     "R1_DEF", "GS_DEF", "P3_DEF"],
+)  # fmt: skip
 def test_mom_needs_each_hypothesis(name):
-    """The noise bound S <= (h+1)R^2, the proxy's size, the split of w_t, L-smoothness
-    (LIPU) and the definitions are each used."""
+    """The noise bound S <= (h+1)R^2, the proxy's size, the split of w_t, L-smoothness at two
+    iterates, the update, alpha non-decreasing and the definitions are each used."""
     assert not _without(mom.PROOF, getattr(mom, name)).check().ok
 
 
@@ -184,6 +195,45 @@ def test_mom_rejects_a_smaller_constant(cut):
     assert not replace(p, statement=le(lhs, rhs, "claim")).check().ok
 
 
+@pytest.mark.parametrize("name", ["SMOOTH", "UN_DEF", "AL_ALL", "BT_ALL"])
+def test_lipu_needs_each_hypothesis(name):
+    assert not _without(lipu.PROOF, getattr(lipu, name)).check().ok
+
+
+def test_al_mono_needs_the_definitions_and_is_not_reversed():
+    """alpha_r^2 <= alpha_{r+q}^2 uses both definitions; neither the reverse nor a factor 2
+    is certified."""
+    for h in (almono.AL_ALL, almono.BT_ALL):
+        assert not _without(almono.PROOF, h).check().ok
+    st = almono.PROOF.statement
+    for lhs, rhs in ((st.rhs, st.lhs), (2 * st.lhs, st.rhs)):
+        assert not replace(almono.PROOF, statement=le(lhs, rhs, "claim")).check().ok
+
+
+def test_lipu_needs_the_update():
+    assert not _without(lipu.PROOF, disp.X_UPD).check().ok
+    assert not _without(disp.PROOF, disp.X_UPD).check().ok
+
+
+@pytest.mark.parametrize("factor", [sp.Rational(1, 2), (lipu.k - 1) / lipu.k])
+def test_lipu_rejects_a_smaller_constant(factor):
+    """Cauchy-Schwarz costs the factor k (not k/2, not k - 1), smoothness L^2 (not L^2/2)."""
+    p, st = lipu.PROOF, lipu.PROOF.statement
+    rhs = st.rhs * factor
+    assert not replace(p, statement=le(st.lhs, rhs, "claim")).check().ok
+
+
+def test_lipu_is_not_cited_before_the_first_iterate():
+    """At p = t - k the lemma needs k <= t - 1: summed over k = 1..t it is refused (p = 0
+    would name x_{-1})."""
+    ok = {}
+    for name, hi in (("bad", mom.t), ("good", mom.t - 1)):
+        f = termwise(mom._LIPU, mom.k, 1, hi)
+        step = Step(LE, f.rhs, "LIPU summed over k", by=[f])
+        ok[name] = replace(mom.PROOF, statement=le(f.lhs, f.rhs, "claim"), steps=(step,)).check().ok
+    assert ok == {"bad": False, "good": True}
+
+
 def test_unroll_and_lag_decay_reject_weakened_variants():
     assert not _without(unroll.PROOF, unroll.M0).check().ok
     assert not _without(lag.PROOF, lag.RANGE).check().ok  # j <= t: the sum is not reversed
@@ -196,8 +246,8 @@ def test_unroll_and_lag_decay_reject_weakened_variants():
 @pytest.mark.parametrize("seed", range(4))
 def test_unroll_lag_decay_and_lipu_numerically(seed):
     """On F(x) = x^T A x/2 (||A|| = L) with noisy gradients, MADA's momentum run has
-    m_t = sum_j beta1^(t-j) g_j, beta2^(t-j)(eps + rho v_j) <= eps + w_t, and LIPU:
-    ||G_t - G_{t-k}||^2 <= alpha_t^2 L^2 k sum_{l<=k} ||u_{t-l}||^2."""
+    m_t = sum_j beta1^(t-j) g_j, beta2^(t-j)(eps + rho v_j) <= eps + w_t, LIPU:
+    ||G_t - G_{t-k}||^2 <= alpha_t^2 L^2 k sum_{l<=k} ||u_{t-l}||^2, and alpha_t grows."""
     rng = np.random.default_rng(seed)
     T, d, L = 60, 4, 2.0
     b2 = float(rng.choice([0.5, 0.9, 0.999]))
@@ -226,3 +276,4 @@ def test_unroll_lag_decay_and_lipu_numerically(seed):
             lhs = np.sum((G - Gs[n - 1 - k]) ** 2)
             rhs = al**2 * L**2 * k * sum(np.sum(us[n - 1 - lag_] ** 2) for lag_ in range(1, k + 1))
             assert lhs <= rhs * (1 + 1e-9) + 1e-300
+    assert np.all(np.diff(als) >= 0)  # alpha_t = alpha (1 - beta1) sqrt(B_t) grows

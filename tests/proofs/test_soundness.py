@@ -11,7 +11,8 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proofs import LE, Domain, Proof, Step, le
+from proofs import LE, Domain, Proof, Step, eq, le
+from proofs._rules_expectation import E, expectation
 from proofs._smt import confirm
 
 x, y = sp.symbols("x y", real=True)
@@ -103,3 +104,15 @@ def test_a_sum_is_certified_exactly_when_its_range_is_not_reversed(lo, hi):
     assert _sum_certified(s) == (lo - 1 <= hi)
     if _sum_certified(s):  # with X = 1 the sum counts its terms, >= 0 when certified
         assert s.replace(X, lambda _: sp.S.One).doit() >= 0
+
+
+def test_expectation_keeps_an_index_dependent_weight_inside_its_sum():
+    """E[sum_k b^k X_k] once became b^k E[sum_k X_k], leaving k free (a hole, now closed):
+    only a factor free of the bound index may leave the sum and E."""
+    t, b = sp.Symbol("t", positive=True, integer=True), sp.Symbol("b", positive=True)
+    out = expectation(eq(sp.Sum(b**k * X(k), (k, 1, t)), 0, "x"), (X,)).lhs
+    assert k not in out.free_symbols
+    assert out == E(sp.Sum(b**k * X(k), (k, 1, t)))
+    mixed = expectation(eq(sp.Sum(3 * b * k * X(k), (k, 1, t)), 0, "x"), (X,)).lhs
+    assert k not in mixed.free_symbols
+    assert mixed == 3 * b * E(sp.Sum(k * X(k), (k, 1, t)))
