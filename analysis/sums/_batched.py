@@ -10,7 +10,8 @@ Rounding: the run data and every sum are computed in :data:`WIDE`, the platform'
 when it has the x87 extended format (64-bit significand, exponents to about
 :math:`10^{\pm 4931}`: :math:`g^2` neither underflows nor overflows for any float64
 :math:`g`), and the result is rounded once to float64. A number in the expression is
-evaluated by sympy (``log1p`` for :math:`\ln(1 + x)`) before it is rounded. So a value is
+evaluated by sympy (``log1p`` for :math:`\ln(1 + x)`) before it is rounded, and
+:math:`\ln(1 + x)` of run data as ``log1p(x)``. So a value is
 within :data:`ROUNDING_RTOL` of the exact one, up to float64's range: above it the value is
 ``inf``, below its smallest normal number (2.2e-308) it may be rounded to a subnormal or 0.
 Where long double is plain float64 (e.g. on Apple silicon), :data:`WIDE` is float64 and
@@ -25,7 +26,7 @@ import numpy as np
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from ._language import AXES, FUNCTIONS, fraction, function_name, limits
+from ._language import AXES, FUNCTIONS, fraction, function_name, limits, log1p_argument
 from ._recurrences import WIDE
 
 #: The relative error :func:`evaluate` and ``Theorem.numeric`` promise (tested on magnitudes
@@ -106,6 +107,9 @@ def _eval(e, data, env):
     if e.is_Pow:
         with np.errstate(divide="ignore"):
             return np.power(_eval(e.base, data, env), _eval(e.exp, data, env))
+    x = log1p_argument(e)
+    if x is not None:
+        return np.log1p(_eval(x, data, env))
     name = function_name(e)
     if name is not None:
         return FUNCTIONS[name][0](_eval(e.args[0], data, env))

@@ -43,9 +43,13 @@ def function_name(e):
     return name if name in FUNCTIONS and len(e.args) == 1 else None
 
 
-def index_name(e):
-    """``"t"`` or ``"i"`` when ``e`` is a summation index symbol, else None."""
-    return e.name if e.is_Symbol and e.name in AXES else None
+def log1p_argument(e):
+    """``x`` when ``e`` is :math:`\\ln(1 + x)`, else None: both interpreters evaluate it as
+    ``log1p(x)`` (forming :math:`1 + x` rounds away an ``x`` below the precision, which made
+    a bound falsely smaller than a positive measurement)."""
+    if e.func == sp.log and e.args[0].is_Add and sp.S.One in e.args[0].args:
+        return e.args[0] - 1
+    return None
 
 
 def fraction(e):

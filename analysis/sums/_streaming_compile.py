@@ -13,7 +13,7 @@ import sympy as sp
 import torch
 from sympy.core.function import AppliedUndef
 
-from ._language import FUNCTIONS, PER_COORDINATE, fraction, function_name
+from ._language import FUNCTIONS, PER_COORDINATE, fraction, function_name, log1p_argument
 
 #: Symbols read at evaluation time (they change along a run), never inside a sum over t.
 DYNAMIC = ("T", "D_inf", "G_inf", "beta1", "lam")
@@ -56,8 +56,9 @@ class Compiler:
             return self._sum_over(e.function, tuple(e.limits), inner, bound_i)
         if isinstance(e, AppliedUndef):
             return self._lookup(e, inner, bound_i)
-        if e.func == sp.log and e.args[0].is_Add and sp.S.One in e.args[0].args:
-            (rest, has_i) = self.compile(e.args[0] - 1, inner, bound_i)
+        x = log1p_argument(e)
+        if x is not None:
+            (rest, has_i) = self.compile(x, inner, bound_i)
             return (lambda ctx: _apply(torch.log1p, math.log1p, rest(ctx))), has_i
         if e.is_Mul:
             return self._mul(e, inner, bound_i)
