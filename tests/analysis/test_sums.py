@@ -39,7 +39,7 @@ def _summand(when):
                      st.just(beta1t(when)), st.just(i), st.integers(1, 3).map(sp.Integer),
                      st.sampled_from([sp.Rational(1, 3), sp.pi / 4]))  # fmt: skip
     quotient = st.tuples(atom, st.sampled_from([g, m]), st.sampled_from([v, Sv, vmax])).map(
-        lambda p: p[0] * p[1](when, i) ** 2 / sp.sqrt(p[2](when, i)))
+        lambda p: p[0] * p[1](when, i) ** 2 / sp.sqrt(p[2](when, i)))  # fmt: skip
     return st.recursive(st.one_of(atom, quotient), lambda inner: st.one_of(
         st.tuples(inner, inner).map(lambda p: p[0] + p[1]),
         st.tuples(inner, inner).map(lambda p: p[0] * p[1]),
