@@ -47,7 +47,6 @@ from collections.abc import Hashable, Mapping
 
 import sympy as sp
 import torch
-from sympy.core.function import AppliedUndef
 
 from ._language import PER_COORDINATE
 from ._recurrences import RECURRENCES, closure
@@ -114,7 +113,7 @@ class StreamingForm:
         for k, e in forms.items():
             e = sp.sympify(e)
             e = e.xreplace({s: sp.sympify(values[s.name]) for s in e.free_symbols
-                            if s.name in values and not isinstance(s, AppliedUndef)})  # fmt: skip
+                            if s.name in values})  # fmt: skip
             self._fns[k] = compiler.compile(e, False, False)[0]
         self.needs, self.dynamic = compiler.needs, compiler.dynamic
         self._accs, self._uses_index = compiler.accs, compiler.uses_index
