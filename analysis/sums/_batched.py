@@ -26,7 +26,15 @@ import numpy as np
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from ._language import AXES, FUNCTIONS, fraction, function_name, limits, log1p_argument
+from ._language import (
+    AXES,
+    FUNCTIONS,
+    canonical,
+    fraction,
+    function_name,
+    limits,
+    log1p_argument,
+)
 from ._recurrences import WIDE
 
 #: The relative error :func:`evaluate` and ``Theorem.numeric`` promise (tested on magnitudes
@@ -47,7 +55,7 @@ def evaluate(expr, data: Mapping[str, np.ndarray]) -> float:
     >>> round(evaluate(e, data), 6) == round(1 / 0.5**0.5 + 4 / 2**0.5 + 9 / 5.25**0.5, 6)
     True
     """
-    out = np.asarray(_eval(sp.sympify(expr), data, {}))
+    out = np.asarray(_eval(canonical(sp.sympify(expr)), data, {}))
     if out.size != 1:
         raise ValueError(f"the expression does not sum to a number (shape {out.shape})")
     return float(to_float64(out.reshape(())))
@@ -85,7 +93,7 @@ def evaluate_batch(expr, data: Mapping[str, np.ndarray], values=None) -> np.ndar
     if len(B) != 1:
         raise ValueError(f"the batch sizes disagree: {sorted(B)}")
     (B,) = B
-    out = to_float64(_eval(sp.sympify(expr), data, env))
+    out = to_float64(_eval(canonical(sp.sympify(expr)), data, env))
     return np.broadcast_to(out, (B, 1, 1) if out.ndim <= 3 else out.shape).reshape(B).copy()
 
 

@@ -52,6 +52,13 @@ def log1p_argument(e):
     return None
 
 
+def canonical(e):
+    """``e`` rebuilt bottom-up, so that sympy's automatic rewrites hold at every node: a tree
+    built in steps may hold ``Abs(1/v)`` where a rebuild (any substitution) gives
+    ``1/Abs(v)``, a denominator that 0/0 := 0 applies to. Both interpreters read this form."""
+    return e.func(*[canonical(a) for a in e.args]) if e.args else e
+
+
 def fraction(e):
     """A product as (numerator factors, denominator [(base, positive exponent)]): a factor
     with a negative number as exponent divides. Both interpreters read 0/0 as 0: a step with

@@ -48,7 +48,7 @@ from collections.abc import Hashable, Mapping
 import sympy as sp
 import torch
 
-from ._language import PER_COORDINATE
+from ._language import PER_COORDINATE, canonical
 from ._recurrences import RECURRENCES, closure
 from ._streaming_compile import Compiler
 
@@ -111,7 +111,7 @@ class StreamingForm:
         compiler = Compiler(self.d)
         self._fns = {}
         for k, e in forms.items():
-            e = sp.sympify(e)
+            e = canonical(sp.sympify(e))
             e = e.xreplace({s: sp.sympify(values[s.name]) for s in e.free_symbols
                             if s.name in values})  # fmt: skip
             self._fns[k] = compiler.compile(e, False, False)[0]
