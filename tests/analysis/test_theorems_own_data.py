@@ -1,7 +1,7 @@
 """This package's own theorems on recorded runs: the sum evaluator, the run data, data_bound
 against a direct NumPy computation, and measured <= data_bound <= bound on simulated runs.
 
-The reference computations here are written independently of ``analysis/theorems/_evaluate.py``
+The reference computations here are written independently of :mod:`analysis.sums`
 (plain loops over t).
 """
 
@@ -11,8 +11,8 @@ import sympy as sp
 
 from analysis import statements as st
 from analysis import symbols as sy
+from analysis.sums import evaluate, linear_scan, run_data
 from analysis.theorems import THEOREMS
-from analysis.theorems._evaluate import evaluate, linear_scan, run_data
 from analysis.theorems.avgrad_regret import GRAD_NORM_FORM
 from analysis.trace import Trace
 

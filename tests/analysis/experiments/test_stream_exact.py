@@ -11,8 +11,8 @@ from sympy.core.function import AppliedUndef
 
 from analysis import statements, symbols
 from analysis.experiments._readings import _data_form, _named_terms, _stream_reason
-from analysis.experiments._stream import StreamingForm
 from analysis.experiments.monitor import BoundMonitor
+from analysis.sums import StreamingForm
 from analysis.symbols import SYMBOLS
 from analysis.theorems import THEOREMS
 from tests.conftest import EXACT_RTOL
