@@ -9,7 +9,7 @@ starting point (uniform in the box) and, for the stochastic problems, their seed
 instance, :func:`check_online` records the regret, the closed form ``Theorem.numeric`` at the
 observed :math:`D_\infty`, :math:`G_\infty` (and, for Tran & Phong, the run's :math:`t_0`) and
 ``Theorem.data_bound``, on every instance (batched:
-:func:`analysis.theorems._evaluate.data_bounds`). For ``coefficient_path_regret`` the adversary
+:func:`analysis.theorems.data_bounds`). For ``coefficient_path_regret`` the adversary
 also picks the coefficient path inside the theorem's box (:mod:`analysis._path_adversary`):
 the calls cycle through random, bang-bang (the box's corners), the hypergradient sign rule
 and a greedy hill climb (:data:`PATH_ROUNDS` rounds), with a random box split and
@@ -156,8 +156,7 @@ def witness(th_id, consts, T, blocks=BLOCKS, d=1):
 def check_online(th_id, problem, consts, T):
     """Per instance: measured regret, closed-form bound, data bound (every instance, batched:
     :func:`analysis.theorems._evaluate.data_bounds`). ``th_id``: an id or a Theorem."""
-    from .theorems._evaluate import data_bounds
-    from .theorems._online import lemma43_t0
+    from .theorems import data_bounds, lemma43_t0
 
     th = _theorems()[th_id] if isinstance(th_id, str) else th_id
     bt = run(problem, th.algorithm, T, **consts)

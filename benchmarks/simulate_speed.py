@@ -42,9 +42,11 @@ def main(argv=None):
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args(argv)
     med, times, fin = bench(args.instances, args.steps, args.repeats)
-    print(f"{args.instances} instances x {args.steps} steps, AVGrad alpha/sqrt(t) on reddi3: "
-          f"median {med:.2f} s over {len(times)} runs "
-          f"({', '.join(f'{s:.2f}' for s in times)}); target < {TARGET_S:.0f} s on 2 cores")
+    print(
+        f"{args.instances} instances x {args.steps} steps, AVGrad alpha/sqrt(t) on reddi3: "
+        f"median {med:.2f} s over {len(times)} runs "
+        f"({', '.join(f'{s:.2f}' for s in times)}); target < {TARGET_S:.0f} s on 2 cores"
+    )
     mean_avg_regret = float(np.mean(fin.regret)) / args.steps
     print(f"final x (instance 0) {fin.x[0, 0]:.4f}, mean R_T/T {mean_avg_regret:.4g}")
     return med

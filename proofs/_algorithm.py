@@ -27,15 +27,18 @@ def ema_bound(x, y, bound, n, *, start, rec, y_le, beta2=None):
 
 def momentum_bound(m, g, bound, n, *, start, rec, g_le):
     """``m(n)^2 <= bound`` for the momentum of gradients with ``g^2 <= bound``."""
-    return mom.PROOF.instance({mom.x1: m, mom.y1: g, mom.B: bound, mom.n: n},
-                              given=[start, _at_k(rec, mom.k), _at_k(g_le, mom.k)])
+    return mom.PROOF.instance(
+        {mom.x1: m, mom.y1: g, mom.B: bound, mom.n: n},
+        given=[start, _at_k(rec, mom.k), _at_k(g_le, mom.k)],
+    )
 
 
 def max_bound(x, y, bound, n, *, start, rec, y_le):
     """``x(n) <= bound`` for the running maximum ``x`` of inputs ``y <= bound``; ``y_le``
     may be a fact derived at the lemma's step index (``K``), e.g. an induction instance."""
-    return vmx.PROOF.instance({vmx.x1: x, vmx.y1: y, vmx.B: bound, vmx.n: n},
-                              given=[start, _at_k(rec, vmx.k), y_le])
+    return vmx.PROOF.instance(
+        {vmx.x1: x, vmx.y1: y, vmx.B: bound, vmx.n: n}, given=[start, _at_k(rec, vmx.k), y_le]
+    )
 
 
 K = vmx.k

@@ -24,11 +24,15 @@ def _verify(fact, proof, ctx=(), obls=None, bound=frozenset()):
     obls = fact.obligations if obls is None else obls
     base = fact.base if fact.origin == "derived" else None
     if base is None:
-        return (_root_ok(fact, proof) or _over_ok(fact, proof, ctx, bound)
-                or _discharge(fact, obls, proof, ctx))
+        return (
+            _root_ok(fact, proof)
+            or _over_ok(fact, proof, ctx, bound)
+            or _discharge(fact, obls, proof, ctx)
+        )
     if fact.subs:
-        problem = (_replaced_ok(fact, base, fact.subs, proof, ctx)
-                   or _discharge(fact, obls, proof, ctx))
+        problem = _replaced_ok(fact, base, fact.subs, proof, ctx) or _discharge(
+            fact, obls, proof, ctx
+        )
         return problem or _verify(base, proof, ctx, (), bound | {s for s, _ in fact.subs})
     n = len(base.obligations)
     problem = _discharge(fact, obls[n:], proof, ctx)
@@ -36,8 +40,11 @@ def _verify(fact, proof, ctx=(), obls=None, bound=frozenset()):
         return problem or _verify(base, proof, ctx, obls[:n], bound)
     k, lo, hi = fact.bind
     inner = (*ctx, Fact(lo, LE, k, "summation range"), Fact(k, LE, hi, "summation range"))
-    return (problem or _replaced_ok(fact, base, ((k, None),), proof, ctx)
-            or _verify(base, proof, inner, obls[:n], bound | {k}))
+    return (
+        problem
+        or _replaced_ok(fact, base, ((k, None),), proof, ctx)
+        or _verify(base, proof, inner, obls[:n], bound | {k})
+    )
 
 
 #: (id(given fact), id(proof), the context's inequalities) -> problem: a given fact is
@@ -66,12 +73,18 @@ def _replaced_ok(fact, base, pairs, proof, ctx):
     root = _root(base)
     over = fact_over(base)
     for s, v in pairs:
-        if (root.origin == "stated" and s in root.lhs.free_symbols | root.rhs.free_symbols
-                and s not in quantified(replace(root, over=over), params)):
+        if (
+            root.origin == "stated"
+            and s in root.lhs.free_symbols | root.rhs.free_symbols
+            and s not in quantified(replace(root, over=over), params)
+        ):
             return (f"{fact.why}: {s} is a parameter of hypothesis {root.why!r}, which holds "
                     f"at this proof's {s} only")  # fmt: skip
-        conds = (range_conditions(s, v, over, proof.domain) if v is not None
-                 else sum_range_conditions(s, *fact.bind[1:], over, proof.domain))
+        conds = (
+            range_conditions(s, v, over, proof.domain)
+            if v is not None
+            else sum_range_conditions(s, *fact.bind[1:], over, proof.domain)
+        )
         for c in conds:
             if not discharged(c, ctx, proof.data, proof.domain):
                 return f"{fact.why}: {c.why} ({c.lhs} {c.rel} {c.rhs}) not established"
@@ -96,8 +109,10 @@ def _discharge(fact, obls, proof, ctx):
     for h, given in obls:
         fixed = {q for q, _, _ in h.over} & params
         if fixed:
-            return (f"{fact.why}: hypothesis {h.lhs} {h.rel} {h.rhs} is needed for every "
-                    f"{', '.join(map(str, sorted(fixed, key=str)))}, a parameter here")
+            return (
+                f"{fact.why}: hypothesis {h.lhs} {h.rel} {h.rhs} is needed for every "
+                f"{', '.join(map(str, sorted(fixed, key=str)))}, a parameter here"
+            )
         for g in given:
             problem = _verify_given(g, proof, ctx)
             if problem:
@@ -141,11 +156,19 @@ def check_step(step, lhs, proof):
             return False, None, problem, False
         if fact.rel == LE:
             if step.rel == EQ:
-                return (False, None, f"an equality cannot rest on the inequality {fact.why!r}",
-                        False)
+                return (
+                    False,
+                    None,
+                    f"an equality cannot rest on the inequality {fact.why!r}",
+                    False,
+                )
             if not _nonneg_given(coef, proof, step):
-                return (False, None, f"coefficient {coef} of {fact.why!r} is not provably >= 0",
-                        False)
+                return (
+                    False,
+                    None,
+                    f"coefficient {coef} of {fact.why!r} is not provably >= 0",
+                    False,
+                )
         rem -= coef * fact.gap
     if step.rel == EQ:
         if not is_zero(rem, proof.data):
@@ -154,10 +177,10 @@ def check_step(step, lhs, proof):
     else:
         how = nonnegative(rem, proof.data, proof.domain)
         if how is None:
-            return (False, None, "remainder not certified >= 0" + _smoke_note(rem, proof),
-                    False)
-    second = confirm(rem.replace(sp.Sum, lambda *a: normalize(sp.Sum(*a))), step.rel,
-                     proof.domain)  # sums in normal form, the scalar arithmetic left to z3
+            return (False, None, "remainder not certified >= 0" + _smoke_note(rem, proof), False)
+    second = confirm(
+        rem.replace(sp.Sum, lambda *a: normalize(sp.Sum(*a))), step.rel, proof.domain
+    )  # sums in normal form, the scalar arithmetic left to z3
     if second == "refuted":
         return False, None, "sympy certifies the remainder but z3 refutes it", False
     return True, how, "", second == "z3"

@@ -14,28 +14,45 @@ from analysis.symbols import Sv, beta1, g, i, m, t
 from ._core import eq, le, lt
 from ._rules import nonneg, substitute
 
-MOM = eq(m(t, i), beta1 * m(t - 1, i) + (1 - beta1) * g(t, i),
-         "momentum update m_t = beta1 m_{t-1} + (1 - beta1) g_t")
+MOM = eq(
+    m(t, i),
+    beta1 * m(t - 1, i) + (1 - beta1) * g(t, i),
+    "momentum update m_t = beta1 m_{t-1} + (1 - beta1) g_t",
+)
 
 
 M0 = eq(m(0, i), 0, "m_0 = 0")
 
 
-SV_MONO = le(Sv(t - 1, i), Sv(t, i),
-             "Sv_t = Sv_{t-1} + v_t with v_t >= 0, so Sv is non-decreasing in t (t >= 2)")
+SV_MONO = le(
+    Sv(t - 1, i),
+    Sv(t, i),
+    "Sv_t = Sv_{t-1} + v_t with v_t >= 0, so Sv is non-decreasing in t (t >= 2)",
+)
 
 
-POS = nonneg(1 / sp.sqrt(Sv(t, i)),
-             "Sv_{t,i} > 0 for t >= 1 (a coordinate with Sv_{t,i} = 0 has g_{s,i} = 0 and "
-             "m_{s,i} = 0 for s <= t and contributes 0, with 0/0 = 0)")
+POS = nonneg(
+    1 / sp.sqrt(Sv(t, i)),
+    "Sv_{t,i} > 0 for t >= 1 (a coordinate with Sv_{t,i} = 0 has g_{s,i} = 0 and "
+    "m_{s,i} = 0 for s <= t and contributes 0, with 0/0 = 0)",
+)
 
 
 #: the 0/0 convention made explicit: a divisor sqrt(Sv_{t,i}) must be non-zero
-SV_POS = lt(0, Sv(t, i), "Sv_{t,i} > 0 for t >= 1: the 0/0 = 0 convention drops a coordinate "
-            "whose gradients are all zero up to t (its m and g terms vanish)")
-G_POS = lt(0, sp.Sum(g(sp.Symbol("s", positive=True, integer=True), i) ** 2,
-                     (sp.Symbol("s", positive=True, integer=True), 1, t)),
-           "sum_{s<=t} g_{s,i}^2 > 0 for t >= 1: the same 0/0 = 0 convention")
+SV_POS = lt(
+    0,
+    Sv(t, i),
+    "Sv_{t,i} > 0 for t >= 1: the 0/0 = 0 convention drops a coordinate "
+    "whose gradients are all zero up to t (its m and g terms vanish)",
+)
+G_POS = lt(
+    0,
+    sp.Sum(
+        g(sp.Symbol("s", positive=True, integer=True), i) ** 2,
+        (sp.Symbol("s", positive=True, integer=True), 1, t),
+    ),
+    "sum_{s<=t} g_{s,i}^2 > 0 for t >= 1: the same 0/0 = 0 convention",
+)
 
 
 def at(fact, k):

@@ -195,8 +195,7 @@ class Proof:
         """
         subs = dict(subs or {})
         st = _subs_fact(self.statement, subs)
-        hyps = tuple(self.hypotheses) + _sign_conditions(self, subs) + _range_conditions(
-            self, subs)
+        hyps = tuple(self.hypotheses) + _sign_conditions(self, subs) + _range_conditions(self, subs)
         params = self.params
         own = set(self.hypotheses)
         obligations = tuple((_quantify(_subs_fact(h, subs), _free(h) - params, subs)
@@ -232,13 +231,20 @@ def _range_conditions(proof, subs):
     Domain entry, else its assumptions (:mod:`proofs._domain`)."""
     st = proof.statement
     syms = set().union(*(sp.sympify(e).free_symbols for e in (st.lhs, st.rhs)))
-    syms |= {s for h in proof.hypotheses for e in (h.lhs, h.rhs)
-             for s in sp.sympify(e).free_symbols if not s.is_integer}
+    syms |= {
+        s
+        for h in proof.hypotheses
+        for e in (h.lhs, h.rhs)
+        for s in sp.sympify(e).free_symbols
+        if not s.is_integer
+    }
     out = []
     for s in sorted(syms, key=str):
         value = subs.get(s, s)
-        out += [Fact(c.lhs, c.rel, c.rhs, f"{c.why} in {proof.id}")
-                for c in range_conditions(s, value, (), proof.domain)]
+        out += [
+            Fact(c.lhs, c.rel, c.rhs, f"{c.why} in {proof.id}")
+            for c in range_conditions(s, value, (), proof.domain)
+        ]
     return tuple(out)
 
 
@@ -254,8 +260,9 @@ def _quantify(h, quantified, subs):
     if not all(isinstance(q, sp.Symbol) and q.is_integer for q in names):
         return Fact(sp.S.One, LE, sp.S.Zero, f"{h.why}: an index it holds for every value of "
                     "may only be renamed, not given a value")  # fmt: skip
-    return Fact(h.lhs, h.rel, h.rhs, h.why, h.obligations,
-                over=tuple((q, None, None) for q in names))
+    return Fact(
+        h.lhs, h.rel, h.rhs, h.why, h.obligations, over=tuple((q, None, None) for q in names)
+    )
 
 
 def _subs_fact(f, subs):
@@ -274,12 +281,12 @@ def discharged(h, given, data, domain):
     gap = h.rhs - h.lhs
     if h.rel == LT:
         return positive(gap, data, domain) or any(
-            (g.rel == LT and nonnegative(gap - g.gap, data, domain)
-             == "symbolic") or positive(gap - g.gap, data, domain) for g in given)
-    if h.rel == EQ:
-        return is_zero(gap, data) or any(
-            g.rel == EQ and is_zero(gap - g.gap, data) for g in given
+            (g.rel == LT and nonnegative(gap - g.gap, data, domain) == "symbolic")
+            or positive(gap - g.gap, data, domain)
+            for g in given
         )
+    if h.rel == EQ:
+        return is_zero(gap, data) or any(g.rel == EQ and is_zero(gap - g.gap, data) for g in given)
     if nonnegative(gap, data, domain) == "symbolic":
         return True
     return any(nonnegative(gap - g.gap, data, domain) == "symbolic"

@@ -65,8 +65,11 @@ def sum_range_conditions(k, lo, hi, over=(), domain=None):
     integer index."""
     lo_k, hi_k = symbol_range(k, over, domain)
     tag = f"{k} = {lo}..{hi} within the range of {k}"
-    out = [_cond(1, LE, 0, f"{tag}: {e} is not known to be an integer")
-           for e in (sp.sympify(lo), sp.sympify(hi)) if k.is_integer and e.is_integer is not True]
+    out = [
+        _cond(1, LE, 0, f"{tag}: {e} is not known to be an integer")
+        for e in (sp.sympify(lo), sp.sympify(hi))
+        if k.is_integer and e.is_integer is not True
+    ]
     if lo_k is not None:
         out += [_cond(lo_k, LE, lo, tag), _cond(sp.sympify(lo_k) - 1, LE, hi, tag)]
     if hi_k is not None:
@@ -78,7 +81,7 @@ def quantified(fact, params):
     """The symbols a stated fact holds for every value of: its ``over`` symbols, and its
     integer (index) symbols that are not parameters of the proof (``params``)."""
     declared = {s for s, _, _ in fact.over}
-    free = (sp.sympify(fact.lhs).free_symbols | sp.sympify(fact.rhs).free_symbols)
+    free = sp.sympify(fact.lhs).free_symbols | sp.sympify(fact.rhs).free_symbols
     return declared | {s for s in free if s.is_integer and s not in params}
 
 

@@ -61,8 +61,21 @@ def induction(base, step, n, start, k, why=None):
                 tuple(obligations), "lemma", over=((n, start, None),))  # fmt: skip
 
 
-def induction_proofs(id_, title, claim, n, k, *, base_hypotheses, base_steps, step_hypotheses,
-                     step_steps, data=(), domain=None, notes=""):
+def induction_proofs(
+    id_,
+    title,
+    claim,
+    n,
+    k,
+    *,
+    base_hypotheses,
+    base_steps,
+    step_hypotheses,
+    step_steps,
+    data=(),
+    domain=None,
+    notes="",
+):
     """``(PROOF, (BASE, STEP))`` for :math:`P(n)`, :math:`n \\ge 0` (module docstring).
 
     ``step_hypotheses`` are stated at ``n``; the induction hypothesis is added here."""
@@ -70,16 +83,37 @@ def induction_proofs(id_, title, claim, n, k, *, base_hypotheses, base_steps, st
 
     domain = domain or Domain()
     ih = _at(claim, n, n - 1, f"induction hypothesis: the claim at {n} - 1")
-    base = Proof(f"{id_}_base", f"{title}: base case {n} = 0", _at(claim, n, 0, "claim"),
-                 tuple(base_hypotheses), tuple(base_steps), data=data, domain=domain)
-    step = Proof(f"{id_}_step", f"{title}: step case {n} - 1 -> {n}", claim,
-                 (*step_hypotheses, ih), tuple(step_steps), data=data,
-                 domain=type(domain)({**domain.ranges, n: (1, None)}))
+    base = Proof(
+        f"{id_}_base",
+        f"{title}: base case {n} = 0",
+        _at(claim, n, 0, "claim"),
+        tuple(base_hypotheses),
+        tuple(base_steps),
+        data=data,
+        domain=domain,
+    )
+    step = Proof(
+        f"{id_}_step",
+        f"{title}: step case {n} - 1 -> {n}",
+        claim,
+        (*step_hypotheses, ih),
+        tuple(step_steps),
+        data=data,
+        domain=type(domain)({**domain.ranges, n: (1, None)}),
+    )
     hyps = (*base_hypotheses, *(_at(h, n, k) for h in step_hypotheses))
     fact = given(induction(base, step, n, 0, k), *hyps)
-    proof = Proof(id_, title, claim, hyps,
-                  (Step(claim.rel, claim.rhs, f"induction on {n}", by=[fact]),),
-                  data=data, domain=domain, lemmas=(base.id, step.id), notes=notes)
+    proof = Proof(
+        id_,
+        title,
+        claim,
+        hyps,
+        (Step(claim.rel, claim.rhs, f"induction on {n}", by=[fact]),),
+        data=data,
+        domain=domain,
+        lemmas=(base.id, step.id),
+        notes=notes,
+    )
     return proof, (base, step)
 
 

@@ -65,8 +65,8 @@ def _proved(expr, domain, strict):
             return False
         a, b = piece[k]
         mid = (a + b) / 2
-        stack.append([*piece[:k], (a, mid), *piece[k + 1:]])
-        stack.append([*piece[:k], (mid, b), *piece[k + 1:]])
+        stack.append([*piece[:k], (a, mid), *piece[k + 1 :]])
+        stack.append([*piece[:k], (mid, b), *piece[k + 1 :]])
     return True
 
 

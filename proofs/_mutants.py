@@ -62,8 +62,11 @@ def _constant(proof):
     broken = Fact(st.lhs, st.rel, st.rhs / 2 - 1, st.why)
     last = proof.steps[-1]
     steps = (*proof.steps[:-1], replace(last, rhs=last.rhs / 2 - 1))
-    return (f"{proof.id}: wrong constant (bound halved, less 1)", len(steps),
-            replace(proof, statement=broken, steps=steps, target=None, milestones=()))
+    return (
+        f"{proof.id}: wrong constant (bound halved, less 1)",
+        len(steps),
+        replace(proof, statement=broken, steps=steps, target=None, milestones=()),
+    )
 
 
 def _outside(proof):
@@ -71,8 +74,10 @@ def _outside(proof):
         for n, (coef, fact) in enumerate(s.by):
             if fact.bind:  # under a sum the range itself may discharge the hypothesis
                 continue
-            if any(given and not discharged(h, (), proof.data, proof.domain)
-                   for h, given in fact.obligations):  # a hypothesis that needs its support
+            if any(
+                given and not discharged(h, (), proof.data, proof.domain)
+                for h, given in fact.obligations
+            ):  # a hypothesis that needs its support
                 naked = replace(fact, obligations=tuple((h, ()) for h, _ in fact.obligations))
                 by = list(s.by)
                 by[n] = (coef, naked)

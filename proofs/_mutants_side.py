@@ -64,12 +64,24 @@ def _instances():
     count = _lemma("count", n, 1, n)  # 1 <= n for a positive integer n
     inv = _lemma("inv", eps, 0, 1 / eps)  # 1/eps >= 0 for eps > 0
     return [
-        _one("instance_domain", "lemma instance outside its Domain (b = 2 in b^2 <= b)",
-             le(4, 2, "claim"), square.instance({b: 2})),
-        _one("instance_integer", "lemma instance at a non-integer for an integer symbol",
-             le(1, sp.Rational(1, 2), "claim"), count.instance({n: sp.Rational(1, 2)})),
-        _one("instance_positive", "lemma instance at 0 for a positive symbol",
-             le(0, inv.statement.rhs.subs(eps, u), "claim"), inv.instance({eps: u})),
+        _one(
+            "instance_domain",
+            "lemma instance outside its Domain (b = 2 in b^2 <= b)",
+            le(4, 2, "claim"),
+            square.instance({b: 2}),
+        ),
+        _one(
+            "instance_integer",
+            "lemma instance at a non-integer for an integer symbol",
+            le(1, sp.Rational(1, 2), "claim"),
+            count.instance({n: sp.Rational(1, 2)}),
+        ),
+        _one(
+            "instance_positive",
+            "lemma instance at 0 for a positive symbol",
+            le(0, inv.statement.rhs.subs(eps, u), "claim"),
+            inv.instance({eps: u}),
+        ),
     ]
 
 
@@ -84,9 +96,15 @@ def _induction_at_one_step():
     start = eq(x(0), 0, "x_0 = 0")
     inst = ema.PROOF.instance({ema.x1: x, ema.y1: z, ema.B: 1, ema.n: T},
                               given=[rec, bound, start])  # fmt: skip
-    return _one("induction", "an induction lemma given its recurrence at one step only",
-                le(x(T), 1, "claim"), inst, [rec, bound, start],
-                Domain({ema.b: (0, 1)}), data=(x, z))
+    return _one(
+        "induction",
+        "an induction lemma given its recurrence at one step only",
+        le(x(T), 1, "claim"),
+        inst,
+        [rec, bound, start],
+        Domain({ema.b: (0, 1)}),
+        data=(x, z),
+    )
 
 
 def _induction_from_a_parameter():
@@ -100,68 +118,164 @@ def _induction_from_a_parameter():
     start = eq(x(0), 0, "x_0 = 0")
     inst = ema.PROOF.instance({ema.x1: x, ema.y1: z, ema.B: 1, ema.n: k + 5},
                               given=[rec, bound, start])  # fmt: skip
-    return _one("induction_parameter", "an induction's step hypotheses taken from a parameter",
-                le(x(k + 5), 1, "claim"), inst, [rec, bound, start],
-                Domain({ema.b: (0, 1)}), data=(x, z))
+    return _one(
+        "induction_parameter",
+        "an induction's step hypotheses taken from a parameter",
+        le(x(k + 5), 1, "claim"),
+        inst,
+        [rec, bound, start],
+        Domain({ema.b: (0, 1)}),
+        data=(x, z),
+    )
 
 
 def side_mutants():
     """``[(description, step number, Proof)]``, one per side condition."""
     s2 = sp.Sum(f(t) ** 2, (t, 5, 1))
     return [
-        _one("parameter", "a hypothesis about beta1 substituted at beta1 = 5 (5 <= 1)",
-             le(5, 1, "claim"), substitute(le(beta1, 1, "beta1 <= 1"), {beta1: 5}),
-             [le(beta1, 1, "beta1 <= 1")], Domain({beta1: (0, 1)})),
-        _one("range", "a fact for t >= 1 substituted at t = 0 (f(0) <= 0)",
-             le(f(0), 0, "claim"), substitute(F_T, {t: 0}), [F_T], data=(f,)),
-        _one("integer", "an integer index substituted by 1/2",
-             le(f(sp.Rational(1, 2)), 0, "claim"), substitute(F_T, {t: sp.Rational(1, 2)}),
-             [F_T], data=(f,)),
-        _one("sum_range", "a fact for t >= 2 summed from t = 1",
-             le(sp.Sum(f(t), (t, 1, T)), 0, "claim"), termwise(F_T2, t, 1, T), [F_T2],
-             data=(f,)),
-        _one("used_range", "a fact for t >= 2 used at a free t >= 1",
-             le(f(t), 0, "claim"), F_T2, [F_T2], data=(f,)),
-        _one("reversed", "an inequality summed over a reversed range (Karr: 0 <= -sum)",
-             le(0, s2, "claim"), termwise(square_nonneg(f(t)), t, 5, 1), data=(f,)),
-        _one("young_sign", "Young with a negative weight",
-             le(x * y, -(x**2) / 2 - y**2 / 2, "claim"), young(x, y, -1)),
-        _one("young_zero", "Young with a weight that may be 0 (a zero divisor)",
-             le(x * y, w * x**2 / 2 + y**2 / (2 * w), "claim"), young(x, y, w)),
-        _one("am_gm", "AM-GM with a possibly negative argument",
-             le(sp.sqrt(u - 1) * sp.sqrt(w), (u - 1 + w) / 2, "claim"), am_gm(u - 1, w)),
-        _one("log_ratio", "1 - 1/x <= ln x with a possibly zero argument (ln 0)",
-             le(1 - w / u, sp.log(u) - sp.log(w), "claim"), log_ratio(u, w)),
-        _one("log_quotient", "ln a - ln b = ln(a/b) with a possibly zero b",
-             eq(sp.log(u + 1) - sp.log(w), sp.log((u + 1) / w), "claim"),
-             log_quotient(u + 1, w, (u + 1) / w), rel="="),
-        _one("geometric_ratio", "a geometric series with ratio 2",
-             le(sp.Sum(2 ** (t - 1), (t, 1, T)), -1, "claim"), geometric(2, t, 1, T)),
-        _one("geometric_one", "a geometric series whose ratio may be 1 or more",
-             le(sp.Sum(r ** (t - 1), (t, 1, T)), 1 / (1 - r), "claim"), geometric(r, t, 1, T)),
-        _one("geometric_range", "a geometric series over a reversed range",
-             le(sp.Sum(r ** (t - 5), (t, 5, 1)), 1 / (1 - r), "claim"), geometric(r, t, 5, 1),
-             domain=Domain({r: (0, 1)})),
-        _one("sqrt_order", "sqrt(x) <= sqrt(y) without x <= y",
-             le(sp.sqrt(w + 1), sp.sqrt(w), "claim"), sqrt_monotone(w + 1, w)),
-        _one("sqrt_sign", "sqrt(x) <= sqrt(y) for a possibly negative x",
-             le(sp.sqrt(x), sp.sqrt(x**2 + x), "claim"), sqrt_monotone(x, x**2 + x)),
-        _one("inv_sqrt", "1/sqrt decreasing at a possibly zero x",
-             le(1 / sp.sqrt(u + w), 1 / sp.sqrt(w), "claim"),
-             inv_sqrt_monotone(w, u + w, 1, given=[le(w, u + w, "w <= u + w")])),
-        _one("scale", "an inequality scaled by -1",
-             le(-x, -y, "claim"), scale(X_LE_Y, -1), [X_LE_Y]),
-        _one("scale_given", "an inequality scaled by -1 from an unrelated fact",
-             le(-x, -y, "claim"), scale_given(X_LE_Y, -1, given=[X_LE_Y]), [X_LE_Y]),
-        _one("trans", "transitivity without its two links",
-             le(x, y, "claim"), trans(x, 5, y)),
-        _one("max_le", "max(a, b) <= c without b <= c",
-             le(sp.Max(x, y), x, "claim"), max_le(x, y, x)),
-        _one("pow_peel", "x^(e+1) = x x^e for a possibly negative e",
-             eq(u ** (e + 1), u * u**e, "claim"), pow_peel(u, e), rel="="),
-        _one("identity", "cancelling (y + 1)/(y + 1) where y + 1 may be 0",
-             eq((x * y + x) / (y + 1), x, "claim"), identity((x * y + x) / (y + 1), x),
-             rel="="),
+        _one(
+            "parameter",
+            "a hypothesis about beta1 substituted at beta1 = 5 (5 <= 1)",
+            le(5, 1, "claim"),
+            substitute(le(beta1, 1, "beta1 <= 1"), {beta1: 5}),
+            [le(beta1, 1, "beta1 <= 1")],
+            Domain({beta1: (0, 1)}),
+        ),
+        _one(
+            "range",
+            "a fact for t >= 1 substituted at t = 0 (f(0) <= 0)",
+            le(f(0), 0, "claim"),
+            substitute(F_T, {t: 0}),
+            [F_T],
+            data=(f,),
+        ),
+        _one(
+            "integer",
+            "an integer index substituted by 1/2",
+            le(f(sp.Rational(1, 2)), 0, "claim"),
+            substitute(F_T, {t: sp.Rational(1, 2)}),
+            [F_T],
+            data=(f,),
+        ),
+        _one(
+            "sum_range",
+            "a fact for t >= 2 summed from t = 1",
+            le(sp.Sum(f(t), (t, 1, T)), 0, "claim"),
+            termwise(F_T2, t, 1, T),
+            [F_T2],
+            data=(f,),
+        ),
+        _one(
+            "used_range",
+            "a fact for t >= 2 used at a free t >= 1",
+            le(f(t), 0, "claim"),
+            F_T2,
+            [F_T2],
+            data=(f,),
+        ),
+        _one(
+            "reversed",
+            "an inequality summed over a reversed range (Karr: 0 <= -sum)",
+            le(0, s2, "claim"),
+            termwise(square_nonneg(f(t)), t, 5, 1),
+            data=(f,),
+        ),
+        _one(
+            "young_sign",
+            "Young with a negative weight",
+            le(x * y, -(x**2) / 2 - y**2 / 2, "claim"),
+            young(x, y, -1),
+        ),
+        _one(
+            "young_zero",
+            "Young with a weight that may be 0 (a zero divisor)",
+            le(x * y, w * x**2 / 2 + y**2 / (2 * w), "claim"),
+            young(x, y, w),
+        ),
+        _one(
+            "am_gm",
+            "AM-GM with a possibly negative argument",
+            le(sp.sqrt(u - 1) * sp.sqrt(w), (u - 1 + w) / 2, "claim"),
+            am_gm(u - 1, w),
+        ),
+        _one(
+            "log_ratio",
+            "1 - 1/x <= ln x with a possibly zero argument (ln 0)",
+            le(1 - w / u, sp.log(u) - sp.log(w), "claim"),
+            log_ratio(u, w),
+        ),
+        _one(
+            "log_quotient",
+            "ln a - ln b = ln(a/b) with a possibly zero b",
+            eq(sp.log(u + 1) - sp.log(w), sp.log((u + 1) / w), "claim"),
+            log_quotient(u + 1, w, (u + 1) / w),
+            rel="=",
+        ),
+        _one(
+            "geometric_ratio",
+            "a geometric series with ratio 2",
+            le(sp.Sum(2 ** (t - 1), (t, 1, T)), -1, "claim"),
+            geometric(2, t, 1, T),
+        ),
+        _one(
+            "geometric_one",
+            "a geometric series whose ratio may be 1 or more",
+            le(sp.Sum(r ** (t - 1), (t, 1, T)), 1 / (1 - r), "claim"),
+            geometric(r, t, 1, T),
+        ),
+        _one(
+            "geometric_range",
+            "a geometric series over a reversed range",
+            le(sp.Sum(r ** (t - 5), (t, 5, 1)), 1 / (1 - r), "claim"),
+            geometric(r, t, 5, 1),
+            domain=Domain({r: (0, 1)}),
+        ),
+        _one(
+            "sqrt_order",
+            "sqrt(x) <= sqrt(y) without x <= y",
+            le(sp.sqrt(w + 1), sp.sqrt(w), "claim"),
+            sqrt_monotone(w + 1, w),
+        ),
+        _one(
+            "sqrt_sign",
+            "sqrt(x) <= sqrt(y) for a possibly negative x",
+            le(sp.sqrt(x), sp.sqrt(x**2 + x), "claim"),
+            sqrt_monotone(x, x**2 + x),
+        ),
+        _one(
+            "inv_sqrt",
+            "1/sqrt decreasing at a possibly zero x",
+            le(1 / sp.sqrt(u + w), 1 / sp.sqrt(w), "claim"),
+            inv_sqrt_monotone(w, u + w, 1, given=[le(w, u + w, "w <= u + w")]),
+        ),
+        _one(
+            "scale", "an inequality scaled by -1", le(-x, -y, "claim"), scale(X_LE_Y, -1), [X_LE_Y]
+        ),
+        _one(
+            "scale_given",
+            "an inequality scaled by -1 from an unrelated fact",
+            le(-x, -y, "claim"),
+            scale_given(X_LE_Y, -1, given=[X_LE_Y]),
+            [X_LE_Y],
+        ),
+        _one("trans", "transitivity without its two links", le(x, y, "claim"), trans(x, 5, y)),
+        _one(
+            "max_le", "max(a, b) <= c without b <= c", le(sp.Max(x, y), x, "claim"), max_le(x, y, x)
+        ),
+        _one(
+            "pow_peel",
+            "x^(e+1) = x x^e for a possibly negative e",
+            eq(u ** (e + 1), u * u**e, "claim"),
+            pow_peel(u, e),
+            rel="=",
+        ),
+        _one(
+            "identity",
+            "cancelling (y + 1)/(y + 1) where y + 1 may be 0",
+            eq((x * y + x) / (y + 1), x, "claim"),
+            identity((x * y + x) / (y + 1), x),
+            rel="=",
+        ),
         *_instances(),
         _induction_at_one_step(),
         _induction_from_a_parameter(),

@@ -38,6 +38,7 @@ j = ada.j
 
 def at_w(fact, W):
     """A chain hypothesis with the abstract W replaced by the theorem's W."""
+
     def sub(e):
         return e.replace(ch.Wc, lambda a_, b_: W(a_, b_))
 
@@ -57,18 +58,22 @@ RANGE_J = ada.RANGE
 COMMON = (ch.POS1, ch.POSB, ch.CONV, ch.MOM, ch.M0, ch.BLE, ch.BOX, VREC, SV_REC, SV0, G_BOUND,
           V0, SCHED, BETA1_LE1, POS1SQ, geo.POSL, geo.LAM1, RANGE_J)  # fmt: skip
 
+
 def v_bound(k):
     """v_{k,i} <= G_inf^2, proved by induction (lemma_ema_bound)."""
-    return ema_bound(lambda a: v(a, i), lambda a: g(a, i) ** 2, G_inf**2, k, start=V0,
-                     rec=VREC, y_le=G_BOUND)
+    return ema_bound(
+        lambda a: v(a, i), lambda a: g(a, i) ** 2, G_inf**2, k, start=V0, rec=VREC, y_le=G_BOUND
+    )
 
 
 #: Sv_t <= t G^2 (lemma_avgrad_accumulator with R = G_inf, n = t)
-SV_UPPER = acc.PROOF.instance({acc.R: G_inf, acc.n: t}, given=[
-    substitute(SV_REC, {t: s}), SV0, v_bound(s)])
+SV_UPPER = acc.PROOF.instance(
+    {acc.R: G_inf, acc.n: t}, given=[substitute(SV_REC, {t: s}), SV0, v_bound(s)]
+)
 #: (1 - beta2) sum_{s<=t} g_s^2 <= Sv_t (lemma_constant_accumulator_lower with n = t)
-SV_LOWER = low.PROOF.instance({low.n: t}, given=[
-    substitute(SV_REC, {t: s}), SV0, substitute(VREC, {t: s})])
+SV_LOWER = low.PROOF.instance(
+    {low.n: t}, given=[substitute(SV_REC, {t: s}), SV0, substitute(VREC, {t: s})]
+)
 
 
 def _gsum(k):
@@ -79,20 +84,26 @@ def _partial_le_full(j):
     """sum_{s<=j} g_{s,i}^2 <= sum_{s<=t} g_{s,i}^2 for j <= t: split at j, drop the rest."""
     sq = lambda k: g(k, i) ** 2  # noqa: E731
     head, tail = sp.Sum(sq(s), (s, 1, j)), sp.Sum(sq(s), (s, j + 1, t))
-    return trans(head, head + tail, sp.Sum(sq(s), (s, 1, t)), given=[
-        given(sum_nonneg(sq, s, j + 1, t), RANGE_J), scale(split_sum(sq, s, 1, j, t), -1)])
+    return trans(
+        head,
+        head + tail,
+        sp.Sum(sq(s), (s, 1, t)),
+        given=[given(sum_nonneg(sq, s, j + 1, t), RANGE_J), scale(split_sum(sq, s, 1, j, t), -1)],
+    )
 
 
-def regret_proof(id_, W, *, title, hypotheses, mono, upper, lower, c, form, bound, domain,
-                 lemmas, notes=""):
+def regret_proof(
+    id_, W, *, title, hypotheses, mono, upper, lower, c, form, bound, domain, lemmas, notes=""
+):
     """The theorem ``sum_t f_t(x_t) - f_t(x*) <= bound`` via ``form`` (milestone, step 1).
 
     ``mono``: a fact establishing W(t-1, i) <= W(t, i); ``upper(k)``: a fact establishing
     W(k, i) <= k G_inf^2; ``lower``: a fact establishing c^2 sum_{s<=t} g_s^2 <= W(t, i).
     """
     proj = at_w(ch.PROJ, W)
-    chain = ch.PROOF.instance({ch.Wc: W}, given=[
-        ch.POS1, ch.POSB, ch.CONV, proj, ch.MOM, ch.M0, ch.BLE, ch.BOX, mono])
+    chain = ch.PROOF.instance(
+        {ch.Wc: W}, given=[ch.POS1, ch.POSB, ch.CONV, proj, ch.MOM, ch.M0, ch.BLE, ch.BOX, mono]
+    )
     third = _terms(W)[2]
     k1 = D_inf**2 / (2 * alpha)
     k2 = D_inf**2 / (alpha * (1 - beta1))
@@ -110,27 +121,63 @@ def regret_proof(id_, W, *, title, hypotheses, mono, upper, lower, c, form, boun
         given=[ch.POS1, ch.MOM, ch.BLE, trans(beta1t(t), beta1, 1, given=[ch.BLE, BETA1_LE1]),
                ch.M0, RANGE_J, lower, scale(peel_last(lambda k: g(k, i) ** 2, s, 1, t), -1),
                _partial_le_full(j)])  # fmt: skip
-    gT = sqrt_le(sp.Sum(g(s, i) ** 2, (s, 1, T)), T * G_inf**2,
-                 given=[termwise(substitute(G_BOUND, {t: s}), s, 1, T)])
+    gT = sqrt_le(
+        sp.Sum(g(s, i) ** 2, (s, 1, T)),
+        T * G_inf**2,
+        given=[termwise(substitute(G_BOUND, {t: s}), s, 1, T)],
+    )
     steps = (
-        Step(LE, form, "lemma_regret_chain at this W (monotone by the theorem's fact)",
-             by=[chain]),
-        Step(LE, first_w + mom_mid + third, "W_{t,i} <= t G_inf^2, so sqrt(W_{t,i}) <= sqrt(t) G",
-             by=[(k1, termwise(sqrt_le(W(T, i), T * G_inf**2, given=[upper(T)]), i, 1, d)),
-                 (k2, termwise(scale(termwise(sqrt_le(W(t, i), t * G_inf**2, given=[upper(t)]),
-                                              i, 1, d), beta1t(t)), t, 1, T))]),
-        Step("=", first_w + k2 * beta1 * d * G_inf * geo_sum + third,
-             "beta_1t = beta1 lam^(t-1)",
-             by=[(k2 * d * G_inf, termwise(scale(SCHED, sp.sqrt(t)), t, 1, T))]),
-        Step(LE, first_w + mom_w + third, "lemma_geometric_sqrt",
-             by=[(k2 * beta1 * d * G_inf, geo.PROOF.instance({}, given=[geo.POSL, geo.LAM1]))]),
-        Step("=", first_w + mom_w + swapped, "exchange the sums over t and i",
-             by=[(k3, swap_rect(lambda t_, i_: m(t_, i_) ** 2 / sp.sqrt(W(t_, i_)),
-                                i, 1, d, t, 1, T))]),
-        Step(LE, first_w + mom_w + third_mid, "lemma_momentum_adagrad for each coordinate",
-             by=[(k3, termwise(adagrad, i, 1, d))]),
-        Step(LE, bound, "sum_{s<=T} g_{s,i}^2 <= T G_inf^2",
-             by=[(k3 * kk, termwise(gT, i, 1, d))]),
+        Step(LE, form, "lemma_regret_chain at this W (monotone by the theorem's fact)", by=[chain]),
+        Step(
+            LE,
+            first_w + mom_mid + third,
+            "W_{t,i} <= t G_inf^2, so sqrt(W_{t,i}) <= sqrt(t) G",
+            by=[
+                (k1, termwise(sqrt_le(W(T, i), T * G_inf**2, given=[upper(T)]), i, 1, d)),
+                (
+                    k2,
+                    termwise(
+                        scale(
+                            termwise(sqrt_le(W(t, i), t * G_inf**2, given=[upper(t)]), i, 1, d),
+                            beta1t(t),
+                        ),
+                        t,
+                        1,
+                        T,
+                    ),
+                ),
+            ],
+        ),
+        Step(
+            "=",
+            first_w + k2 * beta1 * d * G_inf * geo_sum + third,
+            "beta_1t = beta1 lam^(t-1)",
+            by=[(k2 * d * G_inf, termwise(scale(SCHED, sp.sqrt(t)), t, 1, T))],
+        ),
+        Step(
+            LE,
+            first_w + mom_w + third,
+            "lemma_geometric_sqrt",
+            by=[(k2 * beta1 * d * G_inf, geo.PROOF.instance({}, given=[geo.POSL, geo.LAM1]))],
+        ),
+        Step(
+            "=",
+            first_w + mom_w + swapped,
+            "exchange the sums over t and i",
+            by=[
+                (
+                    k3,
+                    swap_rect(lambda t_, i_: m(t_, i_) ** 2 / sp.sqrt(W(t_, i_)), i, 1, d, t, 1, T),
+                )
+            ],
+        ),
+        Step(
+            LE,
+            first_w + mom_w + third_mid,
+            "lemma_momentum_adagrad for each coordinate",
+            by=[(k3, termwise(adagrad, i, 1, d))],
+        ),
+        Step(LE, bound, "sum_{s<=T} g_{s,i}^2 <= T G_inf^2", by=[(k3 * kk, termwise(gT, i, 1, d))]),
     )
     return Proof(
         id=id_, title=title,
@@ -150,7 +197,10 @@ def regret_proof(id_, W, *, title, hypotheses, mono, upper, lower, c, form, boun
 
 
 def _registry(id_, what, fallback):
-    """The registry's expression for theorem ``id_`` (``analysis.statements``' constant if not registered)."""
+    """The registry's expression for theorem ``id_``.
+
+    ``analysis.statements``' constant if the theorem is not registered.
+    """
     from analysis import THEOREMS
 
     th = THEOREMS.get(id_)

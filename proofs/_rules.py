@@ -151,8 +151,10 @@ def substitute(fact, subs, why=None):
     def moved(g):
         return substitute(g, subs) if _free(g) & set(subs) else g
 
-    obligations = tuple((Fact(sub(h.lhs), h.rel, sub(h.rhs), h.why),
-                         tuple(moved(g) for g in given)) for h, given in fact.obligations)
+    obligations = tuple(
+        (Fact(sub(h.lhs), h.rel, sub(h.rhs), h.why), tuple(moved(g) for g in given))
+        for h, given in fact.obligations
+    )
     return Fact(sub(fact.lhs), fact.rel, sub(fact.rhs), why or fact.why, obligations,
                 "derived", fact, subs=tuple((k, v) for k, v in subs.items()
                                             if k in _free(fact)))  # fmt: skip

@@ -56,9 +56,14 @@ def inv_sqrt_monotone(x, y, c=1, given=()):
 
     Side conditions: :math:`c > 0`, :math:`x > 0` (divisors under square roots),
     :math:`c\,x \le y`."""
-    return _fact(1 / sp.sqrt(y), LE, 1 / (sp.sqrt(c) * sp.sqrt(x)),
-                 "1/sqrt is decreasing on (0, oo)",
-                 (_cond(0, c, LT), _cond(0, x, LT), _cond(c * x, y)), given)
+    return _fact(
+        1 / sp.sqrt(y),
+        LE,
+        1 / (sp.sqrt(c) * sp.sqrt(x)),
+        "1/sqrt is decreasing on (0, oo)",
+        (_cond(0, c, LT), _cond(0, x, LT), _cond(c * x, y)),
+        given,
+    )
 
 
 __all__ = ["abs_product", "empty_sum", "exchange", "inv_sqrt_monotone"]
@@ -78,8 +83,9 @@ def max_le(a, b, c, given=()):
     r""":math:`\max(a, b) \le c` from :math:`a \le c` and :math:`b \le c`.
 
     Side conditions: :math:`a \le c`, :math:`b \le c` (from ``given``)."""
-    return _fact(sp.Max(a, b), LE, c, "max(a, b) <= c when a, b <= c",
-                 (_cond(a, c), _cond(b, c)), given)
+    return _fact(
+        sp.Max(a, b), LE, c, "max(a, b) <= c when a, b <= c", (_cond(a, c), _cond(b, c)), given
+    )
 
 
 __all__ += ["max_le"]

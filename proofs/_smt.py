@@ -116,10 +116,12 @@ class _Encoder:
         p, n = int(exp.p), int(exp.q)
         x = self.enc(base)
         if n != 1:
+
             def root():
                 y = z3.Real(f"r_{len(self.vars)}")
                 self.side += [y >= 0, _ipow(y, n) == x]
                 return y
+
             x = self.aux(("root", base, n), root)
         if p >= 0:
             return _ipow(x, p)
@@ -129,6 +131,7 @@ class _Encoder:
             r = z3.Real(f"i_{len(self.vars)}")
             self.side.append(inner * r == 1)
             return r
+
         return self.aux(("inv", base, exp), inverse)
 
 
@@ -172,4 +175,6 @@ def _exact(e):
     integer symbol (relaxed to a real)."""
     return not any(s.is_integer for s in e.free_symbols) and not any(
         (isinstance(a, (sp.Sum, sp.Function)) and not isinstance(a, (sp.Abs, sp.Max, sp.Min)))
-        or (a.is_Pow and not a.exp.is_Rational) for a in sp.preorder_traversal(e))
+        or (a.is_Pow and not a.exp.is_Rational)
+        for a in sp.preorder_traversal(e)
+    )

@@ -53,20 +53,28 @@ c = sp.Symbol("c", positive=True)  # 1 - beta2
 DATA = (g, v, w, q, cc, Gf, sigma2, at, Fx, E)
 
 _a2 = eps + w(t, i)
-DESCENT = le(Fx(t), Fx(t - 1) - al(t) * sp.Sum(Gf(t, i) * g(t, i) / sp.sqrt(_a2), (i, 1, d))
-             + al(t) ** 2 * L / 2 * sp.Sum(g(t, i) ** 2 / _a2, (i, 1, d)),
-             "descent lemma of the L-smooth F at x_t - x_{t-1} = -alpha_t g_t/sqrt(eps + w_t)")
+DESCENT = le(
+    Fx(t),
+    Fx(t - 1)
+    - al(t) * sp.Sum(Gf(t, i) * g(t, i) / sp.sqrt(_a2), (i, 1, d))
+    + al(t) ** 2 * L / 2 * sp.Sum(g(t, i) ** 2 / _a2, (i, 1, d)),
+    "descent lemma of the L-smooth F at x_t - x_{t-1} = -alpha_t g_t/sqrt(eps + w_t)",
+)
 LOWER = le(Fstar, Fx(T), "F >= F_*")
 DELTA = eq(Delta, Fx(0) - Fstar, "Delta = F(x_0) - F_*")
 W_STEP = eq(q(t, i) + cc(t, i) * g(t, i) ** 2, w(t, i),
             "w_t = q_t + c_t g_t^2: rho_t(beta2 v_{t-1} + g_t^2) + (1 - rho_t)(Sv_{t-1} + "
             "beta2 v_{t-1} + g_t^2)/t")  # fmt: skip
-AT_DEF = eq(eps + q(t, i) + cc(t, i) * sigma2(t, i), at(t, i) ** 2,
-            "definition of the proxy at > 0")
+AT_DEF = eq(
+    eps + q(t, i) + cc(t, i) * sigma2(t, i), at(t, i) ** 2, "definition of the proxy at > 0"
+)
 SIG = le(sigma2(t, i), R**2, "sigma2 = E_{t-1} g^2 <= (R - sqrt(eps))^2 <= R^2")
 CC_LE = le(sp.sqrt(cc(t, i)), 1, "c_t = rho_t + (1 - rho_t)/t <= 1 (rho_t <= 1, t >= 1)")
-X_LE = le(q(t, i) + cc(t, i) * sigma2(t, i), (R - sp.sqrt(eps)) ** 2 * Bt(t),
-          "q_t + c_t sigma2_t <= (R - sqrt(eps))^2 B_t (module docstring: induction on t)")
+X_LE = le(
+    q(t, i) + cc(t, i) * sigma2(t, i),
+    (R - sp.sqrt(eps)) ** 2 * Bt(t),
+    "q_t + c_t sigma2_t <= (R - sqrt(eps))^2 B_t (module docstring: induction on t)",
+)
 BT1 = le(1, Bt(t), "B_t = 1 + beta2 + ... + beta2^(t-1) >= 1")
 AL_DEF = eq(al(t) ** 2, alpha**2 * Bt(t), "alpha_t^2 = alpha^2 B_t")
 AL_HI = le(sp.sqrt(c) * al(t), alpha, "alpha_t <= alpha/sqrt(1 - beta2) (B_t <= 1/(1 - beta2))")
@@ -131,31 +139,58 @@ PROOF = Proof(
     statement=le(_st(E(_si(Gf(t, i) ** 2))) / T, _theorem().bound(), "claim"),
     hypotheses=HYPOTHESES,
     steps=(
-        Step(LE, R / (alpha * T) * _st(al(t) * E(_si(Gf(t, i) ** 2 / at(t, i)))),
-             "alpha at_t <= R alpha_t (lemma_adam_mix_proxy)",
-             by=[(1 / T, _each(scale(AT_LE, Gf(t, i) ** 2 / (alpha * at(t, i)))))]),
-        Step(LE, _C * (E(Fx(0)) - E(Fx(T)) + _st(al(t) ** 2 * L / 2 * _Eg2 + 2 * R * al(t)
-                                                 * _Ecg2)),
-             "expected descent: descent lemma + alpha_t * lemma_defossez_descent in "
-             "expectation, summed over t and telescoped",
-             by=[(_C, termwise(_E(DESCENT), t, 1, T)), (_C, _each(scale(DFZ, al(t)))),
-                 (-_C, telescope(lambda k: E(Fx(k)), t, 1, T))]),
-        Step(LE, _C * (E(Fx(0)) - E(Fx(T)) + _K * _st(_Eg2)),
-             "sqrt(c_t) <= 1 and alpha_t <= alpha/sqrt(1 - beta2), pointwise",
-             by=[(2 * R * _C, _each(scale(CC_LE, al(t) * _u))),
-                 (2 * R * _C / sp.sqrt(c), _each(scale(AL_HI, _u))),
-                 (L / 2 * _C / sp.sqrt(c), _each(scale(AL_HI, al(t) * _u))),
-                 (L / 2 * alpha * _C / c, _each(scale(AL_HI, _u)))]),
-        Step(LE, _C * (Delta + _K * _st(_Eg2)), "F(x_T) >= F_*, x_0 given",
-             by=[(_C, _E(LOWER)), (-_C, _E(DELTA))]),
-        Step(EQ, _C * (Delta + _K * _si(E(_st(_u)))),
-             "linearity of E and exchanging the finite sums over t and i",
-             by=[(_C * _K, swap_expect(_u, i, 1, d, t, 1, T))]),
-        Step(LE, _C * (Delta + _K * d * _LOG / rho),
-             "lemma_log_sum_adam_mix per coordinate (w_t >= rho v_t), in expectation",
-             by=[(_C * _K / rho, termwise(_E(LOGSUM), i, 1, d))]),
-        Step(EQ, _theorem().bound(), "collect terms; c = 1 - beta2",
-             by=[apply(C_DEF, lambda x: _C * (Delta + _k(x) * d * _LOG / rho))]),
+        Step(
+            LE,
+            R / (alpha * T) * _st(al(t) * E(_si(Gf(t, i) ** 2 / at(t, i)))),
+            "alpha at_t <= R alpha_t (lemma_adam_mix_proxy)",
+            by=[(1 / T, _each(scale(AT_LE, Gf(t, i) ** 2 / (alpha * at(t, i)))))],
+        ),
+        Step(
+            LE,
+            _C * (E(Fx(0)) - E(Fx(T)) + _st(al(t) ** 2 * L / 2 * _Eg2 + 2 * R * al(t) * _Ecg2)),
+            "expected descent: descent lemma + alpha_t * lemma_defossez_descent in "
+            "expectation, summed over t and telescoped",
+            by=[
+                (_C, termwise(_E(DESCENT), t, 1, T)),
+                (_C, _each(scale(DFZ, al(t)))),
+                (-_C, telescope(lambda k: E(Fx(k)), t, 1, T)),
+            ],
+        ),
+        Step(
+            LE,
+            _C * (E(Fx(0)) - E(Fx(T)) + _K * _st(_Eg2)),
+            "sqrt(c_t) <= 1 and alpha_t <= alpha/sqrt(1 - beta2), pointwise",
+            by=[
+                (2 * R * _C, _each(scale(CC_LE, al(t) * _u))),
+                (2 * R * _C / sp.sqrt(c), _each(scale(AL_HI, _u))),
+                (L / 2 * _C / sp.sqrt(c), _each(scale(AL_HI, al(t) * _u))),
+                (L / 2 * alpha * _C / c, _each(scale(AL_HI, _u))),
+            ],
+        ),
+        Step(
+            LE,
+            _C * (Delta + _K * _st(_Eg2)),
+            "F(x_T) >= F_*, x_0 given",
+            by=[(_C, _E(LOWER)), (-_C, _E(DELTA))],
+        ),
+        Step(
+            EQ,
+            _C * (Delta + _K * _si(E(_st(_u)))),
+            "linearity of E and exchanging the finite sums over t and i",
+            by=[(_C * _K, swap_expect(_u, i, 1, d, t, 1, T))],
+        ),
+        Step(
+            LE,
+            _C * (Delta + _K * d * _LOG / rho),
+            "lemma_log_sum_adam_mix per coordinate (w_t >= rho v_t), in expectation",
+            by=[(_C * _K / rho, termwise(_E(LOGSUM), i, 1, d))],
+        ),
+        Step(
+            EQ,
+            _theorem().bound(),
+            "collect terms; c = 1 - beta2",
+            by=[apply(C_DEF, lambda x: _C * (Delta + _k(x) * d * _LOG / rho))],
+        ),
     ),
     data=DATA,
     domain=Domain({beta2: (0, 1), rho: (0, 1), c: (0, 1)}),
@@ -163,6 +198,6 @@ PROOF = Proof(
     target_name="THEOREMS['adam_avgrad_interpolation_nonconvex'].bound()",
     lemmas=("lemma_adam_mix_proxy", "lemma_defossez_descent", "lemma_log_sum_adam_mix"),
     notes="E is the (total) expectation (proofs._rules_expectation). The statement's left "
-          "side is (1/T) sum_t E[sum_i grad_i F(x_{t-1})^2]. rho_t enters through the "
-          "predictable c_t and q_t and through w_t >= rho v_t.",
+    "side is (1/T) sum_t E[sum_i grad_i F(x_{t-1})^2]. rho_t enters through the "
+    "predictable c_t and q_t and through w_t >= rho v_t.",
 )

@@ -32,9 +32,15 @@ HYPS = (mono.RHO, mono.T_RANGE, mono.B2, RHO1)
 
 def _upper(k):
     sub = {t: k}
-    return trans(W_adam_avg(k, i), rho * k * G_inf**2 + (1 - rho) * Sv(k, i), k * G_inf**2,
-                 given=[scale(v_bound(k), rho * k),
-                        scale_given(substitute(SV_UPPER, sub), 1 - rho, given=[RHO1])])
+    return trans(
+        W_adam_avg(k, i),
+        rho * k * G_inf**2 + (1 - rho) * Sv(k, i),
+        k * G_inf**2,
+        given=[
+            scale(v_bound(k), rho * k),
+            scale_given(substitute(SV_UPPER, sub), 1 - rho, given=[RHO1]),
+        ],
+    )
 
 
 PROOF = regret_proof(

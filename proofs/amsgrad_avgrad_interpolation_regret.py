@@ -39,8 +39,17 @@ VMAX_MONO = smono.PROOF.instance({smono.x1: lambda a: vmax(a, i), smono.y1: lamb
 def _vmax_bound(k):
     """vmax_{k,i} <= G_inf^2 by induction (lemma_vmax_bound), its input bound v <= G_inf^2
     by induction too (lemma_ema_bound)."""
-    return max_bound(lambda a: vmax(a, i), lambda a: v(a, i), G_inf**2, k, start=VMAX0,
-                     rec=VMAX_REC, y_le=v_bound(K))
+    return max_bound(
+        lambda a: vmax(a, i),
+        lambda a: v(a, i),
+        G_inf**2,
+        k,
+        start=VMAX0,
+        rec=VMAX_REC,
+        y_le=v_bound(K),
+    )
+
+
 RHO1 = le(rho, 1, "rho <= 1")
 
 #: Sv_t <= t vmax_t (the running max dominates the mean, by induction)
@@ -53,9 +62,15 @@ _SV_LE_TVMAX = mdm.PROOF.instance(
 
 def _upper(k):
     sub = {t: k}
-    return trans(W_max_avg(k, i), rho * k * G_inf**2 + (1 - rho) * Sv(k, i), k * G_inf**2,
-                 given=[scale(_vmax_bound(k), rho * k),
-                        scale_given(substitute(SV_UPPER, sub), 1 - rho, given=[RHO1])])
+    return trans(
+        W_max_avg(k, i),
+        rho * k * G_inf**2 + (1 - rho) * Sv(k, i),
+        k * G_inf**2,
+        given=[
+            scale(_vmax_bound(k), rho * k),
+            scale_given(substitute(SV_UPPER, sub), 1 - rho, given=[RHO1]),
+        ],
+    )
 
 
 PROOF = regret_proof(

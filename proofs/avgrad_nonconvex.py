@@ -72,11 +72,18 @@ HYPOTHESES = (C_DEF, DESCENT, LOWER, DELTA, V_UPD, SV_UPD, SV_STEP, SV0, V0, G_R
               T_RANGE)  # fmt: skip
 
 
-
 def _v_bound(k):
     """v_{k,i} <= R^2 for k >= 0, proved by induction (lemma_ema_bound, beta2 = 1 - c)."""
-    return ema_bound(lambda a: v(a, i), lambda a: g(a, i) ** 2, R**2, k, start=V0,
-                     rec=V_UPD, y_le=G_R, beta2=1 - c)
+    return ema_bound(
+        lambda a: v(a, i),
+        lambda a: g(a, i) ** 2,
+        R**2,
+        k,
+        start=V0,
+        rec=V_UPD,
+        y_le=G_R,
+        beta2=1 - c,
+    )
 
 
 _ACC_GIVEN = [substitute(SV_UPD, {t: acc.s}), SV0, _v_bound(acc.s)]
@@ -131,33 +138,72 @@ PROOF = Proof(
     statement=le(_st(_EG2) / T, statements.NONCONVEX_BOUND, "claim"),
     hypotheses=HYPOTHESES,
     steps=(
-        Step(LE, _S / T * _st(_EGa), "1/sqrt(eps + T R^2) <= 1/at_{t,i} (lemma_nonconvex_proxy)",
-             by=[(_S / T, termwise(_E(termwise(scale(_AT_LE, Gf(t, i) ** 2 / (_S * at(t, i))),
-                                               i, 1, d)), t, 1, T))]),
-        Step(LE, 2 * _S / (alpha * T) * (E(Fx(0)) - E(Fx(T)) + _K * _st(_Eg2)),
-             "expected descent: descent lemma + alpha * lemma_defossez_descent in expectation, "
-             "summed over t and telescoped",
-             by=[(2 * _S / (alpha * T), termwise(_E(DESCENT), t, 1, T)),
-                 (2 * _S / T, termwise(_E(termwise(DFZ, i, 1, d)), t, 1, T)),
-                 (-2 * _S / (alpha * T), telescope(lambda k: E(Fx(k)), t, 1, T))]),
-        Step(LE, 2 * _S / (alpha * T) * (Delta + _K * _st(_Eg2)), "F(x_T) >= F_*, x_0 given",
-             by=[(2 * _S / (alpha * T), _E(LOWER)), (-2 * _S / (alpha * T), _E(DELTA))]),
-        Step(EQ, 2 * _S / (alpha * T) * (Delta + _K * _si(E(_st(g(t, i) ** 2 / _a2)))),
-             "linearity of E and exchanging the finite sums over t and i",
-             by=[(2 * _S * _K / (alpha * T), swap_expect(g(t, i) ** 2 / _a2, i, 1, d, t, 1, T))]),
-        Step(LE, 2 * _S / (alpha * T) * (Delta + d * _K * _LOG / c),
-             "lemma_log_sum per coordinate, in expectation",
-             by=[(4 * _S * R / (T * sp.sqrt(c)), termwise(_E(LOGSUM), i, 1, d)),
-                 (_S * alpha * L / (T * c), termwise(_E(LOGSUM), i, 1, d))]),
-        Step(EQ, statements.NONCONVEX_BOUND, "collect terms; c = 1 - beta2",
-             by=[apply(C_DEF, _final)]),
+        Step(
+            LE,
+            _S / T * _st(_EGa),
+            "1/sqrt(eps + T R^2) <= 1/at_{t,i} (lemma_nonconvex_proxy)",
+            by=[
+                (
+                    _S / T,
+                    termwise(
+                        _E(termwise(scale(_AT_LE, Gf(t, i) ** 2 / (_S * at(t, i))), i, 1, d)),
+                        t,
+                        1,
+                        T,
+                    ),
+                )
+            ],
+        ),
+        Step(
+            LE,
+            2 * _S / (alpha * T) * (E(Fx(0)) - E(Fx(T)) + _K * _st(_Eg2)),
+            "expected descent: descent lemma + alpha * lemma_defossez_descent in expectation, "
+            "summed over t and telescoped",
+            by=[
+                (2 * _S / (alpha * T), termwise(_E(DESCENT), t, 1, T)),
+                (2 * _S / T, termwise(_E(termwise(DFZ, i, 1, d)), t, 1, T)),
+                (-2 * _S / (alpha * T), telescope(lambda k: E(Fx(k)), t, 1, T)),
+            ],
+        ),
+        Step(
+            LE,
+            2 * _S / (alpha * T) * (Delta + _K * _st(_Eg2)),
+            "F(x_T) >= F_*, x_0 given",
+            by=[(2 * _S / (alpha * T), _E(LOWER)), (-2 * _S / (alpha * T), _E(DELTA))],
+        ),
+        Step(
+            EQ,
+            2 * _S / (alpha * T) * (Delta + _K * _si(E(_st(g(t, i) ** 2 / _a2)))),
+            "linearity of E and exchanging the finite sums over t and i",
+            by=[(2 * _S * _K / (alpha * T), swap_expect(g(t, i) ** 2 / _a2, i, 1, d, t, 1, T))],
+        ),
+        Step(
+            LE,
+            2 * _S / (alpha * T) * (Delta + d * _K * _LOG / c),
+            "lemma_log_sum per coordinate, in expectation",
+            by=[
+                (4 * _S * R / (T * sp.sqrt(c)), termwise(_E(LOGSUM), i, 1, d)),
+                (_S * alpha * L / (T * c), termwise(_E(LOGSUM), i, 1, d)),
+            ],
+        ),
+        Step(
+            EQ,
+            statements.NONCONVEX_BOUND,
+            "collect terms; c = 1 - beta2",
+            by=[apply(C_DEF, _final)],
+        ),
     ),
     data=DATA,
     domain=Domain({c: (0, 1), beta2: (0, 1)}),
     target=lambda: _theorem().bound(),
     target_name="THEOREMS['avgrad_nonconvex'].bound()",
-    lemmas=("lemma_avgrad_accumulator", "lemma_nonconvex_proxy", "lemma_defossez_descent",
-            "lemma_log_sum", "lemma_ema_bound"),
+    lemmas=(
+        "lemma_avgrad_accumulator",
+        "lemma_nonconvex_proxy",
+        "lemma_defossez_descent",
+        "lemma_log_sum",
+        "lemma_ema_bound",
+    ),
     notes="E is the (total) expectation; see proofs._rules_expectation for the rule. The "
-          "statement's left side is (1/T) sum_t E[sum_i grad_i F(x_{t-1})^2].",
+    "statement's left side is (1/T) sum_t E[sum_i grad_i F(x_{t-1})^2].",
 )

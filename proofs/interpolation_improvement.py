@@ -57,11 +57,23 @@ PROOF = Proof(
     statement=le(LOWER, c1 * sp.sqrt(W2()) + c2 / sp.sqrt(W2()) + C0, "claim"),
     hypotheses=(W2_POS, WITNESS),
     steps=(
-        Step(LE, c1 * sp.sqrt(W2()) + c2 / sp.sqrt(W2()) + C0,
-             "AM-GM: 2 sqrt(c1 c2) <= c1 w + c2 / w with w = sqrt(W_2(rho)) > 0", by=[_AMGM]),
+        Step(
+            LE,
+            c1 * sp.sqrt(W2()) + c2 / sp.sqrt(W2()) + C0,
+            "AM-GM: 2 sqrt(c1 c2) <= c1 w + c2 / w with w = sqrt(W_2(rho)) > 0",
+            by=[_AMGM],
+        ),
     ),
-    domain=Domain({rho: (0, 1), beta2: (0, 1), delta: (0, 1), alpha: (0, None),
-                   D_inf: (0, None), G_inf: (0, None)}),
+    domain=Domain(
+        {
+            rho: (0, 1),
+            beta2: (0, 1),
+            delta: (0, 1),
+            alpha: (0, None),
+            D_inf: (0, None),
+            G_inf: (0, None),
+        }
+    ),
     target=lambda: _theorem().bound(),
     target_name="THEOREMS['interpolation_improvement'].bound()",
     lemmas=("lemma_interpolation_amgm",),

@@ -30,13 +30,19 @@ PROOF = Proof(
     statement=le(W_adam_avg(t - 1, i), W_adam_avg(t, i), "claim"),
     hypotheses=(VREC, SV_REC, RHO, T_RANGE, B2),
     steps=(
-        Step(LE, W_adam_avg(t, i),
-             "Sv_t - Sv_{t-1} = v_t; v_t >= beta2 v_{t-1} (weight rho t + 1 - rho >= 0); "
-             "rho (t-1)(1-beta2) <= beta2",
-             by=[(-(1 - rho), SV_REC), (-(rho * t + 1 - rho), VREC),
-                 ((T - 1) * (1 - beta2) * v(t - 1, i), RHO),
-                 (rho * (1 - beta2) * v(t - 1, i), T_RANGE),
-                 ((rho * t + 1 - rho) * g(t, i) ** 2, B2)]),
+        Step(
+            LE,
+            W_adam_avg(t, i),
+            "Sv_t - Sv_{t-1} = v_t; v_t >= beta2 v_{t-1} (weight rho t + 1 - rho >= 0); "
+            "rho (t-1)(1-beta2) <= beta2",
+            by=[
+                (-(1 - rho), SV_REC),
+                (-(rho * t + 1 - rho), VREC),
+                ((T - 1) * (1 - beta2) * v(t - 1, i), RHO),
+                (rho * (1 - beta2) * v(t - 1, i), T_RANGE),
+                ((rho * t + 1 - rho) * g(t, i) ** 2, B2),
+            ],
+        ),
     ),
     data=(g, v, Sv),
     domain=Domain({rho: (0, 1), beta2: (0, 1)}),

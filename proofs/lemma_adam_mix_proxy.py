@@ -36,13 +36,20 @@ PROOF = Proof(
     statement=le(alpha**2 * b**2, R**2 * al**2, "claim"),
     hypotheses=(HB, HX, HB1, HAL, HR),
     steps=(
-        Step(EQ, alpha**2 * (eps + X), "definition of b", by=[(-alpha**2, HB)]),
-        Step(LE, alpha**2 * (eps + (R - sp.sqrt(eps)) ** 2 * B), "X <= (R - sqrt(eps))^2 B",
-             by=[(alpha**2, HX)]),
-        Step(LE, alpha**2 * R**2 * B,
-             "R^2 B - eps - (R - sqrt(eps))^2 B = 2 sqrt(eps)(R - sqrt(eps)) B + eps (B - 1)",
-             by=[(2 * alpha**2 * sp.sqrt(eps) * B, HR), (alpha**2 * eps, HB1)]),
-        Step(EQ, R**2 * al**2, "alpha_t^2 = alpha^2 B", by=[(-R**2, HAL)]),
+        Step(EQ, alpha**2 * (eps + X), "definition of b", by=[(-(alpha**2), HB)]),
+        Step(
+            LE,
+            alpha**2 * (eps + (R - sp.sqrt(eps)) ** 2 * B),
+            "X <= (R - sqrt(eps))^2 B",
+            by=[(alpha**2, HX)],
+        ),
+        Step(
+            LE,
+            alpha**2 * R**2 * B,
+            "R^2 B - eps - (R - sqrt(eps))^2 B = 2 sqrt(eps)(R - sqrt(eps)) B + eps (B - 1)",
+            by=[(2 * alpha**2 * sp.sqrt(eps) * B, HR), (alpha**2 * eps, HB1)],
+        ),
+        Step(EQ, R**2 * al**2, "alpha_t^2 = alpha^2 B", by=[(-(R**2), HAL)]),
     ),
     domain=Domain({B: (1, None)}),
 )

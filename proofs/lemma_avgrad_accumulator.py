@@ -31,9 +31,16 @@ PROOF = Proof(
     statement=le(Sv(n, i), n * R**2, "claim"),
     hypotheses=(SV_UPD, SV0, V_BOUND),
     steps=(
-        Step(EQ, sp.Sum(v(s, i), (s, 1, n)), "Sv_n = Sv_0 + sum_{s<=n} (Sv_s - Sv_{s-1})",
-             by=[(-1, telescope(lambda k: Sv(k, i), s, 1, n)), (1, termwise(SV_UPD, s, 1, n)),
-                 (1, SV0)]),
+        Step(
+            EQ,
+            sp.Sum(v(s, i), (s, 1, n)),
+            "Sv_n = Sv_0 + sum_{s<=n} (Sv_s - Sv_{s-1})",
+            by=[
+                (-1, telescope(lambda k: Sv(k, i), s, 1, n)),
+                (1, termwise(SV_UPD, s, 1, n)),
+                (1, SV0),
+            ],
+        ),
         Step(LE, n * R**2, "v_s <= R^2 for each s", by=[termwise(V_BOUND, s, 1, n)]),
     ),
     data=(Sv, v),

@@ -22,8 +22,11 @@ n = sp.Symbol("n", nonnegative=True, integer=True)
 
 SV_UPD = eq(Sv(s, i), Sv(s - 1, i) + v(s, i), "Sv_s = Sv_{s-1} + v_s (every s >= 1)")
 SV0 = eq(Sv(0, i), 0, "Sv_0 = 0")
-V_UPD = eq(v(s, i), beta2 * v(s - 1, i) + (1 - beta2) * g(s, i) ** 2,
-           "v_s = beta2 v_{s-1} + (1 - beta2) g_s^2 (every s >= 1), v >= 0")
+V_UPD = eq(
+    v(s, i),
+    beta2 * v(s - 1, i) + (1 - beta2) * g(s, i) ** 2,
+    "v_s = beta2 v_{s-1} + (1 - beta2) g_s^2 (every s >= 1), v >= 0",
+)
 
 PROOF = Proof(
     id="lemma_constant_accumulator_lower",
@@ -31,12 +34,22 @@ PROOF = Proof(
     statement=le((1 - beta2) * sp.Sum(g(s, i) ** 2, (s, 1, n)), Sv(n, i), "claim"),
     hypotheses=(SV_UPD, SV0, V_UPD),
     steps=(
-        Step(LE, sp.Sum(v(s, i), (s, 1, n)),
-             "v_s = beta2 v_{s-1} + (1 - beta2) g_s^2 >= (1 - beta2) g_s^2, summed",
-             by=[(-1, termwise(V_UPD, s, 1, n))]),
-        Step(EQ, Sv(n, i), "sum_{s<=n} v_s = sum_{s<=n} (Sv_s - Sv_{s-1}) = Sv_n - Sv_0 = Sv_n",
-             by=[(1, telescope(lambda k: Sv(k, i), s, 1, n)), (-1, termwise(SV_UPD, s, 1, n)),
-                 (-1, SV0)]),
+        Step(
+            LE,
+            sp.Sum(v(s, i), (s, 1, n)),
+            "v_s = beta2 v_{s-1} + (1 - beta2) g_s^2 >= (1 - beta2) g_s^2, summed",
+            by=[(-1, termwise(V_UPD, s, 1, n))],
+        ),
+        Step(
+            EQ,
+            Sv(n, i),
+            "sum_{s<=n} v_s = sum_{s<=n} (Sv_s - Sv_{s-1}) = Sv_n - Sv_0 = Sv_n",
+            by=[
+                (1, telescope(lambda k: Sv(k, i), s, 1, n)),
+                (-1, termwise(SV_UPD, s, 1, n)),
+                (-1, SV0),
+            ],
+        ),
     ),
     data=(Sv, v, g),
     domain=Domain({beta2: (0, 1)}),

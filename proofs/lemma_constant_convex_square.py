@@ -28,11 +28,14 @@ PROOF = Proof(
     statement=le(r**2, b * p**2 + c * q**2, "claim"),
     hypotheses=HYPOTHESES,
     steps=(
-        Step("=", (b * p + c * q) ** 2, "r = b p + c q",
-             by=[(r + b * p + c * q, MIX)]),
-        Step(LE, b * p**2 + c * q**2,
-             "b p^2 + c q^2 - (b p + c q)^2 = b c (p - q)^2 + (b p^2 + c q^2)(1 - b - c)"
-             " >= 0 with b + c = 1", by=[(b * p**2 + c * q**2, UNIT)]),
+        Step("=", (b * p + c * q) ** 2, "r = b p + c q", by=[(r + b * p + c * q, MIX)]),
+        Step(
+            LE,
+            b * p**2 + c * q**2,
+            "b p^2 + c q^2 - (b p + c q)^2 = b c (p - q)^2 + (b p^2 + c q^2)(1 - b - c)"
+            " >= 0 with b + c = 1",
+            by=[(b * p**2 + c * q**2, UNIT)],
+        ),
     ),
     domain=Domain({b: (0, None), c: (0, None)}),
 )

@@ -27,8 +27,12 @@ PROOF = Proof(
     statement=le(step.S, step.X, "claim"),
     hypotheses=HYPOTHESES,
     steps=(
-        Step(LE, step.X, "S <= beta1 S + (1 - beta1) X, divided by 1 - beta1 > 0",
-             by=[(1 / (1 - beta1), CONTRACTION)]),
+        Step(
+            LE,
+            step.X,
+            "S <= beta1 S + (1 - beta1) X, divided by 1 - beta1 > 0",
+            by=[(1 / (1 - beta1), CONTRACTION)],
+        ),
     ),
     data=(m, g, Sv),
     domain=Domain({beta1: (0, 1)}),

@@ -21,15 +21,22 @@ b = beta2  # the theorems' beta2 (a positive symbol); 0 <= b <= 1 is this lemma'
 REC = eq(x1(n), b * x1(n - 1) + (1 - b) * y1(n), "x_n = b x_{n-1} + (1 - b) y_n (n >= 1)")
 
 PROOF, PARTS = induction_proofs(
-    "lemma_ema_bound", "An exponential moving average stays below B", le(x1(n), B, "claim"),
-    n, k,
+    "lemma_ema_bound",
+    "An exponential moving average stays below B",
+    le(x1(n), B, "claim"),
+    n,
+    k,
     base_hypotheses=(X0,),
     base_steps=BASE_STEPS,
     step_hypotheses=(REC, Y_LE),
     step_steps=(
         Step(EQ, b * x1(n - 1) + (1 - b) * y1(n), "the recurrence", by=[REC]),
-        Step(LE, B, "x_{n-1} <= B (weight b >= 0), y_n <= B (weight 1 - b >= 0)",
-             by=[(b, IH), (1 - b, Y_LE)]),
+        Step(
+            LE,
+            B,
+            "x_{n-1} <= B (weight b >= 0), y_n <= B (weight 1 - b >= 0)",
+            by=[(b, IH), (1 - b, Y_LE)],
+        ),
     ),
     data=(x1, y1),
     domain=Domain({b: (0, 1)}),

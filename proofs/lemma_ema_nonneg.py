@@ -21,14 +21,21 @@ Y_NONNEG = le(0, y1(n), "y_n >= 0 (n >= 1)")
 IH = le(0, x1(n - 1), "induction hypothesis")
 
 PROOF, PARTS = induction_proofs(
-    "lemma_ema_nonneg", "A non-negative recurrence stays non-negative", le(0, x1(n), "claim"),
-    n, k,
+    "lemma_ema_nonneg",
+    "A non-negative recurrence stays non-negative",
+    le(0, x1(n), "claim"),
+    n,
+    k,
     base_hypotheses=(X0,),
     base_steps=(Step(EQ, x1(0), "x_0 = 0", by=[(-1, X0)]),),
     step_hypotheses=(REC, Y_NONNEG),
     step_steps=(
-        Step(LE, b * x1(n - 1) + c * y1(n), "b x_{n-1} >= 0 and c y_n >= 0",
-             by=[(b, IH), (c, Y_NONNEG)]),
+        Step(
+            LE,
+            b * x1(n - 1) + c * y1(n),
+            "b x_{n-1} >= 0 and c y_n >= 0",
+            by=[(b, IH), (c, Y_NONNEG)],
+        ),
         Step(EQ, x1(n), "the recurrence", by=[(-1, REC)]),
     ),
     data=(x1, y1),

@@ -37,16 +37,28 @@ PROOF = Proof(
     statement=le(sp.Sum(lam ** (t - 1) * sp.sqrt(t), (t, 1, T)), _K, "claim"),
     hypotheses=(POSL, LAM1),
     steps=(
-        Step(LE, sp.Sum(lam ** (t - 1) * t, (t, 1, T)), "sqrt(t) <= t for t >= 1",
-             by=[termwise(scale(sqrt_le(t, t**2), lam ** (t - 1)), t, 1, T)]),
-        Step("=", _K * sp.Sum(H(t - 1) - H(t), (t, 1, T)),
-             "H_{t-1} - H_t = t lam^(t-1) (1 - lam)^2",
-             by=[termwise(scale(_P1, _K * t * (2 - lam)), t, 1, T),
-                 termwise(scale(_P2, -_K * t), t, 1, T)]),
-        Step("=", _K * (H(0) - H(T)), "telescoping",
-             by=[(-_K, telescope(H, t, 1, T))]),
-        Step(LE, _K, "H_0 = 1 and lam^T (T + 1 - T lam) >= 0",
-             by=[scale(POSL, lam**T), scale_given(scale(LAM1, T * lam**T), _K, given=[POSL])]),
+        Step(
+            LE,
+            sp.Sum(lam ** (t - 1) * t, (t, 1, T)),
+            "sqrt(t) <= t for t >= 1",
+            by=[termwise(scale(sqrt_le(t, t**2), lam ** (t - 1)), t, 1, T)],
+        ),
+        Step(
+            "=",
+            _K * sp.Sum(H(t - 1) - H(t), (t, 1, T)),
+            "H_{t-1} - H_t = t lam^(t-1) (1 - lam)^2",
+            by=[
+                termwise(scale(_P1, _K * t * (2 - lam)), t, 1, T),
+                termwise(scale(_P2, -_K * t), t, 1, T),
+            ],
+        ),
+        Step("=", _K * (H(0) - H(T)), "telescoping", by=[(-_K, telescope(H, t, 1, T))]),
+        Step(
+            LE,
+            _K,
+            "H_0 = 1 and lam^T (T + 1 - T lam) >= 0",
+            by=[scale(POSL, lam**T), scale_given(scale(LAM1, T * lam**T), _K, given=[POSL])],
+        ),
     ),
     domain=Domain({lam: (0, 1)}),
 )

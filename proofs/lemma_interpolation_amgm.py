@@ -20,8 +20,12 @@ PROOF = Proof(
     statement=le(2 * sp.sqrt(c1) * sp.sqrt(c2), c1 * w + c2 / w, "claim"),
     hypotheses=(nonneg(c1, "c1 >= 0"), nonneg(c2, "c2 >= 0"), nonneg(w, "w > 0")),
     steps=(
-        Step(LE, c1 * w + c2 / w, "AM-GM with a = c1 w, b = c2 / w: sqrt(ab) = sqrt(c1 c2)",
-             by=[(2, am_gm(c1 * w, c2 / w))]),
+        Step(
+            LE,
+            c1 * w + c2 / w,
+            "AM-GM with a = c1 w, b = c2 / w: sqrt(ab) = sqrt(c1 c2)",
+            by=[(2, am_gm(c1 * w, c2 / w))],
+        ),
     ),
     domain=Domain({c1: (0, None), c2: (0, None), w: (0, None)}),
 )

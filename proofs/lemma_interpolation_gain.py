@@ -34,10 +34,15 @@ def gain_proof(proof_id, end):
         statement=le(model.B(rho), model.B(end) - h * s / 2, "claim"),
         hypotheses=(model._P, model._Q, h_le_1, step_ok),
         steps=(
-            Step(LE, model.B(end) - h * s + h**2 / 2 * model.M,
-                 f"lemma_interpolation_model at rho0 = {end}", by=[inst]),
-            Step(LE, model.B(end) - h * s / 2, "h^2 M/2 <= h s/2 as h M <= s",
-                 by=[(h / 2, step_ok)]),
+            Step(
+                LE,
+                model.B(end) - h * s + h**2 / 2 * model.M,
+                f"lemma_interpolation_model at rho0 = {end}",
+                by=[inst],
+            ),
+            Step(
+                LE, model.B(end) - h * s / 2, "h^2 M/2 <= h s/2 as h M <= s", by=[(h / 2, step_ok)]
+            ),
         ),
         data=model.DATA,
         domain=Domain({h: (0, 1)}),

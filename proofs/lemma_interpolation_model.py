@@ -47,8 +47,9 @@ def B(r):
 
 
 #: B'(rho0)
-SLOPE = _sum(Dl(t, i) * (p(t, i) / (2 * sp.sqrt(W(rho0)))
-                         - q(t, i) / (2 * W(rho0) ** sp.Rational(3, 2))))
+SLOPE = _sum(
+    Dl(t, i) * (p(t, i) / (2 * sp.sqrt(W(rho0))) - q(t, i) / (2 * W(rho0) ** sp.Rational(3, 2)))
+)
 #: the curvature bound M
 M = sp.Rational(3, 4) * _sum(q(t, i) * Dl(t, i) ** 2 / S(t, i) ** sp.Rational(5, 2))
 MODEL = B(rho0) + (rho - rho0) * SLOPE + (rho - rho0) ** 2 / 2 * M
@@ -66,8 +67,12 @@ PROOF = Proof(
     statement=le(B(rho), MODEL, "claim"),
     hypotheses=(_P, _Q),
     steps=(
-        Step(LE, MODEL, "lemma_interpolation_taylor for each (t, i), summed",
-             by=[termwise(termwise(given(TERM, *_ROOTS), i, 1, d), t, 1, T)]),
+        Step(
+            LE,
+            MODEL,
+            "lemma_interpolation_taylor for each (t, i), summed",
+            by=[termwise(termwise(given(TERM, *_ROOTS), i, 1, d), t, 1, T)],
+        ),
     ),
     data=DATA,
     domain=Domain({rho: (0, None), rho0: (0, None)}),

@@ -24,9 +24,12 @@ PROOF = Proof(
     statement=le(W_max_avg(t - 1, i), W_max_avg(t, i), "claim"),
     hypotheses=(VMAX_MONO, SV_REC),
     steps=(
-        Step(LE, W_max_avg(t, i),
-             "rho t (vmax_t - vmax_{t-1}) >= 0, rho vmax_{t-1} >= 0, (1 - rho) v_t >= 0",
-             by=[(rho * t, VMAX_MONO), (-(1 - rho), SV_REC)]),
+        Step(
+            LE,
+            W_max_avg(t, i),
+            "rho t (vmax_t - vmax_{t-1}) >= 0, rho vmax_{t-1} >= 0, (1 - rho) v_t >= 0",
+            by=[(rho * t, VMAX_MONO), (-(1 - rho), SV_REC)],
+        ),
     ),
     data=(v, Sv, vmax),
     domain=Domain({rho: (0, 1)}),

@@ -30,15 +30,22 @@ _CURV = sp.Rational(3, 8) * q * _D**2 / c**5
 PROOF = Proof(
     id="lemma_interpolation_taylor",
     title="p sqrt(W) + q/sqrt(W) below its tangent at W(rho0) plus (3/8) q dW^2 / S^(5/2)",
-    statement=le(p * a + q / a, p * b + q / b + _D * (p / (2 * b) - q / (2 * b**3)) + _CURV,
-                 "claim"),
+    statement=le(
+        p * a + q / a, p * b + q / b + _D * (p / (2 * b) - q / (2 * b**3)) + _CURV, "claim"
+    ),
     hypotheses=(nonneg(p, "p >= 0"), nonneg(q, "q >= 0")),
     steps=(
-        Step(LE, p * b + p * _D / (2 * b) + q / a,
-             "sqrt is concave: a <= b + (a^2 - b^2)/(2b), the gap is (a - b)^2/(2b)"),
-        Step(LE, p * b + q / b + _D * (p / (2 * b) - q / (2 * b**3)) + _CURV,
-             "1/a - 1/b + (a^2 - b^2)/(2b^3) = (a - b)^2 (a + 2b)/(2ab^3) <= (3/8)(a^2 - b^2)^2"
-             "/c^5, as 3ab^3(a + b)^2 >= 4c^5(a + 2b) for a, b >= c"),
+        Step(
+            LE,
+            p * b + p * _D / (2 * b) + q / a,
+            "sqrt is concave: a <= b + (a^2 - b^2)/(2b), the gap is (a - b)^2/(2b)",
+        ),
+        Step(
+            LE,
+            p * b + q / b + _D * (p / (2 * b) - q / (2 * b**3)) + _CURV,
+            "1/a - 1/b + (a^2 - b^2)/(2b^3) = (a - b)^2 (a + 2b)/(2ab^3) <= (3/8)(a^2 - b^2)^2"
+            "/c^5, as 3ab^3(a + b)^2 >= 4c^5(a + 2b) for a, b >= c",
+        ),
     ),
     domain=Domain({c: (0, None), u: (0, None), w: (0, None), p: (0, None), q: (0, None)}),
 )

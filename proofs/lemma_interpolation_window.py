@@ -30,25 +30,41 @@ from .interpolation_improvement import C0, W2, c1, c2
 
 W_STAR = alpha**2 * delta**2 * G_inf**2 / D_inf**2
 RHO_STAR = (W_STAR / ((1 - beta2) * G_inf**2) - 1 - beta2 - delta**2) / (1 - beta2 - delta**2)
-WINDOW_LO = le((1 - beta2) * (1 + beta2 + delta**2), alpha**2 * delta**2 / D_inf**2,
-               "(1 - beta2)(1 + beta2 + delta^2) < alpha^2 delta^2 / D^2 (window, lower end)")
-WINDOW_HI = le(alpha**2 * delta**2 / D_inf**2, 2 * (1 - beta2),
-               "alpha^2 delta^2 / D^2 < 2 (1 - beta2) (window, upper end)")
+WINDOW_LO = le(
+    (1 - beta2) * (1 + beta2 + delta**2),
+    alpha**2 * delta**2 / D_inf**2,
+    "(1 - beta2)(1 + beta2 + delta^2) < alpha^2 delta^2 / D^2 (window, lower end)",
+)
+WINDOW_HI = le(
+    alpha**2 * delta**2 / D_inf**2,
+    2 * (1 - beta2),
+    "alpha^2 delta^2 / D^2 < 2 (1 - beta2) (window, upper end)",
+)
 
 PROOF = Proof(
     id="lemma_interpolation_window",
     title="Inside the window, B(rho*) = 2 sqrt(c1 c2) + c0",
-    statement=eq(c1 * sp.sqrt(W2(RHO_STAR)) + c2 / sp.sqrt(W2(RHO_STAR)) + C0,
-                 2 * sp.sqrt(c1 * c2) + C0, "claim"),
+    statement=eq(
+        c1 * sp.sqrt(W2(RHO_STAR)) + c2 / sp.sqrt(W2(RHO_STAR)) + C0,
+        2 * sp.sqrt(c1 * c2) + C0,
+        "claim",
+    ),
     hypotheses=(WINDOW_LO, WINDOW_HI),
     steps=(
-        Step(EQ, c1 * sp.sqrt(W_STAR) + c2 / sp.sqrt(W_STAR) + C0,
-             "W_2(rho*) = (1 - beta2) G^2 (1 + beta2 + delta^2) + W* - (1 - beta2) G^2 "
-             "(1 + beta2 + delta^2) = W*"),
-        Step(EQ, D_inf * delta * G_inf / 2 + D_inf * delta * G_inf / 2 + C0,
-             "sqrt(W*) = alpha delta G / D: c1 sqrt(W*) = c2 / sqrt(W*) = D delta G / 2"),
+        Step(
+            EQ,
+            c1 * sp.sqrt(W_STAR) + c2 / sp.sqrt(W_STAR) + C0,
+            "W_2(rho*) = (1 - beta2) G^2 (1 + beta2 + delta^2) + W* - (1 - beta2) G^2 "
+            "(1 + beta2 + delta^2) = W*",
+        ),
+        Step(
+            EQ,
+            D_inf * delta * G_inf / 2 + D_inf * delta * G_inf / 2 + C0,
+            "sqrt(W*) = alpha delta G / D: c1 sqrt(W*) = c2 / sqrt(W*) = D delta G / 2",
+        ),
         Step(EQ, 2 * sp.sqrt(c1 * c2) + C0, "2 sqrt(c1 c2) = D delta G"),
     ),
-    domain=Domain({beta2: (0, 1), delta: (0, 1), alpha: (0, None), D_inf: (0, None),
-                   G_inf: (0, None)}),
+    domain=Domain(
+        {beta2: (0, 1), delta: (0, 1), alpha: (0, None), D_inf: (0, None), G_inf: (0, None)}
+    ),
 )

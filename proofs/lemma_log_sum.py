@@ -40,25 +40,50 @@ PROOF = Proof(
     statement=le(c * sp.Sum(g(t, i) ** 2 / _A, (t, 1, T)), _LOG, "claim"),
     hypotheses=(V_UPD, SV_UPD, SV0, SVT),
     steps=(
-        Step(LE, sp.Sum(v(t, i) / _A, (t, 1, T)), "c g_t^2 = v_t - beta2 v_{t-1} <= v_t",
-             by=[(-1, termwise(scale(V_UPD, 1 / _A), t, 1, T))]),
-        Step(LE, sp.Sum(sp.log(_A) - sp.log(eps + Sv(t - 1, i)), (t, 1, T)),
-             "v_t/(eps + Sv_t) = 1 - (eps + Sv_{t-1})/(eps + Sv_t) <= ln(eps + Sv_t) - "
-             "ln(eps + Sv_{t-1})",
-             by=[termwise(log_ratio(_A, eps + Sv(t - 1, i)), t, 1, T),
-                 (-1, termwise(scale(SV_UPD, 1 / _A), t, 1, T)),
-                 termwise(identity(eps / _A + Sv(t, i) / _A, 1), t, 1, T)]),
-        Step(EQ, sp.log(eps + Sv(T, i)) - sp.log(eps + Sv(0, i)), "telescoping",
-             by=[telescope(lambda k: sp.log(eps + Sv(k, i)), t, 1, T)]),
-        Step(EQ, sp.log(eps + Sv(T, i)) - sp.log(eps), "Sv_0 = 0",
-             by=[(-1, apply(SV0, lambda x: sp.log(eps + x)))]),
-        Step(LE, sp.log(eps + T * R**2) - sp.log(eps), "ln is increasing, Sv_T <= T R^2",
-             by=[log_ratio(eps + T * R**2, eps + Sv(T, i)), (1 / (eps + T * R**2), SVT)]),
-        Step(EQ, _LOG, "ln(eps + T R^2) - ln(eps) = ln(1 + T R^2/eps)",
-             by=[log_quotient(eps + T * R**2, eps, 1 + T * R**2 / eps)]),
+        Step(
+            LE,
+            sp.Sum(v(t, i) / _A, (t, 1, T)),
+            "c g_t^2 = v_t - beta2 v_{t-1} <= v_t",
+            by=[(-1, termwise(scale(V_UPD, 1 / _A), t, 1, T))],
+        ),
+        Step(
+            LE,
+            sp.Sum(sp.log(_A) - sp.log(eps + Sv(t - 1, i)), (t, 1, T)),
+            "v_t/(eps + Sv_t) = 1 - (eps + Sv_{t-1})/(eps + Sv_t) <= ln(eps + Sv_t) - "
+            "ln(eps + Sv_{t-1})",
+            by=[
+                termwise(log_ratio(_A, eps + Sv(t - 1, i)), t, 1, T),
+                (-1, termwise(scale(SV_UPD, 1 / _A), t, 1, T)),
+                termwise(identity(eps / _A + Sv(t, i) / _A, 1), t, 1, T),
+            ],
+        ),
+        Step(
+            EQ,
+            sp.log(eps + Sv(T, i)) - sp.log(eps + Sv(0, i)),
+            "telescoping",
+            by=[telescope(lambda k: sp.log(eps + Sv(k, i)), t, 1, T)],
+        ),
+        Step(
+            EQ,
+            sp.log(eps + Sv(T, i)) - sp.log(eps),
+            "Sv_0 = 0",
+            by=[(-1, apply(SV0, lambda x: sp.log(eps + x)))],
+        ),
+        Step(
+            LE,
+            sp.log(eps + T * R**2) - sp.log(eps),
+            "ln is increasing, Sv_T <= T R^2",
+            by=[log_ratio(eps + T * R**2, eps + Sv(T, i)), (1 / (eps + T * R**2), SVT)],
+        ),
+        Step(
+            EQ,
+            _LOG,
+            "ln(eps + T R^2) - ln(eps) = ln(1 + T R^2/eps)",
+            by=[log_quotient(eps + T * R**2, eps, 1 + T * R**2 / eps)],
+        ),
     ),
     data=(g, v, Sv),
     domain=Domain({c: (0, 1)}),
     notes="Stated multiplied by c = 1 - beta2 > 0 (the checker's normal form fuses scalar "
-          "divisors into data denominators); 1 - c = beta2 >= 0.",
+    "divisors into data denominators); 1 - c = beta2 >= 0.",
 )

@@ -51,37 +51,75 @@ PROOF = Proof(
     statement=le(rho * _st(g(t, i) ** 2 / (eps + w(t, i))), _LOG - T * sp.log(beta2), "claim"),
     hypotheses=(V_UPD, V0, VT, W_LO),
     steps=(
-        Step(LE, _st(rho * g(t, i) ** 2 / _A), "w_t >= rho v_t",
-             by=[termwise(scale(W_LO, rho * g(t, i) ** 2 / ((eps + w(t, i)) * _A)), t, 1, T),
-                 (-1, termwise(identity(rho * g(t, i) ** 2 / _A - rho * g(t, i) ** 2 /
-                                   (eps + w(t, i)), rho * g(t, i) ** 2 * (w(t, i) - rho *
-                                   v(t, i)) / ((eps + w(t, i)) * _A)), t, 1, T))]),
-        Step(LE, _st(sp.log(_A) - sp.log(_B)),
-             "rho g_t^2/(eps + rho v_t) = 1 - (eps + rho beta2 v_{t-1})/(eps + rho v_t) <= "
-             "ln(eps + rho v_t) - ln(eps + rho beta2 v_{t-1})",
-             by=[termwise(log_ratio(_A, _B), t, 1, T),
-                 (-1, termwise(scale(V_UPD, rho / _A), t, 1, T)),
-                 termwise(identity(eps / _A + rho * v(t, i) / _A, 1), t, 1, T)]),
-        Step(LE, _st(sp.log(_A) - sp.log(_P)) - T * sp.log(beta2),
-             "eps + rho beta2 v_{t-1} >= beta2 (eps + rho v_{t-1}): ln of it >= ln beta2 + "
-             "ln(eps + rho v_{t-1})",
-             by=[termwise(log_ratio(_B, beta2 * _P), t, 1, T),
-                 (-1, termwise(identity(1 - beta2 * _P / _B, eps * (1 - beta2) / _B), t, 1,
-                               T))]),
-        Step(EQ, sp.log(eps + rho * v(T, i)) - sp.log(eps + rho * v(0, i)) - T * sp.log(beta2),
-             "telescoping", by=[telescope(lambda k: sp.log(eps + rho * v(k, i)), t, 1, T)]),
-        Step(EQ, sp.log(eps + rho * v(T, i)) - sp.log(eps) - T * sp.log(beta2), "v_0 = 0",
-             by=[(-1, apply(V0, lambda x: sp.log(eps + rho * x)))]),
-        Step(LE, sp.log(eps + rho * R**2 / (1 - beta2)) - sp.log(eps) - T * sp.log(beta2),
-             "ln is increasing, v_T <= R^2/(1 - beta2) (which also makes the log's argument "
-             "> 0: eps + rho v_T > 0)",
-             by=[given(log_ratio(eps + rho * R**2 / (1 - beta2), eps + rho * v(T, i)),
-                       scale(VT, rho)),
-                 (rho / (eps + rho * R**2 / (1 - beta2)), VT)]),
+        Step(
+            LE,
+            _st(rho * g(t, i) ** 2 / _A),
+            "w_t >= rho v_t",
+            by=[
+                termwise(scale(W_LO, rho * g(t, i) ** 2 / ((eps + w(t, i)) * _A)), t, 1, T),
+                (
+                    -1,
+                    termwise(
+                        identity(
+                            rho * g(t, i) ** 2 / _A - rho * g(t, i) ** 2 / (eps + w(t, i)),
+                            rho * g(t, i) ** 2 * (w(t, i) - rho * v(t, i)) / ((eps + w(t, i)) * _A),
+                        ),
+                        t,
+                        1,
+                        T,
+                    ),
+                ),
+            ],
+        ),
+        Step(
+            LE,
+            _st(sp.log(_A) - sp.log(_B)),
+            "rho g_t^2/(eps + rho v_t) = 1 - (eps + rho beta2 v_{t-1})/(eps + rho v_t) <= "
+            "ln(eps + rho v_t) - ln(eps + rho beta2 v_{t-1})",
+            by=[
+                termwise(log_ratio(_A, _B), t, 1, T),
+                (-1, termwise(scale(V_UPD, rho / _A), t, 1, T)),
+                termwise(identity(eps / _A + rho * v(t, i) / _A, 1), t, 1, T),
+            ],
+        ),
+        Step(
+            LE,
+            _st(sp.log(_A) - sp.log(_P)) - T * sp.log(beta2),
+            "eps + rho beta2 v_{t-1} >= beta2 (eps + rho v_{t-1}): ln of it >= ln beta2 + "
+            "ln(eps + rho v_{t-1})",
+            by=[
+                termwise(log_ratio(_B, beta2 * _P), t, 1, T),
+                (-1, termwise(identity(1 - beta2 * _P / _B, eps * (1 - beta2) / _B), t, 1, T)),
+            ],
+        ),
+        Step(
+            EQ,
+            sp.log(eps + rho * v(T, i)) - sp.log(eps + rho * v(0, i)) - T * sp.log(beta2),
+            "telescoping",
+            by=[telescope(lambda k: sp.log(eps + rho * v(k, i)), t, 1, T)],
+        ),
+        Step(
+            EQ,
+            sp.log(eps + rho * v(T, i)) - sp.log(eps) - T * sp.log(beta2),
+            "v_0 = 0",
+            by=[(-1, apply(V0, lambda x: sp.log(eps + rho * x)))],
+        ),
+        Step(
+            LE,
+            sp.log(eps + rho * R**2 / (1 - beta2)) - sp.log(eps) - T * sp.log(beta2),
+            "ln is increasing, v_T <= R^2/(1 - beta2) (which also makes the log's argument "
+            "> 0: eps + rho v_T > 0)",
+            by=[
+                given(
+                    log_ratio(eps + rho * R**2 / (1 - beta2), eps + rho * v(T, i)), scale(VT, rho)
+                ),
+                (rho / (eps + rho * R**2 / (1 - beta2)), VT),
+            ],
+        ),
         Step(EQ, _LOG - T * sp.log(beta2), "ln(eps + x) - ln(eps) = ln(1 + x/eps)"),
     ),
     data=(g, v, w),
     domain=Domain({beta2: (0, 1), rho: (0, 1)}),
     notes="Stated multiplied by rho > 0 (the checker's normal form fuses scalar divisors into "
-          "data denominators).",
+    "data denominators).",
 )

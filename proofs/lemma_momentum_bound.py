@@ -27,16 +27,24 @@ _CONVEX = csq.PROOF.instance({csq.p: x1(n - 1), csq.q: y1(n), csq.r: x1(n), csq.
                              given=[REC])  # fmt: skip
 
 PROOF, PARTS = induction_proofs(
-    "lemma_momentum_bound", "The momentum stays below the gradient bound",
-    le(x1(n) ** 2, B, "claim"), n, k,
+    "lemma_momentum_bound",
+    "The momentum stays below the gradient bound",
+    le(x1(n) ** 2, B, "claim"),
+    n,
+    k,
     base_hypotheses=(M0,),
     base_steps=(Step(EQ, 0, "m_0 = 0", by=[(x1(0), M0)]), Step(LE, B, "B >= 0")),
     step_hypotheses=(REC, G_LE),
     step_steps=(
-        Step(LE, b * x1(n - 1) ** 2 + (1 - b) * y1(n) ** 2, "convexity of the square",
-             by=[_CONVEX]),
-        Step(LE, B, "m_{n-1}^2 <= B (weight b), g_n^2 <= B (weight 1 - b)",
-             by=[(b, IH), (1 - b, G_LE)]),
+        Step(
+            LE, b * x1(n - 1) ** 2 + (1 - b) * y1(n) ** 2, "convexity of the square", by=[_CONVEX]
+        ),
+        Step(
+            LE,
+            B,
+            "m_{n-1}^2 <= B (weight b), g_n^2 <= B (weight 1 - b)",
+            by=[(b, IH), (1 - b, G_LE)],
+        ),
     ),
     data=(x1, y1),
     domain=Domain({b: (0, 1)}),

@@ -35,11 +35,18 @@ PROOF = Proof(
     hypotheses=(MOM, B_LE, B_LE1),
     steps=(
         Step("=", _X**2, "the momentum update (difference of squares)", by=[(m1(t) + _X, MOM)]),
-        Step(LE, b(t) * m1(t - 1) ** 2 + (1 - b(t)) * g1(t) ** 2,
-             "convexity of the square: Young 2xy <= x^2 + y^2 weighted by b(1-b) >= 0",
-             by=[(2 * b(t) * (1 - b(t)), young(m1(t - 1), g1(t), 1))]),
-        Step(LE, beta1 * m1(t - 1) ** 2 + g1(t) ** 2, "b <= beta1 and (1 - b) g^2 <= g^2",
-             by=[(m1(t - 1) ** 2, B_LE)]),
+        Step(
+            LE,
+            b(t) * m1(t - 1) ** 2 + (1 - b(t)) * g1(t) ** 2,
+            "convexity of the square: Young 2xy <= x^2 + y^2 weighted by b(1-b) >= 0",
+            by=[(2 * b(t) * (1 - b(t)), young(m1(t - 1), g1(t), 1))],
+        ),
+        Step(
+            LE,
+            beta1 * m1(t - 1) ** 2 + g1(t) ** 2,
+            "b <= beta1 and (1 - b) g^2 <= g^2",
+            by=[(m1(t - 1) ** 2, B_LE)],
+        ),
     ),
     data=(g1, m1, b),
     domain=Domain({beta1: (0, 1)}),

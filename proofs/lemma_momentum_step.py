@@ -44,16 +44,36 @@ PROOF = Proof(
     statement=le(gd, A - B + _X / (1 - beta1), "claim"),
     hypotheses=HYPOTHESES,
     steps=(
-        Step("=", (M - b * N) / (1 - b), "divide the momentum identity by 1 - b > 0",
-             by=[(1 / (1 - b), IDENTITY)]),
-        Step(LE, (A - B + C + b * Cp + b * E) / (1 - b),
-             "projection bound (weight 1/(1-b)) and Young (weight b/(1-b))",
-             by=[(1 / (1 - b), PROJ), (b / (1 - b), YOUNG)]),
-        Step(LE, A - B + _X / (1 - b), "1/(1-b) = 1 + b/(1-b) on A - B; drop -b B/(1-b) <= 0",
-             by=[(b * B, POSB)]),
-        Step(LE, A - B + _X / (1 - beta1), "1/(1-b) <= 1/(1-beta1) since b <= beta1",
-             by=[scale_given(scale_given(B_LE, 1 / (1 - b), given=[POSB]), _X / (1 - beta1),
-                             given=[scale(POS1, _X)])]),
+        Step(
+            "=",
+            (M - b * N) / (1 - b),
+            "divide the momentum identity by 1 - b > 0",
+            by=[(1 / (1 - b), IDENTITY)],
+        ),
+        Step(
+            LE,
+            (A - B + C + b * Cp + b * E) / (1 - b),
+            "projection bound (weight 1/(1-b)) and Young (weight b/(1-b))",
+            by=[(1 / (1 - b), PROJ), (b / (1 - b), YOUNG)],
+        ),
+        Step(
+            LE,
+            A - B + _X / (1 - b),
+            "1/(1-b) = 1 + b/(1-b) on A - B; drop -b B/(1-b) <= 0",
+            by=[(b * B, POSB)],
+        ),
+        Step(
+            LE,
+            A - B + _X / (1 - beta1),
+            "1/(1-b) <= 1/(1-beta1) since b <= beta1",
+            by=[
+                scale_given(
+                    scale_given(B_LE, 1 / (1 - b), given=[POSB]),
+                    _X / (1 - beta1),
+                    given=[scale(POS1, _X)],
+                )
+            ],
+        ),
     ),
     domain=Domain({beta1: (0, 1), b: (0, 1)}),
 )

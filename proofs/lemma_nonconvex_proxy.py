@@ -33,9 +33,12 @@ PROOF = Proof(
     hypotheses=(HB, HS, HW, HSIG, HN),
     steps=(
         Step(EQ, eps + S + (1 - c) * w + c * s2, "definition of b", by=[(-1, HB)]),
-        Step(LE, eps + (n - 1) * R**2 + (1 - c) * R**2 + c * R**2,
-             "S <= (n-1)R^2, w <= R^2, sigma^2 <= R^2 (weights 1, beta2, 1 - beta2 >= 0)",
-             by=[HS, (1 - c, HW), (c, HSIG)]),
+        Step(
+            LE,
+            eps + (n - 1) * R**2 + (1 - c) * R**2 + c * R**2,
+            "S <= (n-1)R^2, w <= R^2, sigma^2 <= R^2 (weights 1, beta2, 1 - beta2 >= 0)",
+            by=[HS, (1 - c, HW), (c, HSIG)],
+        ),
         Step(LE, eps + T * R**2, "(n - 1) + beta2 + (1 - beta2) = n <= T", by=[(R**2, HN)]),
     ),
     domain=Domain({c: (0, 1)}),

@@ -110,9 +110,17 @@ def _round(k, first):
     subs = {MS.b: b(k), MS.gd: GD(k), MS.M: _si(m(k, i) * dl(k, i)),
             MS.N: _si(m(k - 1, i) * dl(k, i)), MS.A: A(k), MS.B: B(k), MS.C: C(k), MS.Cp: cp,
             MS.E: e}  # fmt: skip
-    return MS.PROOF.instance(subs, given=[
-        substitute(POSB, sub), POS1, mom, scale(substitute(PROJ, sub), sp.Rational(1, 2)),
-        young_, substitute(BLE, sub)])
+    return MS.PROOF.instance(
+        subs,
+        given=[
+            substitute(POSB, sub),
+            POS1,
+            mom,
+            scale(substitute(PROJ, sub), sp.Rational(1, 2)),
+            young_,
+            substitute(BLE, sub),
+        ],
+    )
 
 
 def Q(k):
@@ -130,8 +138,19 @@ def _sqrt_mono(k):
 _A_LE_U = termwise(scale(BOX, S(t, i) / (2 * a)), i, 1, d)  # A_t <= U_t
 _E_LE_U = termwise(scale(BOX, S(t - 1, i) / (2 * a)), i, 1, d)  # E_t <= (S_{t-1} D^2)
 _SHIFT_U = termwise(scale(_sqrt_mono(t), D_inf**2 / (2 * a)), i, 1, d)  # ... <= U_t
-_DIFF = termwise(termwise(scale_given(BOX, (S(t, i) - S(t - 1, i)) / (2 * a), given=[
-    scale(_sqrt_mono(t), 1 / (2 * a))]), i, 1, d), t, 2, T)
+_DIFF = termwise(
+    termwise(
+        scale_given(
+            BOX, (S(t, i) - S(t - 1, i)) / (2 * a), given=[scale(_sqrt_mono(t), 1 / (2 * a))]
+        ),
+        i,
+        1,
+        d,
+    ),
+    t,
+    2,
+    T,
+)
 
 
 def _w(fact, c):
@@ -147,38 +166,81 @@ _SC = sp.Sum(C(t), (t, 1, T))
 
 STEPS = (
     Step(LE, sp.Sum(GD(t), (t, 1, T)), "convexity, each round", by=[termwise(CONV, t, 1, T)]),
-    Step("=", GD(1) + sp.Sum(GD(t), (t, 2, T)), "split off round 1",
-         by=[peel_first(GD, t, 1, T)]),
-    Step(LE, P(1) + sp.Sum(Q(t), (t, 2, T)), "lemma_momentum_step in every round",
-         by=[_round(1, True), termwise(_round(t, False), t, 2, T)]),
-    Step("=", sp.Sum(P(t), (t, 1, T)) + K * sp.Sum(b(t) * C(t - 1) + b(t) * E(t), (t, 2, T)),
-         "collect round 1 back into the sum", by=[(-1, peel_first(P, t, 1, T))]),
-    Step(LE, sp.Sum(A(t) - B(t), (t, 1, T)) + K * sp.Sum(b(t) * U(t) + C(t), (t, 1, T))
-         + K * sp.Sum(beta1 * C(t - 1) + b(t) * U(t), (t, 2, T)),
-         "box (A_t <= U_t); beta_1t <= beta1; box and monotonicity (E_t <= U_t)",
-         by=[termwise(_w(_A_LE_U, b(t)), t, 1, T), termwise(_w(BLE, C(t - 1)), t, 2, T),
-             termwise(_w(_E_LE_U, b(t)), t, 2, T), termwise(_w(_SHIFT_U, b(t)), t, 2, T)]),
-    Step("=", _AB + K * (2 * _BU + _SC)
-         + K * (beta1 * _SC - beta1 * C(T) - b(1) * U(1)),
-         "shift the round t-1 m-terms to round t; add round 1 to the U-sum",
-         by=[(K * beta1, shift(lambda k: C(k - 1), t, 2, T, 1)),
-             (-K * beta1, peel_last(C, t, 1, T)),
-             (-K, peel_first(lambda k: b(k) * U(k), t, 1, T))]),
-    Step(LE, _AB + K * (2 * _BU + (1 + beta1) * _SC), "drop -beta1 C_T - beta_11 U_1 <= 0",
-         by=[scale(POS1, beta1 * C(T) + b(1) * U(1))]),
-    Step("=", A(1) + sp.Sum(A(t) - E(t), (t, 2, T)) - B(T) + K * (2 * _BU + (1 + beta1) * _SC),
-         "rearrange the telescoping part: sum_t B_t = sum_{t=2}^{T} E_t + B_T",
-         by=[(1, peel_first(A, t, 1, T)), (-1, shift(B, t, 1, T, -1)),
-             (-1, peel_last(lambda k: B(k - 1), t, 2, T + 1))]),
-    Step(LE, U(1) + sp.Sum(sp.Sum((S(t, i) - S(t - 1, i)) * D_inf**2 / (2 * a), (i, 1, d)),
-                           (t, 2, T)) + K * (2 * _BU + (1 + beta1) * _SC),
-         "box at round 1; box times S_t - S_{t-1} >= 0 (monotone W); drop -B_T <= 0",
-         by=[substitute(_A_LE_U, {t: 1}), _DIFF,
-             termwise(scale(square_nonneg(dl(T + 1, i)), S(T, i) / (2 * a)), i, 1, d)]),
-    Step("=", data_form(Wc), "exchange the sums over t and i; telescoping over t",
-         by=[swap_rect(lambda t_, i_: (S(t_, i_) - S(t_ - 1, i_)) * D_inf**2 / (2 * a),
-                       i, 1, d, t, 2, T),
-             (D_inf**2 / (2 * a), termwise(telescope(lambda k: S(k, i), t, 2, T), i, 1, d))]),
+    Step("=", GD(1) + sp.Sum(GD(t), (t, 2, T)), "split off round 1", by=[peel_first(GD, t, 1, T)]),
+    Step(
+        LE,
+        P(1) + sp.Sum(Q(t), (t, 2, T)),
+        "lemma_momentum_step in every round",
+        by=[_round(1, True), termwise(_round(t, False), t, 2, T)],
+    ),
+    Step(
+        "=",
+        sp.Sum(P(t), (t, 1, T)) + K * sp.Sum(b(t) * C(t - 1) + b(t) * E(t), (t, 2, T)),
+        "collect round 1 back into the sum",
+        by=[(-1, peel_first(P, t, 1, T))],
+    ),
+    Step(
+        LE,
+        sp.Sum(A(t) - B(t), (t, 1, T))
+        + K * sp.Sum(b(t) * U(t) + C(t), (t, 1, T))
+        + K * sp.Sum(beta1 * C(t - 1) + b(t) * U(t), (t, 2, T)),
+        "box (A_t <= U_t); beta_1t <= beta1; box and monotonicity (E_t <= U_t)",
+        by=[
+            termwise(_w(_A_LE_U, b(t)), t, 1, T),
+            termwise(_w(BLE, C(t - 1)), t, 2, T),
+            termwise(_w(_E_LE_U, b(t)), t, 2, T),
+            termwise(_w(_SHIFT_U, b(t)), t, 2, T),
+        ],
+    ),
+    Step(
+        "=",
+        _AB + K * (2 * _BU + _SC) + K * (beta1 * _SC - beta1 * C(T) - b(1) * U(1)),
+        "shift the round t-1 m-terms to round t; add round 1 to the U-sum",
+        by=[
+            (K * beta1, shift(lambda k: C(k - 1), t, 2, T, 1)),
+            (-K * beta1, peel_last(C, t, 1, T)),
+            (-K, peel_first(lambda k: b(k) * U(k), t, 1, T)),
+        ],
+    ),
+    Step(
+        LE,
+        _AB + K * (2 * _BU + (1 + beta1) * _SC),
+        "drop -beta1 C_T - beta_11 U_1 <= 0",
+        by=[scale(POS1, beta1 * C(T) + b(1) * U(1))],
+    ),
+    Step(
+        "=",
+        A(1) + sp.Sum(A(t) - E(t), (t, 2, T)) - B(T) + K * (2 * _BU + (1 + beta1) * _SC),
+        "rearrange the telescoping part: sum_t B_t = sum_{t=2}^{T} E_t + B_T",
+        by=[
+            (1, peel_first(A, t, 1, T)),
+            (-1, shift(B, t, 1, T, -1)),
+            (-1, peel_last(lambda k: B(k - 1), t, 2, T + 1)),
+        ],
+    ),
+    Step(
+        LE,
+        U(1)
+        + sp.Sum(sp.Sum((S(t, i) - S(t - 1, i)) * D_inf**2 / (2 * a), (i, 1, d)), (t, 2, T))
+        + K * (2 * _BU + (1 + beta1) * _SC),
+        "box at round 1; box times S_t - S_{t-1} >= 0 (monotone W); drop -B_T <= 0",
+        by=[
+            substitute(_A_LE_U, {t: 1}),
+            _DIFF,
+            termwise(scale(square_nonneg(dl(T + 1, i)), S(T, i) / (2 * a)), i, 1, d),
+        ],
+    ),
+    Step(
+        "=",
+        data_form(Wc),
+        "exchange the sums over t and i; telescoping over t",
+        by=[
+            swap_rect(
+                lambda t_, i_: (S(t_, i_) - S(t_ - 1, i_)) * D_inf**2 / (2 * a), i, 1, d, t, 2, T
+            ),
+            (D_inf**2 / (2 * a), termwise(telescope(lambda k: S(k, i), t, 2, T), i, 1, d)),
+        ],
+    ),
 )
 
 PROOF = Proof(

@@ -25,15 +25,22 @@ Y_LE = le(y1(n), n * B, "y_n <= n B (n >= 1)")
 IH = le(x1(n - 1), (n - 1) * B, "induction hypothesis")
 
 PROOF, PARTS = induction_proofs(
-    "lemma_safeguard_bound", "The safeguard's t vhat_t stays below t B",
-    le(x1(n), n * B, "claim"), n, k,
+    "lemma_safeguard_bound",
+    "The safeguard's t vhat_t stays below t B",
+    le(x1(n), n * B, "claim"),
+    n,
+    k,
     base_hypotheses=(X0,),
     base_steps=(Step(EQ, 0, "x_0 = 0", by=[X0]),),
     step_hypotheses=(REC, Y_LE),
     step_steps=(
         Step(EQ, sp.Max(x1(n - 1), y1(n)), "the recurrence", by=[REC]),
-        Step(LE, n * B, "x_{n-1} <= (n-1)B <= nB and y_n <= nB",
-             by=[max_le(x1(n - 1), y1(n), n * B, given=[IH, Y_LE])]),
+        Step(
+            LE,
+            n * B,
+            "x_{n-1} <= (n-1)B <= nB and y_n <= nB",
+            by=[max_le(x1(n - 1), y1(n), n * B, given=[IH, Y_LE])],
+        ),
     ),
     data=(x1, y1),
 )

@@ -12,7 +12,6 @@ Sv_n \le n\tilde v_n \le \max(W_{n-1}, n\tilde v_n) = W_n` (the last by
 :func:`proofs._rules_max.le_max_right`).
 """
 
-
 from analysis.symbols import Sv, beta2, g, i
 from analysis.theorems.coefficient_path_regret import Wpath
 

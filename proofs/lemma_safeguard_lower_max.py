@@ -12,7 +12,6 @@ Proof: :math:`(1-\beta_2)\sum g^2 \le Sv_n = \rho_n Sv_n + (1-\rho_n)Sv_n \le \r
 never weighs less than the mean.
 """
 
-
 from analysis.symbols import Sv, beta2, g, i
 from analysis.theorems.coefficient_path_regret import Wpath
 

@@ -22,8 +22,12 @@ PROOF = Proof(
     hypotheses=HYPOTHESES,
     steps=(
         Step("=", (q - p) * (q + p) / q, "difference of squares"),
-        Step(LE, (q - p) * 2 * q / q, "q + p <= 2q, times (q - p)/q >= 0",
-             by=[((q - p) / q, HYPOTHESES[1])]),
+        Step(
+            LE,
+            (q - p) * 2 * q / q,
+            "q + p <= 2q, times (q - p)/q >= 0",
+            by=[((q - p) / q, HYPOTHESES[1])],
+        ),
         Step("=", 2 * (q - p), "cancel q"),
     ),
     domain=Domain({p: (0, None), q: (0, None)}),

@@ -22,14 +22,22 @@ Y_LE = le(y1(n), B, "y_n <= B (n >= 1)")
 IH = le(x1(n - 1), B, "induction hypothesis")
 
 PROOF, PARTS = induction_proofs(
-    "lemma_vmax_bound", "A running maximum stays below B", le(x1(n), B, "claim"), n, k,
+    "lemma_vmax_bound",
+    "A running maximum stays below B",
+    le(x1(n), B, "claim"),
+    n,
+    k,
     base_hypotheses=(X0,),
     base_steps=(Step(EQ, 0, "x_0 = 0", by=[X0]), Step(LE, B, "B >= 0")),
     step_hypotheses=(REC, Y_LE),
     step_steps=(
         Step(EQ, sp.Max(x1(n - 1), y1(n)), "the recurrence", by=[REC]),
-        Step(LE, B, "both arguments of the max are <= B",
-             by=[max_le(x1(n - 1), y1(n), B, given=[IH, Y_LE])]),
+        Step(
+            LE,
+            B,
+            "both arguments of the max are <= B",
+            by=[max_le(x1(n - 1), y1(n), B, given=[IH, Y_LE])],
+        ),
     ),
     data=(x1, y1),
 )

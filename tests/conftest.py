@@ -69,22 +69,16 @@ def _seed():
 _CHECKER = ("the proof checker's own parts (normaliser, interval and SMT back ends, rules, "
             "induction, renderer, mutants): each must reject a false claim, which only its own "
             "entry point shows")  # fmt: skip
-_SUM_FORMS = ("the evaluators of Sum forms over a run's data, held against direct sums and "
-              "against each other (issue 17, item 2 joins them in one public module)")  # fmt: skip
 PRIVATE_NAMES_USED = {
     "analysis._path_adversary": "the path adversary's boxes, mutations and climb, tested one "
     "by one (analysis.tightness is its public entry)",
     "analysis.experiments._progress": "the progress line's format and rate, without a run",
     "analysis.experiments._readings": "how the monitor turns a theorem into streamed terms "
     "and skip reasons, checked term by term",
-    "analysis.experiments._stream": _SUM_FORMS,
     "analysis.theorems._asymptotics": "the leading-order and sqrt-sum helpers the rates and "
     "the rounding contract rest on, tested directly",
-    "analysis.theorems._evaluate": _SUM_FORMS,
-    "analysis.theorems._online": "Tran & Phong's t0 (lemma43_t0) on runs built to cross it",
     "mada._engine": "the bucket engine's layout and kernels, tested below the optimizer",
-    "mada._steps": "the device step number, swapped in to run the CUDA path's counters on "
-    "the CPU",
+    "mada._steps": "the device step number, swapped in to run the CUDA path's counters on the CPU",
     "proofs._algebra": _CHECKER,
     "proofs._induction": _CHECKER,
     "proofs._interval": _CHECKER,

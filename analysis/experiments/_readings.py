@@ -32,7 +32,7 @@ AGGREGATE_FORMS = {
 }
 #: Symbols of printed forms that no running accumulator gives, with the reason.
 UNSTREAMABLE = {
-    "t0": "its t_0 (Tran & Phong's Lemma 4.3, analysis.theorems._online.lemma43_t0) is the "
+    "t0": "its t_0 (Tran & Phong's Lemma 4.3, analysis.theorems.lemma43_t0) is the "
     "smallest index after which an inequality holds at every later step of the whole run: "
     "a step beyond T can change it for all earlier T, so it cannot be streamed",
 }

@@ -27,7 +27,8 @@ into :math:`d` coordinates) and the new iterate, and keeps, with no stored trace
 * ``coefficients``: ``opt.coefficients`` for MADA, ``beta1``/``beta2`` for torch optimizers;
 * ``bounds``: for each theorem of :data:`DEFAULT_THEOREMS` (or the ids given), its printed
   data-dependent form at :math:`T = t`: every top-level term (distance, momentum, adaptive,
-  ...) and the total, compiled by :mod:`._stream` into per-step accumulators. Streamed are
+  ...) and the total, compiled by :class:`analysis.sums.StreamingForm` into per-step
+  accumulators. Streamed are
   this package's four own online theorems (:mod:`analysis.statements`) and Reddi et
   al.'s AMSGrad Theorem 4 and Corollary 1 (``amsgrad_regret_reddi2018[_cor1]``), whose
   aggregates S_vhat, S_g, S_mom are replaced by their run-data sums
@@ -99,6 +100,7 @@ import math
 import torch
 
 from analysis import statements, symbols
+from analysis.sums import StreamingForm
 from analysis.theorems import THEOREMS
 
 from ._beta1 import Beta1Track
@@ -117,7 +119,6 @@ from ._readings import (
     _theorem_ids,
     _vhat,
 )
-from ._stream import StreamingForm
 from .safe_set import SafeSet
 
 DEFAULT_THEOREMS = (

@@ -94,11 +94,13 @@ from types import ModuleType
 from ..algorithm import Algorithm
 from ._assumptions import Assumptions, Constraint, equals, in_range, whole_at_least
 from ._core import OWN_STATUS, ROUNDING_RTOL, LowerBound, Theorem, own_source
+from ._evaluate import data_bounds
 from ._online import (
     AMSGRAD,
     AVGRAD,
     OWN_ONLINE_CONSTRAINTS,
     REGRET,
+    lemma43_t0,
     own_online_readers,
     own_online_values,
     own_run_data,
@@ -151,8 +153,10 @@ __all__ = [
     "Constraint",
     "LowerBound",
     "Theorem",
+    "data_bounds",
     "equals",
     "in_range",
+    "lemma43_t0",
     "own_online_readers",
     "own_online_values",
     "own_run_data",

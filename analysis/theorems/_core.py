@@ -8,7 +8,7 @@ replaces them by their values on a recorded :class:`~analysis.trace.Trace`.
 
 This package's own theorems print their data-dependent forms as sums over the run's data
 (:mod:`analysis.statements` and their modules); ``data_bound`` evaluates those with
-:func:`._evaluate.evaluate` on the data ``Theorem.run_data`` recomputes from the trace.
+:func:`analysis.sums.evaluate` on the data ``Theorem.run_data`` recomputes from the trace.
 
 Rounding contract (see :class:`Theorem`): a float given as a constant is read as its exact
 binary value, :math:`\ln(1 + x)` is evaluated as :class:`log1p` and :math:`1 - a/b` as
@@ -25,6 +25,7 @@ import numpy as np
 import sympy as sp
 
 from ..algorithm import Algorithm
+from ..sums import ROUNDING_RTOL, WIDE, evaluate, to_float64
 from ..symbols import LATEX_NAMES, SYMBOLS
 from ._assumptions import (
     Assumptions,
@@ -35,7 +36,6 @@ from ._assumptions import (
     whole_at_least,
 )
 from ._asymptotics import leading_order, log1p, sqrt_sum, sqrt_sum_numpy
-from ._evaluate import ROUNDING_RTOL, WIDE, evaluate, to_float64
 
 
 def _inexact(v):
@@ -99,7 +99,7 @@ class Theorem:
     * ``data_bound`` returns the float64 nearest :math:`B` up to :data:`ROUNDING_RTOL`
       (1e-12) relative: published forms by ``evalf(30)``, this package's sums in
       :data:`WIDE` (x87 long double: :math:`g^2` does not underflow for any float64
-      :math:`g`) by :func:`._evaluate.evaluate`.
+      :math:`g`) by :func:`analysis.sums.evaluate`.
     * ``numeric`` evaluates :func:`stable` of the closed form in float64, or, if a step
       under- or overflowed, in :data:`WIDE` rounded to float64 once; relative error at most
       :data:`ROUNDING_RTOL` except where the bound itself is ill-conditioned in its
@@ -128,7 +128,7 @@ class Theorem:
     # optional: a closed form not obtained from printed_form by worst_case (a witness family)
     closed_form: sp.Expr | None = None
     # optional: (trace, constants) -> {run-data function name: array} for printed forms that
-    # sum over run data (this package's own theorems; see _evaluate.evaluate)
+    # sum over run data (this package's own theorems; see analysis.sums.evaluate)
     run_data: Callable | None = None
     # optional: the literature's lower bound for the setting (worst case over instances)
     lower_bound: LowerBound | None = None

@@ -1,14 +1,14 @@
 """A theorem's data-dependent bound on many traces at once (:func:`data_bounds`).
 
-The evaluation of Sum forms, and the run data they read, are :mod:`analysis.sums`; the names
-are re-exported here for the modules of this package that read them from here.
+The evaluation of Sum forms, and the run data they read, are :mod:`analysis.sums`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..sums import ROUNDING_RTOL, WIDE, evaluate, evaluate_batch, linear_scan, run_data, to_float64
+from ..sums import evaluate_batch, run_data
+from ._online import own_run_data
 
 
 def data_bounds(theorem, traces, **constants) -> np.ndarray:
@@ -17,13 +17,11 @@ def data_bounds(theorem, traces, **constants) -> np.ndarray:
     ``run_values`` runs per trace (cheap NumPy); the constants that differ between traces
     (observed D_inf, G_inf, aggregates, t0, ...) stay symbols, the printed form is
     substituted once with the shared ones, and :func:`analysis.sums.evaluate_batch` evaluates
-    it on all traces (``run_data`` batched when it is :mod:`._own_online`'s). The assumptions
+    it on all traces (``run_data`` batched when it is :func:`own_run_data`). The assumptions
     are checked for every trace, as ``data_bound`` does; both round as
     :mod:`analysis.sums` says (the published forms: ``data_bound`` with 30 digits, here in
-    :data:`WIDE`).
+    :data:`analysis.sums.WIDE`).
     """
-    from ._own_online import own_run_data
-
     traces = list(traces)
     names = {s.name for s in theorem.printed_form.free_symbols} | theorem.assumptions.names
     rows = [{k: v for k, v in theorem.run_values(tr, dict(constants)).items() if k in names}
@@ -53,5 +51,4 @@ def data_bounds(theorem, traces, **constants) -> np.ndarray:
     return evaluate_batch(expr, data, per)
 
 
-__all__ = ["ROUNDING_RTOL", "WIDE", "data_bounds", "evaluate", "evaluate_batch", "linear_scan",
-           "run_data", "to_float64"]  # fmt: skip
+__all__ = ["data_bounds"]

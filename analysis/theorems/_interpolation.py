@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._evaluate import run_data
+from ..sums import run_data
 
 
 class Parts(NamedTuple):

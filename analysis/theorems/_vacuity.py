@@ -49,10 +49,29 @@ TRIVIAL = {
 #: beta2 = 0.999, lam = 0.99, alpha = 1, D_inf = 2, G_inf = 1, d = 1) for regret, rho = 0 (no
 #: horizon for the Adam mix), t0 = 1; nonconvex: R = L = Delta = 1, eps = 1e-8, alpha = 0.01.
 BREAKEVEN_CONSTANTS = {
-    "online-convex": {"d": 1, "D_inf": 2, "G_inf": 1, "alpha": 1, "beta1": 0.9,
-                      "beta2": 0.999, "lam": 0.99, "rho": 0, "t0": 1},
-    "stochastic-nonconvex": {"d": 1, "R": 1, "G_inf": 1, "L": 1, "Delta": 1, "eps": 1e-8,
-                             "alpha": 0.01, "beta1": 0.9, "beta2": 0.999, "rho": 1},
+    "online-convex": {
+        "d": 1,
+        "D_inf": 2,
+        "G_inf": 1,
+        "alpha": 1,
+        "beta1": 0.9,
+        "beta2": 0.999,
+        "lam": 0.99,
+        "rho": 0,
+        "t0": 1,
+    },
+    "stochastic-nonconvex": {
+        "d": 1,
+        "R": 1,
+        "G_inf": 1,
+        "L": 1,
+        "Delta": 1,
+        "eps": 1e-8,
+        "alpha": 0.01,
+        "beta1": 0.9,
+        "beta2": 0.999,
+        "rho": 1,
+    },
 }
 
 

@@ -25,7 +25,7 @@ hold for all :math:`t > t_0`: exactly the monotonicity Reddi et al.'s proof assu
 :math:`t`. ``bound()`` keeps ``t0`` as a constant (rate :math:`\sqrt T\sqrt{\log T}` for fixed
 :math:`t_0`) and uses :math:`\|g_{1:T,i}\|_2 \le G_\infty\sqrt T`; ``data_bound`` takes the
 smallest :math:`t_0` for which that inequality holds on the recorded run
-(:func:`analysis.theorems._online.lemma43_t0`), unless ``t0`` is given.
+(:func:`analysis.theorems.lemma43_t0`), unless ``t0`` is given.
 
 **Status.** Corrected (the proof of Reddi et al.'s Theorem 4 / Corollary 1 equates
 :math:`1-\beta_{1,t}` and :math:`1-\beta_{1,t+1}`; the corrected bound pays a

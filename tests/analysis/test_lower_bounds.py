@@ -67,8 +67,9 @@ def test_upper_bounds_lie_above_the_lower_bound(th_id):
 def test_witness_reaches_the_bound_in_the_step_size_regime():
     """Docstring figure: 0.946 of the closed form of avgrad_regret_constant_beta1 at T = 20,000
     (alternating losses from the corner; issue 13's independent search found 0.945)."""
-    ratio, block, start = witness("avgrad_regret_constant_beta1",
-                                  _consts("avgrad_regret_constant_beta1", STEP), 20000)
+    ratio, block, start = witness(
+        "avgrad_regret_constant_beta1", _consts("avgrad_regret_constant_beta1", STEP), 20000
+    )
     assert 0.94 < ratio <= 1 and block == 1 and start == "corner"
 
 

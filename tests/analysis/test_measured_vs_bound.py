@@ -12,8 +12,7 @@ import pytest
 
 from analysis import tightness
 from analysis.simulate import run
-from analysis.theorems import THEOREMS
-from analysis.theorems._evaluate import data_bounds
+from analysis.theorems import THEOREMS, data_bounds
 from analysis.tightness import nonconvex_ids, online_ids, tightest
 
 _TICKS = []

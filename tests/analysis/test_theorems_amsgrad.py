@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from analysis.theorems import THEOREMS
-from analysis.theorems._online import lemma43_t0
+from analysis.theorems import THEOREMS, lemma43_t0
 from analysis.trace import Trace
 
 T, d, t0 = sp.symbols("T d t0", positive=True, integer=True)

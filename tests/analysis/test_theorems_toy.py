@@ -13,8 +13,7 @@ from analysis.algorithm import Algorithm
 from analysis.problems import OnlineLinear
 from analysis.simulate import run
 from analysis.symbols import D_inf, G_inf, T, d
-from analysis.theorems import THEOREMS, Assumptions, Theorem, register
-from analysis.theorems._evaluate import data_bounds
+from analysis.theorems import THEOREMS, Assumptions, Theorem, data_bounds, register
 from analysis.verify import online_theorems, verify
 from tests.analysis import toy_theorem
 from tests.conftest import EXACT_RTOL

@@ -17,9 +17,16 @@ from proofs import (
 )
 from proofs import avgrad_regret_constant_beta1 as cb
 
-MODULES = [lemma_constant_convex_square, lemma_constant_momentum_step, lemma_constant_momentum,
-           lemma_constant_accumulator_lower, cb, lemma_interpolation_amgm,
-           interpolation_improvement, lemma_interpolation_window]
+MODULES = [
+    lemma_constant_convex_square,
+    lemma_constant_momentum_step,
+    lemma_constant_momentum,
+    lemma_constant_accumulator_lower,
+    cb,
+    lemma_interpolation_amgm,
+    interpolation_improvement,
+    lemma_interpolation_window,
+]
 
 
 @pytest.mark.parametrize("mod", MODULES, ids=lambda m: m.__name__)
@@ -31,8 +38,9 @@ def test_proof_ok(mod):
 
 def _halve_rhs(proof):
     st = proof.statement
-    return dataclasses.replace(proof, statement=dataclasses.replace(st, rhs=st.rhs / 2),
-                               target=None, milestones=())
+    return dataclasses.replace(
+        proof, statement=dataclasses.replace(st, rhs=st.rhs / 2), target=None, milestones=()
+    )
 
 
 def _flip_step(proof, k, rhs):
@@ -89,7 +97,9 @@ def test_interpolation_wrong_lower_bound_rejected():
     """3 sqrt(c1 c2) + c0 is not below B(rho)."""
     p = interpolation_improvement.PROOF
     st = p.statement
-    lhs = 3 * sp.sqrt(interpolation_improvement.c1 * interpolation_improvement.c2) + \
-        interpolation_improvement.C0
+    lhs = (
+        3 * sp.sqrt(interpolation_improvement.c1 * interpolation_improvement.c2)
+        + interpolation_improvement.C0
+    )
     bad = dataclasses.replace(p, statement=dataclasses.replace(st, lhs=lhs))
     assert not bad.check().ok

@@ -124,7 +124,8 @@ def test_a_grid_point_a_learner_refuses_is_refused_before_any_run(tmp_path, caps
 def test_a_start_outside_the_learned_bounds_is_refused_or_widened(tmp_path, capsys):
     argv = [*TRAIN, "--optimizer", "mada", "--beta1", "0.9", "--beta2", "0.999"]
     assert "--bounds beta2=LO:HI" in _refused(
-        capsys, [*argv, "--bounds", "beta2=0.5:0.99", "--out", str(tmp_path)], "--beta2")
+        capsys, [*argv, "--bounds", "beta2=0.5:0.99", "--out", str(tmp_path)], "--beta2"
+    )
     out = tmp_path / "wide"
     assert main([*argv, "--bounds", "beta2=0.5:0.9999", "--out", str(out)]) == 0
     (run,) = os.listdir(out)

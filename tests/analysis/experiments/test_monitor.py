@@ -8,13 +8,12 @@ import pytest
 import sympy as sp
 import torch
 
-from analysis.experiments._stream import StreamingForm
 from analysis.experiments.monitor import DEFAULT_THEOREMS, BoundMonitor
 from analysis.problems import RandomQuadratics
 from analysis.simulate import run
+from analysis.sums import StreamingForm, evaluate, run_data
 from analysis.symbols import Sv, g, i, m, t
 from analysis.theorems import AVGRAD, THEOREMS
-from analysis.theorems._evaluate import evaluate, run_data
 from analysis.trace import Trace
 from mada import MADA
 from tests.conftest import CUDA, DEVICES, EXACT_RTOL, FLOAT32_RTOL
