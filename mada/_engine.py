@@ -70,15 +70,23 @@ def flat_of(xs):
     return base[start:pos]
 
 
-def gather(xs, dtype):
+def gather(xs, dtype, out=None):
     """The flat concatenation of ``xs`` in ``dtype``: a view where they are laid out flat
-    or for one contiguous tensor, else a copy."""
+    or for one contiguous tensor, else a copy (into ``out`` when given and no cast is
+    needed)."""
     if len(xs) == 1:
         return xs[0].reshape(-1).to(dtype)
     flat = flat_of(xs)
     if flat is not None and flat.dtype == dtype:
         return flat
+    if out is not None and all(x.dtype == dtype for x in xs):
+        return torch.cat([x.reshape(-1) for x in xs], out=out)
     return torch._C._nn.flatten_dense_tensors(xs).to(dtype)  # one C++ call, one copy
+
+
+def needs_copy(xs):
+    """Whether :func:`gather` of ``xs`` copies them (several tensors not laid out flat)."""
+    return len(xs) > 1 and flat_of(xs) is None
 
 
 def scatter(pairs):
@@ -105,14 +113,37 @@ def _scalars(S):
     return dict(zip(_update.SCALARS, S.unbind())) if torch.is_tensor(S) else S
 
 
+# Elements per block of the hypergradient sums' first pass (see :func:`sums`).
+BLOCK = 256
+
+
 def sums(G, g, gp, st, S, k):
     """[sum G dd_t/dq for q in k.partials] as one float64 vector; nothing is written (a
     pure reduction: the state it would write is written by :func:`step`, whose loop reads
-    the same buffers anyway)."""
+    the same buffers anyway).
+
+    Two passes, as the issue asks: each block of :data:`BLOCK` consecutive elements is
+    summed in the terms' dtype, then the blocks (and the last, partial block) in float64,
+    in a fixed order: the same input gives the same bits. Float32 blocks halve the
+    arithmetic of float64 accumulation; their rounding is bounded in ``tests/conftest.py``
+    (``SUM_BLOCK_RTOL``)."""
     S = _scalars(S)
-    f = _update.forward(st, g, gp, S, k)
-    terms = _update.partials(st, g, f, G, S, k)
-    return torch.stack([x.sum(dtype=_F64) for x in terms])
+    rows = G.shape[0] // BLOCK
+    cut = rows * BLOCK
+
+    def part(sl, shape):
+        def cut_(x):
+            return None if x is None else x[sl].view(shape)
+
+        f_st = {name: cut_(x) for name, x in st.items()}
+        g_, G_ = cut_(g), cut_(G)
+        f = _update.forward(f_st, g_, cut_(gp), S, k)
+        return _update.partials(f_st, g_, f, G_, S, k)
+
+    blocks = part(slice(0, cut), (rows, BLOCK))
+    tail = part(slice(cut, None), (-1,))
+    return torch.stack([b.sum(1).sum(dtype=_F64) + t.sum(dtype=_F64)
+                        for b, t in zip(blocks, tail)])  # fmt: skip
 
 
 def step(p, G, gp, st, S, k, g=None, S_prev=None, keep_state=False, g_out=None, ok=None):
@@ -171,9 +202,25 @@ def _aliases(xs, flat):
 SERIAL_NUMEL = 32768
 
 
+# Inductor's CPU heuristics write a pointwise result of more than 50 operations (or read by
+# many) to a full-size temporary rather than recompute it in the consumer's loop; the
+# update's forward and partials are far larger, and those temporaries (plus the extra loops
+# reading them, and their fresh pages) made the reduction kernel 2x slower. Measured: with
+# these, each kernel is one loop over the bucket, and the sums' kernel 21 -> 11 ms on the
+# transformer case (1 thread). CPU only: Triton's heuristics differ and are left as they are.
+CPU_OPTIONS = {
+    "cpp.dynamic_threads": True,
+    "realize_cpu_opcount_threshold": 1 << 20,
+    "realize_reads_threshold": 1 << 20,
+    "realize_cpu_acc_reads_threshold": 1 << 20,
+    "max_fusion_size": 1 << 12,
+}
+
+
 @functools.cache
-def compiled(fn):
-    return torch.compile(fn, dynamic=True, fullgraph=True, options={"cpp.dynamic_threads": True})
+def compiled(fn, device_type):
+    options = CPU_OPTIONS if device_type == "cpu" else {}
+    return torch.compile(fn, dynamic=True, fullgraph=True, options=options)
 
 
 def run(fn, fused, *args, **kwargs):
@@ -192,7 +239,7 @@ def run(fn, fused, *args, **kwargs):
     if serial:
         torch.set_num_threads(1)
     try:
-        return compiled(fn)(*args, **kwargs)
+        return compiled(fn, lead.device.type)(*args, **kwargs)
     finally:
         config.recompile_limit = limit
         if serial:

@@ -130,9 +130,25 @@ class BucketSteps:
         """The bucket's gradients, flat in the state's dtype (gathered once per step)."""
         key = ("grad", *(id(p) for _, p, _ in bucket))
         if key not in self._step_cache:
-            dtype = _work_dtype(bucket[0].param)
-            self._step_cache[key] = _engine.gather([g for _, _, g in bucket], dtype)
+            xs = [g for _, _, g in bucket]
+            self._step_cache[key] = self._gather(key, xs, _work_dtype(bucket[0].param))
         return self._step_cache[key]
+
+    def _gather(self, key, xs, dtype):
+        """:func:`_engine.gather` of ``xs``; on CPU a copy goes into a buffer kept from one
+        step to the next (``_workspace``, dropped when a step no longer uses it), as a
+        caching allocator would: glibc returns large freed blocks to the system, and a fresh
+        bucket-sized copy then pays a page fault per 4 KiB every step (measured: 9 ms of a
+        45 ms learned step on the transformer case, 1 thread). CUDA's caching allocator
+        already reuses the memory, so nothing is kept there."""
+        if xs[0].device.type != "cpu" or not _engine.needs_copy(xs):
+            return _engine.gather(xs, dtype)
+        n = sum(x.numel() for x in xs)
+        out = self._workspace.get(key)
+        if out is None or out.numel() != n or out.dtype != dtype:
+            out = torch.empty(n, dtype=dtype)
+        self._workspace_next[key] = out
+        return _engine.gather(xs, dtype, out)
 
     def _finite(self, work, device):
         """A 0-d bool on ``device``: every gradient of ``work`` (items per group) is finite.
@@ -188,7 +204,8 @@ class BucketSteps:
             S_prev = self._scalars(group, states[0]["step"], True, device) if pending else None
             params = [p for _, p, _ in bucket]
             G = self._grads(bucket)
-            p_flat, st = _engine.gather(params, G.dtype), _state(flat)
+            p_flat = self._gather(("param", *map(id, params)), params, G.dtype)
+            st = _state(flat)
             # The buffer the next step reads G from: the pending g's after the swap below
             # (g_prev's, whose old g_{t-1} the fold has read by then), else g's / g_prev's.
             keep = "g_prev" if not learned or (pending and "g_prev" in flat) else "g"

@@ -155,6 +155,7 @@ class MADA(BucketSteps, Optimizer):
         )
         self.process_group = process_group
         self._step_cache = {}
+        self._workspace = self._workspace_next = {}  # see BucketSteps._gather
         defaults = dict(
             lr=lr, betas=betas, beta3=beta3, rho=rho, c=c, gamma=gamma, eps=eps,
             weight_decay=weight_decay, long_memory=long_memory, lion_betas=lion_betas,
@@ -249,7 +250,7 @@ class MADA(BucketSteps, Optimizer):
         if closure is not None:
             with torch.enable_grad():
                 loss = closure()
-        self._step_cache = {}
+        self._step_cache, self._workspace_next = {}, {}
         _warn_if_overwritten(self.param_groups)
         work = [self._collect(group) for group in self.param_groups]
         device = self.param_groups[0]["params"][0].device
@@ -281,7 +282,7 @@ class MADA(BucketSteps, Optimizer):
         for group in self._set_owners().values():
             cset = self._set(group)
             cset["q_prev"] = cset["q"]
-        self._step_cache = {}
+        self._step_cache, self._workspace = {}, self._workspace_next
         return loss
 
     def _agreed_finite(self, work, device):
