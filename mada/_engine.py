@@ -146,15 +146,20 @@ def sums(G, g, gp, st, S, k):
                         for b, t in zip(blocks, tail)])  # fmt: skip
 
 
-def step(p, G, gp, st, S, k, g=None, S_prev=None, keep_state=False, g_out=None, ok=None):
+def step(p, G, gp, st, S, k, g=None, S_prev=None, keep_state=False, g_out=None, ok=None,
+         swap=False):  # fmt: skip
     """Step t from ``st`` and ``G``, written in place into ``p`` and (unless
     ``keep_state``) ``st``; with ``g`` the pending step t-1 is folded into ``st`` first
     (coefficients ``S_prev``), and the folded state is the one stored. ``G`` is also copied
     into ``g_out`` when given (the buffer the next step reads it from), in the same pass.
     With ``ok`` (0-d bool) every store keeps the old value where ``ok`` is false: the skip
-    is decided on the device. Compiled, the stores end the one kernel."""
+    is decided on the device. ``swap``: ``g_out`` is ``gp``'s buffer and the caller swaps
+    the names of ``g`` and ``gp`` after the step whatever ``ok`` is, so a skipped step
+    swaps their contents here (``g`` takes ``gp``'s, ``g_out`` keeps ``g``'s): the pair
+    then reads as it did. Compiled, the stores end the one kernel."""
     S = _scalars(S)
     base = st
+    g_prev = gp
     if g is not None:
         base = _update.forward(st, g, gp, _scalars(S_prev), k)
         gp = g
@@ -164,7 +169,11 @@ def step(p, G, gp, st, S, k, g=None, S_prev=None, keep_state=False, g_out=None, 
     for name in _update.STATE:
         if name in store and name in st:
             st[name].copy_(_keep(ok, store[name], st[name]))
-    if g_out is not None:
+    if swap and ok is not None:
+        new_g, new_out = torch.where(ok, g, g_prev), torch.where(ok, G, g)  # both read first
+        g.copy_(new_g)
+        g_out.copy_(new_out)
+    elif g_out is not None:
         g_out.copy_(_keep(ok, G, g_out))
     p.copy_(_keep(ok, new_p, p))
 

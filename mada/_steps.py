@@ -163,10 +163,16 @@ class BucketSteps:
         return torch.stack(flags).all()
 
     def _hyper_terms(self, group, items):
-        """Fold pending steps of params without a gradient; [(lr_prev, sums)] of the rest.
-        (The pending steps of params with a gradient are folded in by the update phase's
-        kernel, which reads their buffers anyway: measured, folding them here instead made
-        the reduction kernel slower by more than it saved.)"""
+        """Fold pending steps of params without a gradient; [(lr_prev, sums, real)] of the
+        rest, ``real`` a 0-d bool on the device: whether the pending step is one that was
+        taken (its counter is past 0; after a skipped first step it is a zero gradient kept
+        so that the host's bookkeeping does not depend on the skip). The folds do not wait
+        for the step's finiteness flag: folding a pending step changes how the state is
+        stored, not what it is (:meth:`MADA.moments` reads the same), and it uses the
+        pending step's own coefficients and lr. (The pending steps of params with a
+        gradient are folded in by the update phase's kernel, which reads their buffers
+        anyway: measured, folding them here instead made the reduction kernel slower by
+        more than it saved.)"""
         with_grad = {id(p) for _, p, _ in items}
         idle = [Item(i, p, None) for i, p in enumerate(group["params"])
                 if self.state.get(p, {}).get("pending") and id(p) not in with_grad]  # fmt: skip
@@ -176,18 +182,21 @@ class BucketSteps:
             _engine.run(_engine.fold, group["fused"], flat["g"], flat.get("g_prev"), st, S, k)
             _engine.write_back([([s[n] for s in states], x) for n, x in st.items()])
             _rotate_gradients(states)
-        total = None
+        total, real = None, None
         pending = [it for it in items if self.state[it.param]["pending"]]
         for bucket in self._buckets(group, pending):
             states, flat, k, S = self._bucket(group, bucket, prev=True, partials=group["learn"])
             G = self._grads(bucket)
             vec = _engine.run(_engine.sums, group["fused"], G, flat["g"], flat.get("g_prev"),
                               _state(flat), S, k)  # fmt: skip
-            vec = vec.to(self._set(group)["q"].device)
+            device = self._set(group)["q"].device
+            taken = (states[0]["step"] > 0).to(device)
+            vec = torch.where(taken, vec.to(device), 0.0)
             total = vec if total is None else total + vec
+            real = taken if real is None else real | taken
         if total is None:
             return []
-        return [(group["lr_prev"], hyper.scatter(group, total, total.device))]
+        return [(group["lr_prev"], hyper.scatter(group, total, total.device), real)]
 
     def _advance(self, group, items, ok=None):
         """Step every param with a gradient, folding in pending steps first. In learned
@@ -209,16 +218,18 @@ class BucketSteps:
             # The buffer the next step reads G from: the pending g's after the swap below
             # (g_prev's, whose old g_{t-1} the fold has read by then), else g's / g_prev's.
             keep = "g_prev" if not learned or (pending and "g_prev" in flat) else "g"
+            swap = learned and pending and "g_prev" in flat  # (_rotate_gradients below)
             _engine.run(
                 _engine.step, group["fused"], p_flat, G, flat.get("g_prev"), st, S, k,
                 g=flat["g"] if pending else None, S_prev=S_prev,
-                keep_state=learned and not pending, g_out=flat.get(keep), ok=ok,
+                keep_state=learned and not pending, g_out=flat.get(keep), ok=ok, swap=swap,
             )  # fmt: skip
             out = [(params, p_flat)]
             if not (learned and not pending):
                 out += [([s[n] for s in states], x) for n, x in st.items()]
-            if keep in flat:
-                out.append(([s[keep] for s in states], flat[keep]))
+            for name in {keep, "g"} if swap and ok is not None else {keep}:
+                if name in flat:
+                    out.append(([s[name] for s in states], flat[name]))
             _engine.write_back(out)
             if pending:
                 _rotate_gradients(states)
@@ -234,6 +245,13 @@ def new_count(device):
     """A step counter: a float64 0-d tensor on the params' device (as torch's Adam keeps
     ``step`` as a tensor), so that a step skipped on the device does not count."""
     return torch.zeros((), dtype=torch.float64, device=device)
+
+
+def learned_skip_on_device(device):
+    """Whether ``nonfinite="skip"`` decides on the device while coefficients are learned:
+    not on CPU, where reading the flag is no sync and the host skip saves the masked stores
+    (swapped in by the tests to run the device path on CPU)."""
+    return device.type != "cpu"
 
 
 def step_number(count, ahead=0):

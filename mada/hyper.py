@@ -110,23 +110,26 @@ def _index(learn, device):
     return torch.tensor([COEFFICIENTS.index(k) for k in learn], device=device)
 
 
-def update(cset, group, terms, process_group=None):
-    """One hyper-step of ``cset`` (settings from ``group``) from [(lr_prev, 6-vector)].
+def update(cset, group, terms, process_group=None, ok=None):
+    """One hyper-step of ``cset`` (settings from ``group``) from [(lr_prev, 6-vector,
+    real)], ``real`` a 0-d bool: whether the term is one (a zero vector where not).
 
     ``terms`` may be empty (nothing pending on this rank); with a ``process_group`` the
-    collective runs anyway and the step happens if any rank contributed.
+    collective runs anyway and the step happens if any rank contributed. ``ok`` (a 0-d
+    bool, or None): the step's finiteness flag; where false nothing changes.
     """
     device = cset["q"].device
     if not terms and process_group is None:
         return
     h = torch.zeros(len(COEFFICIENTS) + 1, dtype=_F64, device=device)  # last: contributed
-    for lr_prev, vec in terms:
+    for lr_prev, vec, real in terms:
         h[:-1] -= lr_prev * vec
-    if terms:
-        h[-1] = 1.0
+        h[-1] += real.to(_F64)
     if process_group is not None:
         dist.all_reduce(h, op=dist.ReduceOp.SUM, group=process_group)
     h, contributed = h[:-1], h[-1] > 0
+    if ok is not None:
+        contributed = contributed & ok
     learned, eta, mu, lo, hi = _constants(settings(group), device)
     clip = group["hyper_clip"]
     hc = h if clip is None else h.clamp(-clip, clip)

@@ -91,8 +91,9 @@ PRIVATE_NAMES_USED = {
     "analysis.theorems._own_online": "AVGrad's algorithm without a momentum schedule, so a "
     "test runs the simulator with its own (item 1 makes algorithms typed public values)",
     "mada._engine": "the bucket engine's layout and kernels, tested below the optimizer",
-    "mada._steps": "the device step number, swapped in to run the CUDA path's counters on "
-    "the CPU",
+    "mada._steps": "the device step number, swapped in to run the CUDA path's counters on the CPU",
+    "mada._update": "a bucket's Structure and scalars, to run one reduction of the engine "
+    "on a term whose exact sum is known",
     "proofs._algebra": _CHECKER,
     "proofs._induction": _CHECKER,
     "proofs._interval": _CHECKER,

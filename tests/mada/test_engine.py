@@ -57,9 +57,8 @@ def test_ops_per_step_do_not_grow_with_the_number_of_tensors(case):
     assert few == many, {k: (few[k], many[k]) for k in few.keys() | many.keys()}
 
 
-# The default non-finite policy ("skip") is decided on the device while nothing is learned;
-# with learned coefficients it reads its flag back, so those cases run with nonfinite=None.
-SYNC_FREE = [(c, None) for c in CASES] + [(c, "default") for c in CASES if "learn" not in CASES[c]]
+# The default non-finite policy ("skip") is decided on the device, learned or not.
+SYNC_FREE = [(c, None) for c in CASES] + [(c, "default") for c in CASES]
 
 
 @CUDA
