@@ -147,7 +147,7 @@ def sums(G, g, gp, st, S, k):
 
 
 def step(p, G, gp, st, S, k, g=None, S_prev=None, keep_state=False, g_out=None, ok=None,
-         swap=False):  # fmt: skip
+         swap=False, shift=False):  # fmt: skip
     """Step t from ``st`` and ``G``, written in place into ``p`` and (unless
     ``keep_state``) ``st``; with ``g`` the pending step t-1 is folded into ``st`` first
     (coefficients ``S_prev``), and the folded state is the one stored. ``G`` is also copied
@@ -156,7 +156,9 @@ def step(p, G, gp, st, S, k, g=None, S_prev=None, keep_state=False, g_out=None, 
     is decided on the device. ``swap``: ``g_out`` is ``gp``'s buffer and the caller swaps
     the names of ``g`` and ``gp`` after the step whatever ``ok`` is, so a skipped step
     swaps their contents here (``g`` takes ``gp``'s, ``g_out`` keeps ``g``'s): the pair
-    then reads as it did. Compiled, the stores end the one kernel."""
+    then reads as it did. ``shift``: the buffers keep their roles instead (a captured
+    CUDA graph cannot follow a swap of names): ``gp`` takes ``g``, ``g`` takes ``G``. Compiled,
+    the stores end the one kernel."""
     S = _scalars(S)
     base = st
     g_prev = gp
@@ -169,7 +171,11 @@ def step(p, G, gp, st, S, k, g=None, S_prev=None, keep_state=False, g_out=None, 
     for name in _update.STATE:
         if name in store and name in st:
             st[name].copy_(_keep(ok, store[name], st[name]))
-    if swap and ok is not None:
+    if shift:
+        new_gp, new_g = _keep(ok, g, g_prev), _keep(ok, G, g)  # both read first
+        g_prev.copy_(new_gp)
+        g.copy_(new_g)
+    elif swap and ok is not None:
         new_g, new_out = torch.where(ok, g, g_prev), torch.where(ok, G, g)  # both read first
         g.copy_(new_g)
         g_out.copy_(new_out)

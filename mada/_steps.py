@@ -6,7 +6,7 @@ Each phase runs ``mada/_engine.py``'s bucket functions, which run ``mada/_update
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import NamedTuple
 
 import torch
@@ -83,7 +83,8 @@ class BucketSteps:
         (``_step_cache``), as every bucket sharing a counter shares them."""
         key = (id(group), id(count), prev, device)
         if key not in self._step_cache:
-            t = step_number(count, 0 if prev else 1)
+            ahead = 0 if prev else 1
+            t = device_step_number(count, ahead) if self.capturable else step_number(count, ahead)
             self._step_cache[key] = self._new_scalars(group, t, prev, device)
         return self._step_cache[key]
 
@@ -218,27 +219,49 @@ class BucketSteps:
             # The buffer the next step reads G from: the pending g's after the swap below
             # (g_prev's, whose old g_{t-1} the fold has read by then), else g's / g_prev's.
             keep = "g_prev" if not learned or (pending and "g_prev" in flat) else "g"
-            swap = learned and pending and "g_prev" in flat  # (_rotate_gradients below)
+            rotate = learned and pending and "g_prev" in flat
+            # capturable: the gradient buffers keep their roles (shift), else their names
+            # swap after the step (_rotate_gradients below)
+            shift, swap = rotate and self.capturable, rotate and not self.capturable
             _engine.run(
                 _engine.step, group["fused"], p_flat, G, flat.get("g_prev"), st, S, k,
                 g=flat["g"] if pending else None, S_prev=S_prev,
-                keep_state=learned and not pending, g_out=flat.get(keep), ok=ok, swap=swap,
+                keep_state=learned and not pending, g_out=None if shift else flat.get(keep),
+                ok=ok, swap=swap, shift=shift,
             )  # fmt: skip
             out = [(params, p_flat)]
             if not (learned and not pending):
                 out += [([s[n] for s in states], x) for n, x in st.items()]
-            for name in {keep, "g"} if swap and ok is not None else {keep}:
+            both = shift or (swap and ok is not None)
+            for name in {keep, "g"} if both else {keep}:
                 if name in flat:
                     out.append(([s[name] for s in states], flat[name]))
             _engine.write_back(out)
-            if pending:
+            if pending and not shift:
                 _rotate_gradients(states)
-            count = states[0]["step"]  # a new tensor, shared by the bucket: its bucket key
-            count = count + (1.0 if ok is None else ok.to(count.dtype))
-            for s in states:
-                s["step"] = count
-                if learned:
+            self._count(states, ok)
+            if learned:
+                for s in states:
                     s["pending"] = True
+
+    def _count(self, states, ok):
+        """Advance the bucket's shared step counter by ``ok`` (1 when None). Out of place,
+        a new tensor shared by the bucket (its bucket key), unless ``capturable``: there in
+        place, so that a captured graph advances the tensor the next replay reads, when no
+        param outside the bucket shares it (else it splits off, out of place, once)."""
+        count = states[0]["step"]
+        inc = 1.0 if ok is None else ok.to(count.dtype)
+        if self.capturable:
+            key = "counter refs"
+            if key not in self._step_cache:
+                refs = Counter(id(s["step"]) for s in self.state.values() if "step" in s)
+                self._step_cache[key] = refs
+            if self._step_cache[key][id(count)] == len(states):
+                count.add_(inc)
+                return
+        count = count + inc
+        for s in states:
+            s["step"] = count
 
 
 def new_count(device):

@@ -110,13 +110,15 @@ def _index(learn, device):
     return torch.tensor([COEFFICIENTS.index(k) for k in learn], device=device)
 
 
-def update(cset, group, terms, process_group=None, ok=None):
+def update(cset, group, terms, process_group=None, ok=None, inplace=False):
     """One hyper-step of ``cset`` (settings from ``group``) from [(lr_prev, 6-vector,
     real)], ``real`` a 0-d bool: whether the term is one (a zero vector where not).
 
     ``terms`` may be empty (nothing pending on this rank); with a ``process_group`` the
     collective runs anyway and the step happens if any rank contributed. ``ok`` (a 0-d
-    bool, or None): the step's finiteness flag; where false nothing changes.
+    bool, or None): the step's finiteness flag; where false nothing changes. ``inplace``:
+    the set's tensors are written in place (``capturable``: a captured graph must write
+    the tensors the next replay reads), else replaced.
     """
     device = cset["q"].device
     if not terms and process_group is None:
@@ -136,10 +138,14 @@ def update(cset, group, terms, process_group=None, ok=None):
     buf = mu * cset["buf"] + hc
     q = torch.minimum(hi, torch.maximum(lo, cset["q"] - eta * buf))
     move = learned & contributed & torch.isfinite(h)  # a non-finite h moves nothing
-    cset["buf"] = torch.where(move, buf, cset["buf"])
-    cset["q"] = torch.where(move, q, cset["q"])
-    cset["h"] = torch.where(learned & contributed, h, cset["h"])
-    cset["seen"] = cset["seen"] | contributed
+    new = {"buf": torch.where(move, buf, cset["buf"]), "q": torch.where(move, q, cset["q"]),
+           "h": torch.where(learned & contributed, h, cset["h"]),
+           "seen": cset["seen"] | contributed}  # fmt: skip
+    for name, x in new.items():
+        if inplace:
+            cset[name].copy_(x)
+        else:
+            cset[name] = x
 
 
 def readout(group, cset):

@@ -109,6 +109,16 @@ class MADA(BucketSteps, Optimizer):
             kernel per bucket: the fast path, equal to the others up to rounding. The
             first step per structure compiles (tens of seconds on CPU; needs a C++
             compiler there). Default off.
+        capturable: every scalar of a step on the device and every write in place, so that
+            ``step()`` can be captured in a CUDA graph and replayed, as torch's Adam with
+            ``capturable=True``: the step scalars are built from the step counter tensors,
+            the counters, the coefficient set and each group's ``lr_prev`` (a device tensor)
+            are updated in place, and learned mode's gradient buffers keep their roles (one
+            more gradient-sized write per step). A float ``lr`` is baked into the captured
+            graph; pass a tensor to change it between replays. Capture after at least two
+            warm-up steps, with the same params holding gradients as in the replays (the
+            first step and a param's pending step run other code). Needs ``nonfinite``
+            ``"skip"`` or ``None`` (``"raise"`` reads a flag back). Default off.
 
     Low precision: for float16/bfloat16 parameters the state is float32 and the arithmetic
     runs in float32; the new parameter is rounded once to its dtype.
@@ -152,8 +162,15 @@ class MADA(BucketSteps, Optimizer):
         nonfinite="skip",
         foreach=None,
         fused=None,
+        capturable=False,
     ):
         self.nonfinite = _validate.choice("nonfinite", nonfinite, ("raise", "skip", None))
+        self.capturable = _validate.choice("capturable", capturable, (True, False))
+        if capturable and nonfinite == "raise":
+            raise ValueError(
+                "capturable=True needs a step without host reads, and nonfinite='raise' reads "
+                "the finiteness flag back; pass nonfinite='skip' (decided on the device) or None"
+            )
         self.coefficient_scope = _validate.choice(
             "coefficient_scope", coefficient_scope, ("model", "group")
         )
@@ -260,7 +277,8 @@ class MADA(BucketSteps, Optimizer):
         device = self.param_groups[0]["params"][0].device
         ok = None  # "skip": decided on the device, no host read
         learning = any(g["learn"] for g in self.param_groups)
-        if self.nonfinite == "skip" and (not learning or learned_skip_on_device(device)):
+        on_device = self.capturable or learned_skip_on_device(device)
+        if self.nonfinite == "skip" and (not learning or on_device):
             ok = self._agreed_finite(work, device)
         elif self.nonfinite is not None and not bool(self._agreed_finite(work, device)):
             if self.nonfinite == "raise":
@@ -278,14 +296,18 @@ class MADA(BucketSteps, Optimizer):
             if group["learn"]:
                 terms[group["coefficient_set"]] += self._hyper_terms(group, items)
         for index, group in self._set_owners().items():
-            hyper.update(self._set(group), group, terms[index], self.process_group, ok)
+            hyper.update(self._set(group), group, terms[index], self.process_group, ok,
+                         inplace=self.capturable)  # fmt: skip
         for group, items in zip(self.param_groups, work):
             self._advance(group, items, ok)
         for group in self.param_groups:
-            group["lr_prev"] = _lr_of_step(group, ok, self._set(group))
+            group["lr_prev"] = _lr_of_step(group, ok, self._set(group), self.capturable)
         for group in self._set_owners().values():
             cset = self._set(group)
-            cset["q_prev"] = cset["q"]
+            if self.capturable:  # in place: the same tensors from step to step
+                cset["q_prev"].copy_(cset["q"])
+            else:
+                cset["q_prev"] = cset["q"]
         self._step_cache, self._workspace = {}, self._workspace_next
         return loss
 
@@ -321,6 +343,7 @@ class MADA(BucketSteps, Optimizer):
             if cset is not None:
                 device = group["params"][0].device
                 cset.update({k: v.to(device) for k, v in cset.items()})
+                cset["q_prev"] = cset["q_prev"].clone()  # (saved aliased to q: see step)
         for group in self.param_groups:  # (a learning group's lr_prev may be a tensor)
             if torch.is_tensor(group.get("lr_prev")) and group["params"]:
                 group["lr_prev"] = group["lr_prev"].to(group["params"][0].device)
@@ -332,20 +355,26 @@ def _check_group(group):
     group["start"] = hyper.coefficients(group)
 
 
-def _lr_of_step(group, ok, cset):
+def _lr_of_step(group, ok, cset, capturable):
     """The lr of the step just taken, for the next step's fold and hyper-step (learned
     mode) and for :meth:`MADA.moments`. Where the skip is decided on the device a learning
     group keeps it there, selected by the flag: a skipped step keeps the lr of the step
-    still pending. (A group learning nothing keeps a float: it reads the lr only in
-    ``moments`` with ``safeguard``, and only if the lr changed at a skipped step.)"""
+    still pending; ``capturable`` keeps every group's there, written in place. (Else a
+    group learning nothing keeps a float: it reads the lr only in ``moments`` with
+    ``safeguard``, and only if the lr changed at a skipped step.)"""
     lr = group["lr"]
     new = lr.clone() if torch.is_tensor(lr) else float(lr)
-    if ok is None or cset is None:
+    if not capturable and (ok is None or cset is None):
         return new
-    device = cset["q"].device
-    new = torch.as_tensor(new, dtype=torch.float64).to(device)
+    device = group["params"][0].device
+    new = (new.to(device, torch.float64) if torch.is_tensor(new)
+           else torch.full((), new, dtype=torch.float64, device=device))  # fmt: skip
     old = group["lr_prev"]
-    return new if old is None else torch.where(ok.to(device), new, old)
+    if ok is not None and torch.is_tensor(old):
+        new = torch.where(ok.to(device), new, old)
+    if capturable and torch.is_tensor(old):
+        return old.copy_(new)
+    return new
 
 
 def _warn_if_overwritten(groups):
