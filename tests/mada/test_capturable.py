@@ -92,7 +92,7 @@ def test_capturable_validated():
     p = torch.nn.Parameter(torch.zeros(2))
     with pytest.raises(ValueError, match="capturable"):
         MADA([p], capturable="yes")
-    with pytest.raises(ValueError, match="capturable=True.*nonfinite='raise'"):
+    with pytest.raises(ValueError, match=r"capturable=True.*nonfinite='raise'"):
         MADA([p], capturable=True, nonfinite="raise")
 
 
