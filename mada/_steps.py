@@ -141,10 +141,12 @@ class BucketSteps:
         caching allocator would: glibc returns large freed blocks to the system, and a fresh
         bucket-sized copy then pays a page fault per 4 KiB every step (measured: 9 ms of a
         45 ms learned step on the transformer case, 1 thread). CUDA's caching allocator
-        already reuses the memory, so nothing is kept there."""
-        if xs[0].device.type != "cpu" or not _engine.needs_copy(xs):
-            return _engine.gather(xs, dtype)
+        already reuses the memory, so nothing is kept there; nor for buckets below
+        ``_engine.SERIAL_NUMEL`` elements, whose copies come from the heap (glibc maps only
+        blocks of 128 KiB and up) and where the one-call copy is cheaper."""
         n = sum(x.numel() for x in xs)
+        if xs[0].device.type != "cpu" or n < _engine.SERIAL_NUMEL or not _engine.needs_copy(xs):
+            return _engine.gather(xs, dtype)
         out = self._workspace.get(key)
         if out is None or out.numel() != n or out.dtype != dtype:
             out = torch.empty(n, dtype=dtype)
