@@ -15,10 +15,10 @@ as one float64 tensor, so neither learned coefficients nor the step count recomp
 
 The for-loop path is the same code on buckets of one tensor.
 
-Reductions. The hypergradient sums are formed on the device, one float64 ``sum`` per
-learned coefficient and bucket (per-block partials, then a second pass, as torch's and
-inductor's reduction kernels do, with no atomics), then added over buckets and groups in a
-fixed order: the same input gives the same bits.
+Reductions. The hypergradient sums are formed on the device, per learned coefficient and
+bucket, in two passes (:func:`sums`): blocks of :data:`BLOCK` elements summed in the terms'
+dtype, then the block sums in float64, with no atomics; then added over buckets and groups
+in a fixed order: the same input gives the same bits.
 """
 
 from __future__ import annotations

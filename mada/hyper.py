@@ -148,6 +148,28 @@ def update(cset, group, terms, process_group=None, ok=None, inplace=False):
             cset[name] = x
 
 
+def lr_of_step(group, ok, cset, capturable):
+    """The lr of the step just taken, for the next step's fold and hyper-step (learned
+    mode) and for :meth:`MADA.moments`. Where the skip is decided on the device a learning
+    group keeps it there, selected by the flag: a skipped step keeps the lr of the step
+    still pending; ``capturable`` keeps every group's there, written in place. (Else a
+    group learning nothing keeps a float: it reads the lr only in ``moments`` with
+    ``safeguard``, and only if the lr changed at a skipped step.)"""
+    lr = group["lr"]
+    new = lr.clone() if torch.is_tensor(lr) else float(lr)
+    if not capturable and (ok is None or cset is None):
+        return new
+    device = group["params"][0].device
+    new = (new.to(device, torch.float64) if torch.is_tensor(new)
+           else torch.full((), new, dtype=torch.float64, device=device))  # fmt: skip
+    old = group["lr_prev"]
+    if ok is not None and torch.is_tensor(old):
+        new = torch.where(ok.to(device), new, old)
+    if capturable and torch.is_tensor(old):
+        return old.copy_(new)
+    return new
+
+
 def readout(group, cset):
     """Host copies (this syncs): coefficients, last hypergradients and momentum buffers."""
     q = values(group, cset)
