@@ -138,7 +138,10 @@ def forward(st, g, gp, S, k):
         f["vt"], f["floor"], vhat, f["guard"] = guard(w / S["bc2"], st["guard"], S["lr"])
         f["root"] = torch.sqrt(vhat)
     else:
-        f["root"] = torch.sqrt(w) / S["sqrt_bc2"]  # sqrt(v̂), as torch.optim.Adam divides
+        # sqrt(v̂): divided as torch.optim.Adam divides (float scalars: its bits), else by a
+        # product with the reciprocal (tensor scalars: one vector division less per element)
+        sb = S["sqrt_bc2"]
+        f["root"] = torch.sqrt(w) / sb if isinstance(sb, float) else torch.sqrt(w) * (1.0 / sb)
     f["den"] = f["root"] + S["eps"]
     f["a1"] = f["m"] + (b3 * S["bc1"]) * f["n"] if k.n else f["m"]  # A_t (1 - beta1^t)
     return f
