@@ -15,10 +15,10 @@ as one float64 tensor, so neither learned coefficients nor the step count recomp
 
 The for-loop path is the same code on buckets of one tensor.
 
-Reductions. The hypergradient sums are formed on the device, one float64 ``sum`` per
-learned coefficient and bucket (per-block partials, then a second pass, as torch's and
-inductor's reduction kernels do, with no atomics), then added over buckets and groups in a
-fixed order: the same input gives the same bits.
+Reductions. The hypergradient sums are formed on the device, per learned coefficient and
+bucket, in two passes (:func:`sums`): blocks of :data:`BLOCK` elements summed in the terms'
+dtype, then the block sums in float64, with no atomics; then added over buckets and groups
+in a fixed order: the same input gives the same bits.
 """
 
 from __future__ import annotations
@@ -70,15 +70,23 @@ def flat_of(xs):
     return base[start:pos]
 
 
-def gather(xs, dtype):
+def gather(xs, dtype, out=None):
     """The flat concatenation of ``xs`` in ``dtype``: a view where they are laid out flat
-    or for one contiguous tensor, else a copy."""
+    or for one contiguous tensor, else a copy (into ``out`` when given and no cast is
+    needed)."""
     if len(xs) == 1:
         return xs[0].reshape(-1).to(dtype)
     flat = flat_of(xs)
     if flat is not None and flat.dtype == dtype:
         return flat
+    if out is not None and all(x.dtype == dtype for x in xs):
+        return torch.cat([x.reshape(-1) for x in xs], out=out)
     return torch._C._nn.flatten_dense_tensors(xs).to(dtype)  # one C++ call, one copy
+
+
+def needs_copy(xs):
+    """Whether :func:`gather` of ``xs`` copies them (several tensors not laid out flat)."""
+    return len(xs) > 1 and flat_of(xs) is None
 
 
 def scatter(pairs):
@@ -105,25 +113,55 @@ def _scalars(S):
     return dict(zip(_update.SCALARS, S.unbind())) if torch.is_tensor(S) else S
 
 
+# Elements per block of the hypergradient sums' first pass (see :func:`sums`).
+BLOCK = 256
+
+
 def sums(G, g, gp, st, S, k):
     """[sum G dd_t/dq for q in k.partials] as one float64 vector; nothing is written (a
     pure reduction: the state it would write is written by :func:`step`, whose loop reads
-    the same buffers anyway)."""
+    the same buffers anyway).
+
+    Two passes, as the issue asks: each block of :data:`BLOCK` consecutive elements is
+    summed in the terms' dtype, then the blocks (and the last, partial block) in float64,
+    in a fixed order: the same input gives the same bits. Float32 blocks halve the
+    arithmetic of float64 accumulation; their rounding is bounded in ``tests/conftest.py``
+    (``SUM_BLOCK_RTOL``)."""
     S = _scalars(S)
-    f = _update.forward(st, g, gp, S, k)
-    terms = _update.partials(st, g, f, G, S, k)
-    return torch.stack([x.sum(dtype=_F64) for x in terms])
+    rows = G.shape[0] // BLOCK
+    cut = rows * BLOCK
+
+    def part(sl, shape):
+        def cut_(x):
+            return None if x is None else x[sl].view(shape)
+
+        f_st = {name: cut_(x) for name, x in st.items()}
+        g_, G_ = cut_(g), cut_(G)
+        f = _update.forward(f_st, g_, cut_(gp), S, k)
+        return _update.partials(f_st, g_, f, G_, S, k)
+
+    blocks = part(slice(0, cut), (rows, BLOCK))
+    tail = part(slice(cut, None), (-1,))
+    return torch.stack([b.sum(1).sum(dtype=_F64) + t.sum(dtype=_F64)
+                        for b, t in zip(blocks, tail)])  # fmt: skip
 
 
-def step(p, G, gp, st, S, k, g=None, S_prev=None, keep_state=False, g_out=None, ok=None):
+def step(p, G, gp, st, S, k, g=None, S_prev=None, keep_state=False, g_out=None, ok=None,
+         swap=False, shift=False):  # fmt: skip
     """Step t from ``st`` and ``G``, written in place into ``p`` and (unless
     ``keep_state``) ``st``; with ``g`` the pending step t-1 is folded into ``st`` first
     (coefficients ``S_prev``), and the folded state is the one stored. ``G`` is also copied
     into ``g_out`` when given (the buffer the next step reads it from), in the same pass.
     With ``ok`` (0-d bool) every store keeps the old value where ``ok`` is false: the skip
-    is decided on the device. Compiled, the stores end the one kernel."""
+    is decided on the device. ``swap``: ``g_out`` is ``gp``'s buffer and the caller swaps
+    the names of ``g`` and ``gp`` after the step whatever ``ok`` is, so a skipped step
+    swaps their contents here (``g`` takes ``gp``'s, ``g_out`` keeps ``g``'s): the pair
+    then reads as it did. ``shift``: the buffers keep their roles instead (a captured
+    CUDA graph cannot follow a swap of names): ``gp`` takes ``g``, ``g`` takes ``G``. Compiled,
+    the stores end the one kernel."""
     S = _scalars(S)
     base = st
+    g_prev = gp
     if g is not None:
         base = _update.forward(st, g, gp, _scalars(S_prev), k)
         gp = g
@@ -133,7 +171,15 @@ def step(p, G, gp, st, S, k, g=None, S_prev=None, keep_state=False, g_out=None, 
     for name in _update.STATE:
         if name in store and name in st:
             st[name].copy_(_keep(ok, store[name], st[name]))
-    if g_out is not None:
+    if shift:
+        new_gp, new_g = _keep(ok, g, g_prev), _keep(ok, G, g)  # both read first
+        g_prev.copy_(new_gp)
+        g.copy_(new_g)
+    elif swap and ok is not None:
+        new_g, new_out = torch.where(ok, g, g_prev), torch.where(ok, G, g)  # both read first
+        g.copy_(new_g)
+        g_out.copy_(new_out)
+    elif g_out is not None:
         g_out.copy_(_keep(ok, G, g_out))
     p.copy_(_keep(ok, new_p, p))
 
@@ -171,9 +217,25 @@ def _aliases(xs, flat):
 SERIAL_NUMEL = 32768
 
 
+# Inductor's CPU heuristics write a pointwise result of more than 50 operations (or read by
+# many) to a full-size temporary rather than recompute it in the consumer's loop; the
+# update's forward and partials are far larger, and those temporaries (plus the extra loops
+# reading them, and their fresh pages) made the reduction kernel 2x slower. Measured: with
+# these, each kernel is one loop over the bucket, and the sums' kernel 21 -> 11 ms on the
+# transformer case (1 thread). CPU only: Triton's heuristics differ and are left as they are.
+CPU_OPTIONS = {
+    "cpp.dynamic_threads": True,
+    "realize_cpu_opcount_threshold": 1 << 20,
+    "realize_reads_threshold": 1 << 20,
+    "realize_cpu_acc_reads_threshold": 1 << 20,
+    "max_fusion_size": 1 << 12,
+}
+
+
 @functools.cache
-def compiled(fn):
-    return torch.compile(fn, dynamic=True, fullgraph=True, options={"cpp.dynamic_threads": True})
+def compiled(fn, device_type):
+    options = CPU_OPTIONS if device_type == "cpu" else {}
+    return torch.compile(fn, dynamic=True, fullgraph=True, options=options)
 
 
 def run(fn, fused, *args, **kwargs):
@@ -192,7 +254,7 @@ def run(fn, fused, *args, **kwargs):
     if serial:
         torch.set_num_threads(1)
     try:
-        return compiled(fn)(*args, **kwargs)
+        return compiled(fn, lead.device.type)(*args, **kwargs)
     finally:
         config.recompile_limit = limit
         if serial:

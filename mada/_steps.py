@@ -6,7 +6,7 @@ Each phase runs ``mada/_engine.py``'s bucket functions, which run ``mada/_update
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import NamedTuple
 
 import torch
@@ -83,7 +83,8 @@ class BucketSteps:
         (``_step_cache``), as every bucket sharing a counter shares them."""
         key = (id(group), id(count), prev, device)
         if key not in self._step_cache:
-            t = step_number(count, 0 if prev else 1)
+            ahead = 0 if prev else 1
+            t = device_step_number(count, ahead) if self.capturable else step_number(count, ahead)
             self._step_cache[key] = self._new_scalars(group, t, prev, device)
         return self._step_cache[key]
 
@@ -130,9 +131,27 @@ class BucketSteps:
         """The bucket's gradients, flat in the state's dtype (gathered once per step)."""
         key = ("grad", *(id(p) for _, p, _ in bucket))
         if key not in self._step_cache:
-            dtype = _work_dtype(bucket[0].param)
-            self._step_cache[key] = _engine.gather([g for _, _, g in bucket], dtype)
+            xs = [g for _, _, g in bucket]
+            self._step_cache[key] = self._gather(key, xs, _work_dtype(bucket[0].param))
         return self._step_cache[key]
+
+    def _gather(self, key, xs, dtype):
+        """:func:`_engine.gather` of ``xs``; on CPU a copy goes into a buffer kept from one
+        step to the next (``_workspace``, dropped when a step no longer uses it), as a
+        caching allocator would: glibc returns large freed blocks to the system, and a fresh
+        bucket-sized copy then pays a page fault per 4 KiB every step (measured: 9 ms of a
+        45 ms learned step on the transformer case, 1 thread). CUDA's caching allocator
+        already reuses the memory, so nothing is kept there; nor for buckets below
+        ``_engine.SERIAL_NUMEL`` elements, whose copies come from the heap (glibc maps only
+        blocks of 128 KiB and up) and where the one-call copy is cheaper."""
+        n = sum(x.numel() for x in xs)
+        if xs[0].device.type != "cpu" or n < _engine.SERIAL_NUMEL or not _engine.needs_copy(xs):
+            return _engine.gather(xs, dtype)
+        out = self._workspace.get(key)
+        if out is None or out.numel() != n or out.dtype != dtype:
+            out = torch.empty(n, dtype=dtype)
+        self._workspace_next[key] = out
+        return _engine.gather(xs, dtype, out)
 
     def _finite(self, work, device):
         """A 0-d bool on ``device``: every gradient of ``work`` (items per group) is finite.
@@ -147,10 +166,16 @@ class BucketSteps:
         return torch.stack(flags).all()
 
     def _hyper_terms(self, group, items):
-        """Fold pending steps of params without a gradient; [(lr_prev, sums)] of the rest.
-        (The pending steps of params with a gradient are folded in by the update phase's
-        kernel, which reads their buffers anyway: measured, folding them here instead made
-        the reduction kernel slower by more than it saved.)"""
+        """Fold pending steps of params without a gradient; [(lr_prev, sums, real)] of the
+        rest, ``real`` a 0-d bool on the device: whether the pending step is one that was
+        taken (its counter is past 0; after a skipped first step it is a zero gradient kept
+        so that the host's bookkeeping does not depend on the skip). The folds do not wait
+        for the step's finiteness flag: folding a pending step changes how the state is
+        stored, not what it is (:meth:`MADA.moments` reads the same), and it uses the
+        pending step's own coefficients and lr. (The pending steps of params with a
+        gradient are folded in by the update phase's kernel, which reads their buffers
+        anyway: measured, folding them here instead made the reduction kernel slower by
+        more than it saved.)"""
         with_grad = {id(p) for _, p, _ in items}
         idle = [Item(i, p, None) for i, p in enumerate(group["params"])
                 if self.state.get(p, {}).get("pending") and id(p) not in with_grad]  # fmt: skip
@@ -160,18 +185,21 @@ class BucketSteps:
             _engine.run(_engine.fold, group["fused"], flat["g"], flat.get("g_prev"), st, S, k)
             _engine.write_back([([s[n] for s in states], x) for n, x in st.items()])
             _rotate_gradients(states)
-        total = None
+        total, real = None, None
         pending = [it for it in items if self.state[it.param]["pending"]]
         for bucket in self._buckets(group, pending):
             states, flat, k, S = self._bucket(group, bucket, prev=True, partials=group["learn"])
             G = self._grads(bucket)
             vec = _engine.run(_engine.sums, group["fused"], G, flat["g"], flat.get("g_prev"),
                               _state(flat), S, k)  # fmt: skip
-            vec = vec.to(self._set(group)["q"].device)
+            device = self._set(group)["q"].device
+            taken = (states[0]["step"] > 0).to(device)
+            vec = torch.where(taken, vec.to(device), 0.0)
             total = vec if total is None else total + vec
+            real = taken if real is None else real | taken
         if total is None:
             return []
-        return [(group["lr_prev"], hyper.scatter(group, total, total.device))]
+        return [(group["lr_prev"], hyper.scatter(group, total, total.device), real)]
 
     def _advance(self, group, items, ok=None):
         """Step every param with a gradient, folding in pending steps first. In learned
@@ -188,35 +216,67 @@ class BucketSteps:
             S_prev = self._scalars(group, states[0]["step"], True, device) if pending else None
             params = [p for _, p, _ in bucket]
             G = self._grads(bucket)
-            p_flat, st = _engine.gather(params, G.dtype), _state(flat)
+            p_flat = self._gather(("param", *map(id, params)), params, G.dtype)
+            st = _state(flat)
             # The buffer the next step reads G from: the pending g's after the swap below
             # (g_prev's, whose old g_{t-1} the fold has read by then), else g's / g_prev's.
             keep = "g_prev" if not learned or (pending and "g_prev" in flat) else "g"
+            rotate = learned and pending and "g_prev" in flat
+            # capturable: the gradient buffers keep their roles (shift), else their names
+            # swap after the step (_rotate_gradients below)
+            shift, swap = rotate and self.capturable, rotate and not self.capturable
             _engine.run(
                 _engine.step, group["fused"], p_flat, G, flat.get("g_prev"), st, S, k,
                 g=flat["g"] if pending else None, S_prev=S_prev,
-                keep_state=learned and not pending, g_out=flat.get(keep), ok=ok,
+                keep_state=learned and not pending, g_out=None if shift else flat.get(keep),
+                ok=ok, swap=swap, shift=shift,
             )  # fmt: skip
             out = [(params, p_flat)]
             if not (learned and not pending):
                 out += [([s[n] for s in states], x) for n, x in st.items()]
-            if keep in flat:
-                out.append(([s[keep] for s in states], flat[keep]))
+            both = shift or (swap and ok is not None)
+            for name in {keep, "g"} if both else {keep}:
+                if name in flat:
+                    out.append(([s[name] for s in states], flat[name]))
             _engine.write_back(out)
-            if pending:
+            if pending and not shift:
                 _rotate_gradients(states)
-            count = states[0]["step"]  # a new tensor, shared by the bucket: its bucket key
-            count = count + (1.0 if ok is None else ok.to(count.dtype))
-            for s in states:
-                s["step"] = count
-                if learned:
+            self._count(states, ok)
+            if learned:
+                for s in states:
                     s["pending"] = True
+
+    def _count(self, states, ok):
+        """Advance the bucket's shared step counter by ``ok`` (1 when None). Out of place,
+        a new tensor shared by the bucket (its bucket key), unless ``capturable``: there in
+        place, so that a captured graph advances the tensor the next replay reads, when no
+        param outside the bucket shares it (else it splits off, out of place, once)."""
+        count = states[0]["step"]
+        inc = 1.0 if ok is None else ok.to(count.dtype)
+        if self.capturable:
+            key = "counter refs"
+            if key not in self._step_cache:
+                refs = Counter(id(s["step"]) for s in self.state.values() if "step" in s)
+                self._step_cache[key] = refs
+            if self._step_cache[key][id(count)] == len(states):
+                count.add_(inc)
+                return
+        count = count + inc
+        for s in states:
+            s["step"] = count
 
 
 def new_count(device):
     """A step counter: a float64 0-d tensor on the params' device (as torch's Adam keeps
     ``step`` as a tensor), so that a step skipped on the device does not count."""
     return torch.zeros((), dtype=torch.float64, device=device)
+
+
+def learned_skip_on_device(device):
+    """Whether ``nonfinite="skip"`` decides on the device while coefficients are learned:
+    not on CPU, where reading the flag is no sync and the host skip saves the masked stores
+    (swapped in by the tests to run the device path on CPU)."""
+    return device.type != "cpu"
 
 
 def step_number(count, ahead=0):

@@ -110,33 +110,64 @@ def _index(learn, device):
     return torch.tensor([COEFFICIENTS.index(k) for k in learn], device=device)
 
 
-def update(cset, group, terms, process_group=None):
-    """One hyper-step of ``cset`` (settings from ``group``) from [(lr_prev, 6-vector)].
+def update(cset, group, terms, process_group=None, ok=None, inplace=False):
+    """One hyper-step of ``cset`` (settings from ``group``) from [(lr_prev, 6-vector,
+    real)], ``real`` a 0-d bool: whether the term is one (a zero vector where not).
 
     ``terms`` may be empty (nothing pending on this rank); with a ``process_group`` the
-    collective runs anyway and the step happens if any rank contributed.
+    collective runs anyway and the step happens if any rank contributed. ``ok`` (a 0-d
+    bool, or None): the step's finiteness flag; where false nothing changes. ``inplace``:
+    the set's tensors are written in place (``capturable``: a captured graph must write
+    the tensors the next replay reads), else replaced.
     """
     device = cset["q"].device
     if not terms and process_group is None:
         return
     h = torch.zeros(len(COEFFICIENTS) + 1, dtype=_F64, device=device)  # last: contributed
-    for lr_prev, vec in terms:
+    for lr_prev, vec, real in terms:
         h[:-1] -= lr_prev * vec
-    if terms:
-        h[-1] = 1.0
+        h[-1] += real.to(_F64)
     if process_group is not None:
         dist.all_reduce(h, op=dist.ReduceOp.SUM, group=process_group)
     h, contributed = h[:-1], h[-1] > 0
+    if ok is not None:
+        contributed = contributed & ok
     learned, eta, mu, lo, hi = _constants(settings(group), device)
     clip = group["hyper_clip"]
     hc = h if clip is None else h.clamp(-clip, clip)
     buf = mu * cset["buf"] + hc
     q = torch.minimum(hi, torch.maximum(lo, cset["q"] - eta * buf))
     move = learned & contributed & torch.isfinite(h)  # a non-finite h moves nothing
-    cset["buf"] = torch.where(move, buf, cset["buf"])
-    cset["q"] = torch.where(move, q, cset["q"])
-    cset["h"] = torch.where(learned & contributed, h, cset["h"])
-    cset["seen"] = cset["seen"] | contributed
+    new = {"buf": torch.where(move, buf, cset["buf"]), "q": torch.where(move, q, cset["q"]),
+           "h": torch.where(learned & contributed, h, cset["h"]),
+           "seen": cset["seen"] | contributed}  # fmt: skip
+    for name, x in new.items():
+        if inplace:
+            cset[name].copy_(x)
+        else:
+            cset[name] = x
+
+
+def lr_of_step(group, ok, cset, capturable):
+    """The lr of the step just taken, for the next step's fold and hyper-step (learned
+    mode) and for :meth:`MADA.moments`. Where the skip is decided on the device a learning
+    group keeps it there, selected by the flag: a skipped step keeps the lr of the step
+    still pending; ``capturable`` keeps every group's there, written in place. (Else a
+    group learning nothing keeps a float: it reads the lr only in ``moments`` with
+    ``safeguard``, and only if the lr changed at a skipped step.)"""
+    lr = group["lr"]
+    new = lr.clone() if torch.is_tensor(lr) else float(lr)
+    if not capturable and (ok is None or cset is None):
+        return new
+    device = group["params"][0].device
+    new = (new.to(device, torch.float64) if torch.is_tensor(new)
+           else torch.full((), new, dtype=torch.float64, device=device))  # fmt: skip
+    old = group["lr_prev"]
+    if ok is not None and torch.is_tensor(old):
+        new = torch.where(ok.to(device), new, old)
+    if capturable and torch.is_tensor(old):
+        return old.copy_(new)
+    return new
 
 
 def readout(group, cset):

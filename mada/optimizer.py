@@ -39,7 +39,7 @@ from torch.optim import Optimizer
 
 from . import _checkpoint, _update, _validate, hyper
 from ._steps import LOW_PRECISION as _LOW_PRECISION
-from ._steps import SET_KEY, BucketSteps, new_count, step_number
+from ._steps import SET_KEY, BucketSteps, learned_skip_on_device, new_count, step_number
 
 
 class Moments(NamedTuple):
@@ -87,10 +87,14 @@ class MADA(BucketSteps, Optimizer):
             GradScaler's found_inf: one ``aminmax`` per bucket, ``torch.where`` selects the
             old bits of everything the step writes, and the per-parameter step counters (float64
             tensors, as torch's Adam keeps ``step``) advance by the flag; no host sync. A
-            skipped first step leaves zero state at step 0. While any group learns
-            coefficients, ``"skip"`` reads the flag back (one host sync per step), as
-            ``"raise"`` always does; ``None`` never does, and a non-finite hypergradient still
-            moves no coefficient.
+            skipped first step leaves zero state at step 0. Learned coefficients too, on
+            CUDA: the hyper-step is masked by the flag, a learning group's ``lr_prev`` is a
+            device tensor selected by it, and where the pending gradient's buffers swap names
+            after the step the kernel swaps their contents back on a skipped one (one more
+            gradient-sized write). On CPU, where reading a value is no sync, learning groups
+            read the flag and skip on the host instead: measured, 8% of the learned step
+            saved. ``"raise"`` reads the flag back (one host sync per step); ``None`` checks
+            nothing, and a non-finite hypergradient still moves no coefficient.
         coefficient_scope: ``"model"`` (default): one coefficient set learned for every
             group that learns, as the paper does, its hypergradient summed over the groups
             with each term weighted by the group's lr (the learning groups must then agree
@@ -105,6 +109,16 @@ class MADA(BucketSteps, Optimizer):
             kernel per bucket: the fast path, equal to the others up to rounding. The
             first step per structure compiles (tens of seconds on CPU; needs a C++
             compiler there). Default off.
+        capturable: every scalar of a step on the device and every write in place, so that
+            ``step()`` can be captured in a CUDA graph and replayed, as torch's Adam with
+            ``capturable=True``: the step scalars are built from the step counter tensors,
+            the counters, the coefficient set and each group's ``lr_prev`` (a device tensor)
+            are updated in place, and learned mode's gradient buffers keep their roles (one
+            more gradient-sized write per step). A float ``lr`` is baked into the captured
+            graph; pass a tensor to change it between replays. Capture after at least two
+            warm-up steps, with the same params holding gradients as in the replays (the
+            first step and a param's pending step run other code). Needs ``nonfinite``
+            ``"skip"`` or ``None`` (``"raise"`` reads a flag back). Default off.
 
     Low precision: for float16/bfloat16 parameters the state is float32 and the arithmetic
     runs in float32; the new parameter is rounded once to its dtype.
@@ -148,13 +162,21 @@ class MADA(BucketSteps, Optimizer):
         nonfinite="skip",
         foreach=None,
         fused=None,
+        capturable=False,
     ):
         self.nonfinite = _validate.choice("nonfinite", nonfinite, ("raise", "skip", None))
+        self.capturable = _validate.choice("capturable", capturable, (True, False))
+        if capturable and nonfinite == "raise":
+            raise ValueError(
+                "capturable=True needs a step without host reads, and nonfinite='raise' reads "
+                "the finiteness flag back; pass nonfinite='skip' (decided on the device) or None"
+            )
         self.coefficient_scope = _validate.choice(
             "coefficient_scope", coefficient_scope, ("model", "group")
         )
         self.process_group = process_group
         self._step_cache = {}
+        self._workspace = self._workspace_next = {}  # see BucketSteps._gather
         defaults = dict(
             lr=lr, betas=betas, beta3=beta3, rho=rho, c=c, gamma=gamma, eps=eps,
             weight_decay=weight_decay, long_memory=long_memory, lion_betas=lion_betas,
@@ -249,12 +271,14 @@ class MADA(BucketSteps, Optimizer):
         if closure is not None:
             with torch.enable_grad():
                 loss = closure()
-        self._step_cache = {}
+        self._step_cache, self._workspace_next = {}, {}
         _warn_if_overwritten(self.param_groups)
         work = [self._collect(group) for group in self.param_groups]
         device = self.param_groups[0]["params"][0].device
-        ok = None  # decided on the device: "skip" with no group learning
-        if self.nonfinite == "skip" and not any(g["learn"] for g in self.param_groups):
+        ok = None  # "skip": decided on the device, no host read
+        learning = any(g["learn"] for g in self.param_groups)
+        on_device = self.capturable or learned_skip_on_device(device)
+        if self.nonfinite == "skip" and (not learning or on_device):
             ok = self._agreed_finite(work, device)
         elif self.nonfinite is not None and not bool(self._agreed_finite(work, device)):
             if self.nonfinite == "raise":
@@ -272,16 +296,19 @@ class MADA(BucketSteps, Optimizer):
             if group["learn"]:
                 terms[group["coefficient_set"]] += self._hyper_terms(group, items)
         for index, group in self._set_owners().items():
-            hyper.update(self._set(group), group, terms[index], self.process_group)
+            hyper.update(self._set(group), group, terms[index], self.process_group, ok,
+                         inplace=self.capturable)  # fmt: skip
         for group, items in zip(self.param_groups, work):
             self._advance(group, items, ok)
         for group in self.param_groups:
-            lr = group["lr"]
-            group["lr_prev"] = lr.clone() if torch.is_tensor(lr) else float(lr)
+            group["lr_prev"] = hyper.lr_of_step(group, ok, self._set(group), self.capturable)
         for group in self._set_owners().values():
             cset = self._set(group)
-            cset["q_prev"] = cset["q"]
-        self._step_cache = {}
+            if self.capturable:  # in place: the same tensors from step to step
+                cset["q_prev"].copy_(cset["q"])
+            else:
+                cset["q_prev"] = cset["q"]
+        self._step_cache, self._workspace = {}, self._workspace_next
         return loss
 
     def _agreed_finite(self, work, device):
@@ -316,6 +343,10 @@ class MADA(BucketSteps, Optimizer):
             if cset is not None:
                 device = group["params"][0].device
                 cset.update({k: v.to(device) for k, v in cset.items()})
+                cset["q_prev"] = cset["q_prev"].clone()  # (saved aliased to q: see step)
+        for group in self.param_groups:  # (a learning group's lr_prev may be a tensor)
+            if torch.is_tensor(group.get("lr_prev")) and group["params"]:
+                group["lr_prev"] = group["lr_prev"].to(group["params"][0].device)
 
 
 def _check_group(group):

@@ -43,6 +43,12 @@ FLOAT32_DEVICE_FACTOR = 2.0
 # floor is T lr n_ops u = 1e-6 for coordinates near 0.
 FLOAT32_RTOL = 1e-5
 FLOAT32_ATOL = 1e-6
+# The hypergradient sums of float32 terms (``mada._engine.sums``): blocks of at most
+# SUM_BLOCK elements summed in float32, the block sums then in float64. Any order of summing
+# B numbers errs by at most (B - 1) u sum|x| (first order, u = 2^-24); the float64 pass adds
+# ~rows 2^-53 of it. So |sum - exact| <= SUM_BLOCK_RTOL sum|x|, whatever the vector width.
+SUM_BLOCK = 256
+SUM_BLOCK_RTOL = SUM_BLOCK * 2.0**-24
 
 settings.register_profile("ci", max_examples=40, deadline=None, derandomize=True)
 settings.register_profile("dev", max_examples=100, deadline=None)
@@ -79,6 +85,8 @@ PRIVATE_NAMES_USED = {
     "the rounding contract rest on, tested directly",
     "mada._engine": "the bucket engine's layout and kernels, tested below the optimizer",
     "mada._steps": "the device step number, swapped in to run the CUDA path's counters on the CPU",
+    "mada._update": "a bucket's Structure and scalars, to run one reduction of the engine "
+    "on a term whose exact sum is known",
     "proofs._algebra": _CHECKER,
     "proofs._induction": _CHECKER,
     "proofs._interval": _CHECKER,

@@ -1,6 +1,7 @@
 """``nonfinite="skip"`` decided on the device, run on the CPU as on CUDA: the step scalars
-built from the step counter tensors (the CUDA path, :func:`mada._steps.device_step_number`)
-and no value read back to the host during a step, which on CUDA would be a sync."""
+built from the step counter tensors (the CUDA path, :func:`mada._steps.device_step_number`),
+the learned mode's skip on the device too (:func:`mada._steps.learned_skip_on_device`), and
+no value read back to the host during a step, which on CUDA would be a sync."""
 
 import math
 
@@ -8,13 +9,18 @@ import pytest
 import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 
-from mada import MADA, _steps
+from mada import MADA, _steps, optimizer
 from tests.conftest import EXACT_RTOL
 
 CONFIGS = {
     "adam": dict(),
     "interior": dict(betas=(0.9, 0.95), beta3=0.5, rho=0.5, c=0.5, gamma=0.5),
     "safeguard": dict(rho=0.5, safeguard=True),
+    # learned: the pending gradient, its buffers' swap and lr_prev are kept on the device
+    "learned": dict(betas=(0.9, 0.95), learn=True),
+    "learned-interior": dict(
+        betas=(0.9, 0.95), beta3=0.5, rho=0.5, c=0.5, gamma=0.5, learn=True, safeguard=True
+    ),
 }
 SHAPES = ((3, 2), (4,))
 
@@ -47,6 +53,7 @@ def _grads(bad_at, steps=6):
 def _run(config, path, grads, device_scalars, monkeypatch):
     if device_scalars:
         monkeypatch.setattr(_steps, "step_number", _steps.device_step_number)
+        monkeypatch.setattr(optimizer, "learned_skip_on_device", lambda device: True)
     gen = torch.Generator().manual_seed(0)
     params = [torch.nn.Parameter(torch.randn(s, generator=gen, dtype=torch.float64))
               for s in SHAPES]  # fmt: skip
@@ -68,7 +75,8 @@ def _run(config, path, grads, device_scalars, monkeypatch):
 
 @pytest.mark.parametrize(
     ("config", "path"),
-    [(c, p) for c in CONFIGS for p in ("loop", "foreach")] + [("interior", "fused")],
+    [(c, p) for c in CONFIGS for p in ("loop", "foreach")]
+    + [("interior", "fused"), ("learned-interior", "fused")],
 )
 def test_device_decided_skip_reads_nothing_back_and_skips(config, path, monkeypatch):
     """Steps 0 and 3 carry a NaN. With the scalars built on the device no step reads a
@@ -88,3 +96,10 @@ def test_device_decided_skip_reads_nothing_back_and_skips(config, path, monkeypa
         assert torch.equal(q, r)
     for p in dev:
         assert opt_dev.state[p]["step"] == 4 and torch.isfinite(p).all()
+    if "learn" in CONFIGS[config]:  # the coefficients learned the finite steps only
+        _, opt_host, _ = _run(config, path, grads, False, monkeypatch)
+        _, opt_clean, _ = _run(config, path, [g for t, g in enumerate(grads) if t not in {0, 3}],
+                               False, monkeypatch)  # fmt: skip
+        assert opt_host.hyper_state() == opt_clean.hyper_state()
+        learned = set(opt_dev.param_groups[0]["learn"])
+        assert opt_dev.hyper_state()["hypergradients"].keys() == learned

@@ -4,12 +4,13 @@ step makes no host sync on CUDA (default policy, or ``nonfinite=None`` when lear
 from collections import Counter
 from copy import deepcopy
 
+import numpy as np
 import pytest
 import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 
-from mada import MADA, _engine
-from tests.conftest import CUDA
+from mada import COEFFICIENTS, MADA, _engine, _update
+from tests.conftest import CUDA, SUM_BLOCK, SUM_BLOCK_RTOL
 
 # Metadata-only ops: they launch no kernel, and the scatter makes one per tensor.
 VIEWS = {"view", "_unsafe_view", "reshape", "alias", "as_strided", "detach", "split_with_sizes",
@@ -56,9 +57,8 @@ def test_ops_per_step_do_not_grow_with_the_number_of_tensors(case):
     assert few == many, {k: (few[k], many[k]) for k in few.keys() | many.keys()}
 
 
-# The default non-finite policy ("skip") is decided on the device while nothing is learned;
-# with learned coefficients it reads its flag back, so those cases run with nonfinite=None.
-SYNC_FREE = [(c, None) for c in CASES] + [(c, "default") for c in CASES if "learn" not in CASES[c]]
+# The default non-finite policy ("skip") is decided on the device, learned or not.
+SYNC_FREE = [(c, None) for c in CASES] + [(c, "default") for c in CASES]
 
 
 @CUDA
@@ -104,3 +104,43 @@ def test_state_stays_one_flat_tensor_per_buffer(case):
     (q, *_) = copy.param_groups[0]["params"]
     assert _engine.flat_of([copy.state[p]["m"] for p in copy.param_groups[0]["params"]]) is None
     assert copy.state[q]["step"] == 4
+
+
+def _lion_sums(G, fused):
+    """The sums of a Lion-only bucket with ell = 0, g = 1: its one term is -G exactly (the
+    sign is exactly 1), so the reference sum is exact in float64."""
+    k = _update.Structure(m=False, n=False, v_bar=False, ell=True, long_memory="average",
+                          yogi=False, partials=("gamma",))  # fmt: skip
+    S = _update.scalars({q: 0.5 for q in _update.SCALARS if q in COEFFICIENTS}, 3, lr=0.1,
+                        wd=0.0, eps=1e-8, lion_betas=(0.9, 0.99), bias_correction=True)  # fmt: skip
+    S = _engine.scalar_vector(S, G.device) if fused else S
+    st = {"ell": torch.zeros_like(G)}
+    return _engine.run(_engine.sums, fused, G, torch.ones_like(G), None, st, S, k)
+
+
+@pytest.mark.parametrize("fused", [False, True])
+def test_float32_sums_are_blocked(fused):
+    """A float32 sum of 2^20 copies of 0.1 (plus a tail) is within the blocked bound of the
+    exact sum; summed one vector lane at a time, as a plain float32 reduction kernel does,
+    it would be off by ~1e-3 relative, far above the bound (1.5e-5)."""
+    assert _engine.BLOCK <= SUM_BLOCK
+    G = torch.full(((1 << 20) + 77,), 0.1, dtype=torch.float32)
+    got = _lion_sums(G, fused)
+    exact = -G.double().sum()
+    assert got.dtype == torch.float64
+    assert abs(float(got[0] - exact)) <= SUM_BLOCK_RTOL * float(G.double().abs().sum())
+    # The same sum one float32 lane at a time (8 lanes; numpy's cumsum is sequential).
+    lanes = np.cumsum(G.numpy()[: 1 << 20].reshape(-1, 8), axis=0, dtype=np.float32)[-1]
+    lane_sum, lane_exact = lanes.astype(np.float64).sum(), G[: 1 << 20].double().sum()
+    assert abs(lane_sum - float(lane_exact)) > 10 * SUM_BLOCK_RTOL * float(lane_exact)
+
+
+@pytest.mark.parametrize("n", [5, 256, 1000, 40_000])
+def test_sums_same_bits_every_call(n):
+    """The fused reduction gives the same bits for the same input (per-block partials, then
+    a fixed second pass), and equals the eager path within the blocked bound."""
+    G = torch.randn(n, generator=torch.Generator().manual_seed(n))
+    first, again = _lion_sums(G, True), _lion_sums(G.clone(), True)
+    assert torch.equal(first, again)
+    eager = _lion_sums(G, False)
+    assert abs(float(first[0] - eager[0])) <= 2 * SUM_BLOCK_RTOL * float(G.abs().double().sum())
