@@ -7,10 +7,10 @@ import math
 
 import pytest
 import torch
-from torch.utils._python_dispatch import TorchDispatchMode
 
 from mada import MADA
 from tests.conftest import CUDA, EXACT_RTOL, FLOAT32_ATOL, FLOAT32_RTOL
+from tests.mada.host_reads import HostReads
 
 CONFIGS = {
     "adam": dict(),
@@ -21,19 +21,6 @@ CONFIGS = {
     ),
 }
 SHAPES = ((3, 2), (4,), ())
-
-
-class _HostReads(TorchDispatchMode):
-    """Counts the aten calls that copy a tensor's value to the host."""
-
-    def __init__(self):
-        super().__init__()
-        self.reads = 0
-
-    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
-        if func.overloadpacket.__name__ == "_local_scalar_dense":
-            self.reads += 1
-        return func(*args, **(kwargs or {}))
 
 
 def _storages(opt):
@@ -60,7 +47,7 @@ def _run(config, path, capturable, steps=7, bad_at=(4,)):
         if path == "fused" or t < 2:  # (compiling; the first steps create state)
             opt.step()
             continue
-        with _HostReads() as mode:
+        with HostReads() as mode:
             opt.step()
         reads += mode.reads
         if capturable:

@@ -7,10 +7,10 @@ import math
 
 import pytest
 import torch
-from torch.utils._python_dispatch import TorchDispatchMode
 
 from mada import MADA, _steps, optimizer
 from tests.conftest import EXACT_RTOL
+from tests.mada.host_reads import HostReads
 
 CONFIGS = {
     "adam": dict(),
@@ -23,19 +23,6 @@ CONFIGS = {
     ),
 }
 SHAPES = ((3, 2), (4,))
-
-
-class _HostReads(TorchDispatchMode):
-    """Counts the aten calls that copy a tensor's value to the host (.item(), bool())."""
-
-    def __init__(self):
-        super().__init__()
-        self.reads = 0
-
-    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
-        if func.overloadpacket.__name__ == "_local_scalar_dense":
-            self.reads += 1
-        return func(*args, **(kwargs or {}))
 
 
 def _grads(bad_at, steps=6):
@@ -66,7 +53,7 @@ def _run(config, path, grads, device_scalars, monkeypatch):
         if path == "fused":  # torch.compile refuses a dispatch mode: no count there
             opt.step()
             continue
-        with _HostReads() as mode:
+        with HostReads() as mode:
             opt.step()
         reads += mode.reads
     monkeypatch.undo()
