@@ -14,14 +14,10 @@ import sympy as sp
 
 from analysis.symbols import Sv, beta2, g, i, v
 
-from ._core import EQ, LE, Domain, Proof, Step, eq, le
-from ._rules import telescope, termwise
+from ._accumulator import SV0, SV_SUM, SV_UPD, n, s
+from ._core import LE, Domain, Proof, Step, eq, le
+from ._rules import termwise
 
-s = sp.Symbol("s", positive=True, integer=True)  # a dummy step index
-n = sp.Symbol("n", nonnegative=True, integer=True)
-
-SV_UPD = eq(Sv(s, i), Sv(s - 1, i) + v(s, i), "Sv_s = Sv_{s-1} + v_s (every s >= 1)")
-SV0 = eq(Sv(0, i), 0, "Sv_0 = 0")
 V_UPD = eq(
     v(s, i),
     beta2 * v(s - 1, i) + (1 - beta2) * g(s, i) ** 2,
@@ -40,16 +36,7 @@ PROOF = Proof(
             "v_s = beta2 v_{s-1} + (1 - beta2) g_s^2 >= (1 - beta2) g_s^2, summed",
             by=[(-1, termwise(V_UPD, s, 1, n))],
         ),
-        Step(
-            EQ,
-            Sv(n, i),
-            "sum_{s<=n} v_s = sum_{s<=n} (Sv_s - Sv_{s-1}) = Sv_n - Sv_0 = Sv_n",
-            by=[
-                (1, telescope(lambda k: Sv(k, i), s, 1, n)),
-                (-1, termwise(SV_UPD, s, 1, n)),
-                (-1, SV0),
-            ],
-        ),
+        SV_SUM,
     ),
     data=(Sv, v, g),
     domain=Domain({beta2: (0, 1)}),

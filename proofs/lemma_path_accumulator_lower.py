@@ -14,15 +14,11 @@ import sympy as sp
 
 from analysis.symbols import Sv, g, i, v
 
-from ._core import EQ, LE, Domain, Proof, Step, eq, le
+from ._accumulator import SV0, SV_SUM, SV_UPD, n, s
+from ._core import LE, Domain, Proof, Step, eq, le
 from ._path import beta2_hi, beta2t
-from ._rules import scale, telescope, termwise
+from ._rules import scale, termwise
 
-s = sp.Symbol("s", positive=True, integer=True)  # a dummy step index
-n = sp.Symbol("n", nonnegative=True, integer=True)
-
-SV_UPD = eq(Sv(s, i), Sv(s - 1, i) + v(s, i), "Sv_s = Sv_{s-1} + v_s (every s >= 1)")
-SV0 = eq(Sv(0, i), 0, "Sv_0 = 0")
 V_UPD = eq(
     v(s, i),
     beta2t(s) * v(s - 1, i) + (1 - beta2t(s)) * g(s, i) ** 2,
@@ -42,16 +38,7 @@ PROOF = Proof(
             "v_s = beta_2s v_{s-1} + (1 - beta_2s) g_s^2 >= (1 - beta2_hi) g_s^2, summed",
             by=[(-1, termwise(V_UPD, s, 1, n)), termwise(scale(B2_LE, g(s, i) ** 2), s, 1, n)],
         ),
-        Step(
-            EQ,
-            Sv(n, i),
-            "sum_{s<=n} v_s = sum_{s<=n} (Sv_s - Sv_{s-1}) = Sv_n - Sv_0 = Sv_n",
-            by=[
-                (1, telescope(lambda k: Sv(k, i), s, 1, n)),
-                (-1, termwise(SV_UPD, s, 1, n)),
-                (-1, SV0),
-            ],
-        ),
+        SV_SUM,
     ),
     data=(Sv, v, g, beta2t),
     domain=Domain({beta2_hi: (0, 1)}),
