@@ -110,8 +110,10 @@ def test_ctrl_c_prints_one_line_exits_130_and_keeps_the_checkpoint(tmp_path):
     argv = [sys.executable, "-m", "analysis", "train", "--size", "quick", "--steps", "400",
             "--optimizer", "adam", "--checkpoint", str(ck), "--checkpoint-every", "5",
             "--no-progress", "--out", str(out)]  # fmt: skip
+    # A shell without job control starts background jobs with SIGINT ignored, and the child
+    # would inherit that (Python then installs no KeyboardInterrupt handler): restore it.
     proc = subprocess.Popen(argv, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)  # fmt: skip
+                            text=True, preexec_fn=_default_sigint)  # fmt: skip
     deadline = time.time() + 120
     while time.time() < deadline and not (ck.exists() and _step(ck) >= 20):
         time.sleep(0.05)
@@ -127,6 +129,10 @@ def test_ctrl_c_prints_one_line_exits_130_and_keeps_the_checkpoint(tmp_path):
     assert done.returncode == 0, done.stderr
     (result,) = glob.glob(f"{out}/digits_adam_seed0_*/result.json")
     assert _step(ck) == 400 and os.path.getsize(result) > 0
+
+
+def _default_sigint():
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _step(ck):
