@@ -20,17 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mada import MADA
+from tests.mada.autograd_reference import DEFAULT_BOUNDS  # the documented clamp ranges
 
 NAMES = ("beta1", "beta2", "beta3", "rho", "c", "gamma")
-# The default clamp ranges of learned coefficients (MADA's docstring / the brief).
-DEFAULT_BOUNDS = {
-    "beta1": (0.01, 0.99),
-    "beta2": (0.501, 0.99),
-    "beta3": (0.0, 0.99),
-    "rho": (0.0, 1.0),
-    "c": (0.0, 1.0),
-    "gamma": (0.0, 1.0),
-}
 # Starting points of the learned runs. "default" is MADA's own start (Adam's corner:
 # beta3=0, rho=1, c=1, gamma=1) with beta2 inside its bound; "interior" switches every
 # component on, so all state buffers and all partials are live.
