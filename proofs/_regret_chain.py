@@ -19,7 +19,24 @@ from __future__ import annotations
 
 import sympy as sp
 
-from analysis.symbols import D_inf, G_inf, Sv, T, alpha, beta1, beta1t, beta2, d, g, i, lam, m, t, v
+from analysis.symbols import (
+    D_inf,
+    G_inf,
+    Sv,
+    T,
+    alpha,
+    beta1,
+    beta1t,
+    beta2,
+    d,
+    g,
+    i,
+    lam,
+    m,
+    rho,
+    t,
+    v,
+)
 
 from . import lemma_avgrad_accumulator as acc
 from . import lemma_constant_accumulator_lower as low
@@ -29,7 +46,7 @@ from . import lemma_regret_chain as ch
 from ._algorithm import ema_bound
 from ._core import LE, Domain, Proof, Step, eq, le
 from ._rules import given, peel_last, scale, substitute, termwise
-from ._rules_regret import split_sum, sqrt_le, swap_rect, trans
+from ._rules_regret import scale_given, split_sum, sqrt_le, swap_rect, trans
 from ._rules_sum import sum_nonneg
 
 s = acc.s  # the dummy step index of the accumulator lemmas
@@ -74,6 +91,21 @@ SV_UPPER = acc.PROOF.instance(
 SV_LOWER = low.PROOF.instance(
     {low.n: t}, given=[substitute(SV_REC, {t: s}), SV0, substitute(VREC, {t: s})]
 )
+
+
+def interpolation_upper(W, k, v_le, rho_le_1):
+    """W_k <= rho k G^2 + (1 - rho) Sv_k <= k G^2 for an interpolation
+    W_k = rho k v_k + (1 - rho) Sv_k: ``v_le(k)`` bounds its v_k by G^2, SV_UPPER its Sv_k,
+    and ``rho_le_1`` (rho <= 1) makes the second weight non-negative."""
+    return trans(
+        W(k, i),
+        rho * k * G_inf**2 + (1 - rho) * Sv(k, i),
+        k * G_inf**2,
+        given=[
+            scale(v_le(k), rho * k),
+            scale_given(substitute(SV_UPPER, {t: k}), 1 - rho, given=[rho_le_1]),
+        ],
+    )
 
 
 def _gsum(k):

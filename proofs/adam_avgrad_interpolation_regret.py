@@ -18,12 +18,20 @@ Lower bound :math:`W_t \ge (1-\rho)Sv_t \ge (1-\rho)(1-\beta_2)\sum_{s\le t} g_s
 import sympy as sp
 
 from analysis.statements import ADAM_AVG_BOUND, ADAM_AVG_FORM, W_adam_avg
-from analysis.symbols import G_inf, Sv, beta2, g, i, rho, t
+from analysis.symbols import Sv, beta2, g, i, rho, t
 
 from . import lemma_adam_avg_monotone as mono
 from ._core import le
-from ._regret_chain import SV_LOWER, SV_REC, SV_UPPER, VREC, domain, regret_proof, s, v_bound
-from ._rules import scale, substitute
+from ._regret_chain import (
+    SV_LOWER,
+    SV_REC,
+    VREC,
+    domain,
+    interpolation_upper,
+    regret_proof,
+    s,
+    v_bound,
+)
 from ._rules_regret import scale_given, trans
 
 RHO1 = le(rho, 1, "rho < 1")
@@ -31,16 +39,7 @@ HYPS = (mono.RHO, mono.T_RANGE, mono.B2, RHO1)
 
 
 def _upper(k):
-    sub = {t: k}
-    return trans(
-        W_adam_avg(k, i),
-        rho * k * G_inf**2 + (1 - rho) * Sv(k, i),
-        k * G_inf**2,
-        given=[
-            scale(v_bound(k), rho * k),
-            scale_given(substitute(SV_UPPER, sub), 1 - rho, given=[RHO1]),
-        ],
-    )
+    return interpolation_upper(W_adam_avg, k, v_bound, RHO1)
 
 
 PROOF = regret_proof(

@@ -25,9 +25,18 @@ from . import lemma_max_dominates_mean as mdm
 from . import lemma_safeguard_monotone as smono
 from ._algorithm import K, max_bound
 from ._core import eq, le
-from ._regret_chain import SV0, SV_LOWER, SV_REC, SV_UPPER, domain, regret_proof, s, v_bound
+from ._regret_chain import (
+    SV0,
+    SV_LOWER,
+    SV_REC,
+    domain,
+    interpolation_upper,
+    regret_proof,
+    s,
+    v_bound,
+)
 from ._rules import scale, substitute
-from ._rules_regret import scale_given, trans
+from ._rules_regret import trans
 
 VMAX_REC = eq(vmax(t, i), sp.Max(vmax(t - 1, i), v(t, i)), "vmax_t = max(vmax_{t-1}, v_t)")
 VMAX0 = eq(vmax(0, i), 0, "vmax_0 = 0")
@@ -61,16 +70,7 @@ _SV_LE_TVMAX = mdm.PROOF.instance(
 
 
 def _upper(k):
-    sub = {t: k}
-    return trans(
-        W_max_avg(k, i),
-        rho * k * G_inf**2 + (1 - rho) * Sv(k, i),
-        k * G_inf**2,
-        given=[
-            scale(_vmax_bound(k), rho * k),
-            scale_given(substitute(SV_UPPER, sub), 1 - rho, given=[RHO1]),
-        ],
-    )
+    return interpolation_upper(W_max_avg, k, _vmax_bound, RHO1)
 
 
 PROOF = regret_proof(
