@@ -19,24 +19,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from analysis.symbols import (
-    D_inf,
-    G_inf,
-    Sv,
-    T,
-    alpha,
-    beta1,
-    beta1t,
-    beta2,
-    d,
-    g,
-    i,
-    lam,
-    m,
-    rho,
-    t,
-    v,
-)
+from analysis.symbols import D_inf, G_inf, Sv, T, alpha, beta1, beta1t, beta2, d, g, i, lam, m, t, v
 
 from . import lemma_avgrad_accumulator as acc
 from . import lemma_constant_accumulator_lower as low
@@ -96,7 +79,9 @@ SV_LOWER = low.PROOF.instance(
 def interpolation_upper(W, k, v_le, rho_le_1):
     """W_k <= rho k G^2 + (1 - rho) Sv_k <= k G^2 for an interpolation
     W_k = rho k v_k + (1 - rho) Sv_k: ``v_le(k)`` bounds its v_k by G^2, SV_UPPER its Sv_k,
-    and ``rho_le_1`` (rho <= 1) makes the second weight non-negative."""
+    and the fact ``rho_le_1`` (rho <= 1, its left side the weight rho) makes the second
+    weight non-negative."""
+    rho = rho_le_1.lhs
     return trans(
         W(k, i),
         rho * k * G_inf**2 + (1 - rho) * Sv(k, i),
