@@ -44,6 +44,8 @@ class BucketSteps:
     def _init_states(self, group, params):
         """Zero state for ``params``: per buffer one flat tensor per (device, dtype), each
         param's state a view of it, so that their bucket updates it in place."""
+        if params:
+            self._step_cache = {k: v for k, v in self._step_cache.items() if k[0] != "buckets"}
         like = defaultdict(list)
         for p in params:
             like[p.device, _work_dtype(p)].append(p)
@@ -104,13 +106,18 @@ class BucketSteps:
             foreach = bool(items) and all(p.is_cuda for _, p, _ in items)
         if not foreach:
             return [[it] for it in items]
-        buckets = defaultdict(list)
-        for it in items:
-            s = self.state.get(it.param, {})  # .get: checking the gradients creates no state
-            key = (it.param.device, it.param.dtype, id(s.get("step")), s.get("pending"),
-                   _update.present(s))  # fmt: skip
-            buckets[key].append(it)
-        return list(buckets.values())
+        # The same items get the same buckets until a state is created or a step advances
+        # (both drop this cache: _init_states, the end of the step).
+        memo = ("buckets", id(group), *(id(it.param) for it in items))
+        if memo not in self._step_cache:
+            buckets = defaultdict(list)
+            for it in items:
+                s = self.state.get(it.param, {})  # .get: checking the gradients creates no state
+                key = (it.param.device, it.param.dtype, id(s.get("step")), s.get("pending"),
+                       _update.present(s))  # fmt: skip
+                buckets[key].append(it)
+            self._step_cache[memo] = list(buckets.values())
+        return self._step_cache[memo]
 
     def _bucket(self, group, bucket, prev, partials=()):
         """(states, flat buffers, structure, scalars) of a bucket; scalars of the pending
@@ -153,53 +160,65 @@ class BucketSteps:
         self._workspace_next[key] = out
         return _engine.gather(xs, dtype, out)
 
-    def _finite(self, work, device):
+    def _finite(self, work, device, checked=((), frozenset())):
         """A 0-d bool on ``device``: every gradient of ``work`` (items per group) is finite.
-        One ``aminmax`` per bucket, on its flat gradient (gathered here once for the step):
-        NaN propagates through min and max, +-inf shows in one of them, nothing overflows."""
-        flags = [torch.ones((), dtype=torch.bool, device=device)]
+        ``checked`` is (flags, ids): 0-d bools already formed, by the pending sums
+        (:meth:`_pending_sums`), for the params whose ids are given. The rest take one
+        ``aminmax`` per bucket, on its flat gradient (gathered here once for the step): NaN
+        propagates through min and max, +-inf shows in one of them, nothing overflows."""
+        flags, ids = checked
+        flags = [torch.ones((), dtype=torch.bool, device=device), *flags]
         for group, items in zip(self.param_groups, work):
-            for bucket in self._buckets(group, items):
+            rest = [it for it in items if id(it.param) not in ids]
+            for bucket in self._buckets(group, rest) if rest else ():
                 G = self._grads(bucket)
                 if G.numel():
                     flags.append(torch.stack(torch.aminmax(G)).isfinite().all().to(device))
         return torch.stack(flags).all()
 
-    def _hyper_terms(self, group, items):
-        """Fold pending steps of params without a gradient; [(lr_prev, sums, real)] of the
-        rest, ``real`` a 0-d bool on the device: whether the pending step is one that was
-        taken (its counter is past 0; after a skipped first step it is a zero gradient kept
-        so that the host's bookkeeping does not depend on the skip). The folds do not wait
-        for the step's finiteness flag: folding a pending step changes how the state is
-        stored, not what it is (:meth:`MADA.moments` reads the same), and it uses the
-        pending step's own coefficients and lr. (The pending steps of params with a
-        gradient are folded in by the update phase's kernel, which reads their buffers
-        anyway: measured, folding them here instead made the reduction kernel slower by
-        more than it saved.)"""
+    def _fold_idle(self, group, items):
+        """Fold the pending steps of the group's params that have no gradient (``items``
+        are those with one). The folds do not wait for the step's finiteness flag: folding
+        a pending step changes how the state is stored, not what it is
+        (:meth:`MADA.moments` reads the same), and it uses the pending step's own
+        coefficients and lr."""
         with_grad = {id(p) for _, p, _ in items}
         idle = [Item(i, p, None) for i, p in enumerate(group["params"])
                 if self.state.get(p, {}).get("pending") and id(p) not in with_grad]  # fmt: skip
-        for bucket in self._buckets(group, idle):
+        for bucket in self._buckets(group, idle) if idle else ():
             states, flat, k, S = self._bucket(group, bucket, prev=True)
             st = _state(flat)
             _engine.run(_engine.fold, group["fused"], flat["g"], flat.get("g_prev"), st, S, k)
             _engine.write_back([([s[n] for s in states], x) for n, x in st.items()])
             _rotate_gradients(states)
-        total, real = None, None
-        pending = [it for it in items if self.state[it.param]["pending"]]
-        for bucket in self._buckets(group, pending):
+
+    def _pending_sums(self, group, items):
+        """The hypergradient sums of the pending steps of ``items`` (params with a
+        gradient); nothing is written. Returns ([(lr_prev, sums, real)] or [], the
+        finiteness flags of the gradients summed against, the ids of their params).
+        ``real`` is a 0-d bool on the device: whether the pending step is one that was
+        taken (its counter is past 0; after a skipped first step it is a zero gradient kept
+        so that the host's bookkeeping does not depend on the skip). (The pending steps are
+        folded in by the update phase's kernel, which reads their buffers anyway: measured,
+        folding them here instead made the reduction kernel slower by more than it
+        saved.)"""
+        total, real, flags, ids = None, None, [], set()
+        pending = [it for it in items if self.state.get(it.param, {}).get("pending")]
+        for bucket in self._buckets(group, pending) if pending else ():
             states, flat, k, S = self._bucket(group, bucket, prev=True, partials=group["learn"])
             G = self._grads(bucket)
             vec = _engine.run(_engine.sums, group["fused"], G, flat["g"], flat.get("g_prev"),
                               _state(flat), S, k)  # fmt: skip
             device = self._set(group)["q"].device
+            flags.append((vec[-1] == 0).to(device))
+            ids.update(id(it.param) for it in bucket)
             taken = (states[0]["step"] > 0).to(device)
-            vec = torch.where(taken, vec.to(device), 0.0)
+            vec = torch.where(taken, vec[:-1].to(device), 0.0)
             total = vec if total is None else total + vec
             real = taken if real is None else real | taken
         if total is None:
-            return []
-        return [(group["lr_prev"], hyper.scatter(group, total, total.device), real)]
+            return [], flags, ids
+        return [(group["lr_prev"], hyper.scatter(group, total, total.device), real)], flags, ids
 
     def _advance(self, group, items, ok=None):
         """Step every param with a gradient, folding in pending steps first. In learned

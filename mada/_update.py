@@ -270,8 +270,10 @@ def structure(group, present, partials=()):
     )  # fmt: skip
 
 
-def check_buffers(group, state):
-    missing = [k for k in required_buffers(group) if k not in state]
+def check_buffers(group, states):
+    """Every state of ``states`` holds the buffers the group's coefficients now need."""
+    need = required_buffers(group)
+    missing = sorted({k for state in states for k in need if k not in state}, key=need.index)
     if missing:
         raise RuntimeError(
             f"the coefficients now need state {missing} that was not tracked from step 1 "

@@ -84,7 +84,8 @@ class MADA(BucketSteps, Optimizer):
         nonfinite: ``"skip"`` (default: leave everything unchanged), ``"raise"``
             (``FloatingPointError``, nothing changed) or ``None`` (no check, as torch.optim)
             when a gradient holds inf or NaN. ``"skip"`` is decided on the device, as
-            GradScaler's found_inf: one ``aminmax`` per bucket, ``torch.where`` selects the
+            GradScaler's found_inf: one ``aminmax`` per bucket (a learning bucket's is the
+            sum of G - G its hypergradient sums form: 0, or NaN), ``torch.where`` selects the
             old bits of everything the step writes, and the per-parameter step counters (float64
             tensors, as torch's Adam keeps ``step``) advance by the flag; no host sync. A
             skipped first step leaves zero state at step 0. Learned coefficients too, on
@@ -274,13 +275,24 @@ class MADA(BucketSteps, Optimizer):
         self._step_cache, self._workspace_next = {}, {}
         _warn_if_overwritten(self.param_groups)
         work = [self._collect(group) for group in self.param_groups]
+        # The pending sums come first: they write nothing, and their pass over each
+        # gradient also tells whether it is finite (so those need no check of their own).
+        terms, flags, ids = defaultdict(list), [], set()
+        for group, items in zip(self.param_groups, work):
+            if group["learn"]:
+                t, f, i = self._pending_sums(group, items)
+                terms[group["coefficient_set"]] += t
+                flags += f
+                ids |= i
         device = self.param_groups[0]["params"][0].device
         ok = None  # "skip": decided on the device, no host read
         learning = any(g["learn"] for g in self.param_groups)
         on_device = self.capturable or learned_skip_on_device(device)
         if self.nonfinite == "skip" and (not learning or on_device):
-            ok = self._agreed_finite(work, device)
-        elif self.nonfinite is not None and not bool(self._agreed_finite(work, device)):
+            ok = self._agreed_finite(work, device, (flags, ids))
+        elif self.nonfinite is not None and not bool(
+            self._agreed_finite(work, device, (flags, ids))
+        ):
             if self.nonfinite == "raise":
                 raise FloatingPointError(
                     "MADA.step got a non-finite gradient; pass nonfinite='skip' to skip such "
@@ -288,13 +300,11 @@ class MADA(BucketSteps, Optimizer):
                 )
             return loss
         for group, items in zip(self.param_groups, work):  # state only once the step is on
-            self._init_states(group, [p for _, p, _ in items if not self.state[p]])
-            for _, p, _ in items:
-                _update.check_buffers(group, self.state[p])
-        terms = defaultdict(list)
-        for group, items in zip(self.param_groups, work):
+            new = [p for _, p, _ in items if not self.state[p]]
+            self._init_states(group, new)
+            _update.check_buffers(group, [self.state[p] for _, p, _ in items])
             if group["learn"]:
-                terms[group["coefficient_set"]] += self._hyper_terms(group, items)
+                self._fold_idle(group, items)
         for index, group in self._set_owners().items():
             hyper.update(self._set(group), group, terms[index], self.process_group, ok,
                          inplace=self.capturable)  # fmt: skip
@@ -311,11 +321,11 @@ class MADA(BucketSteps, Optimizer):
         self._step_cache, self._workspace = {}, self._workspace_next
         return loss
 
-    def _agreed_finite(self, work, device):
+    def _agreed_finite(self, work, device, checked):
         """Whether every gradient is finite (:meth:`_finite`), a 0-d bool on ``device``.
         With a ``process_group`` the flag is agreed over it (an all_reduce, no host read),
         so that all ranks skip (or raise) together and their collectives stay in step."""
-        ok = self._finite(work, device)
+        ok = self._finite(work, device, checked)
         if self.process_group is not None:
             ok = ok.to(torch.float32)
             torch.distributed.all_reduce(ok, op=torch.distributed.ReduceOp.MIN,

@@ -13,8 +13,9 @@ EXACT_ATOL = 1e-12
 HYPER_RTOL = 1e-9
 
 # float32. Two float32 implementations of the same update (for-loop against foreach, CPU
-# against CUDA) round differently: CUDA contracts a*b+c into one FMA where the CPU kernels
-# do not, and reduces sums in another order. Neither is the reference, so the tolerance
+# against CUDA, eager against compiled) round differently: CUDA and the compiled CPU kernels
+# contract a*b+c into one FMA where the eager CPU kernels do not, and reduce sums in another
+# order. Neither is the reference, so the tolerance
 # between them is derived from float32's own error against float64:
 #
 # * u = 2^-24 per operation. An EMA x_t = beta x_{t-1} + (1 - beta) y_t adds <= u |x_t| of

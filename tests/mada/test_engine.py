@@ -1,6 +1,7 @@
 """The bucket engine: the work per step does not grow with the number of tensors, and a
 step makes no host sync on CUDA (default policy, or ``nonfinite=None`` when learning)."""
 
+import math
 from collections import Counter
 from copy import deepcopy
 
@@ -133,6 +134,20 @@ def test_float32_sums_are_blocked(fused):
     lanes = np.cumsum(G.numpy()[: 1 << 20].reshape(-1, 8), axis=0, dtype=np.float32)[-1]
     lane_sum, lane_exact = lanes.astype(np.float64).sum(), G[: 1 << 20].double().sum()
     assert abs(lane_sum - float(lane_exact)) > 10 * SUM_BLOCK_RTOL * float(lane_exact)
+
+
+@pytest.mark.parametrize("fused", [False, True])
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf"), None])
+@pytest.mark.parametrize("at", [3, 770])  # in a float32 block, in the float64 tail
+def test_sums_end_with_the_finiteness_of_G(fused, bad, at):
+    """The last sum is sum(G - G): exactly 0 for a finite G, NaN when one entry is NaN or
+    +-inf, wherever it is (the step's skip policy reads it instead of a pass of its own).
+    Compiled, nothing may simplify G - G to 0."""
+    G = torch.randn(3 * _engine.BLOCK + 10, generator=torch.Generator().manual_seed(1))
+    if bad is not None:
+        G[at] = bad
+    last = _lion_sums(G, fused)[-1]
+    assert float(last) == 0.0 if bad is None else math.isnan(float(last))
 
 
 @pytest.mark.parametrize("n", [5, 256, 1000, 40_000])
