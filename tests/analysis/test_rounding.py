@@ -126,7 +126,8 @@ def _constants(draw, th_id):
     c.update(beta2=b2, beta1=draw(st.floats(0, 0.99)) * min(b2, math.sqrt(b2)),
              lam=draw(st.floats(1e-3, 0.999)), d=float(draw(st.integers(1, 10**6))),
              rho=draw(st.floats(0, 1)),
-             delta=draw(st.floats(0, 1)) * math.sqrt(1 - b2))  # fmt: skip
+             # (1 - 2^-40): sqrt(1 - b2) rounded up squares to above 1 - b2
+             delta=draw(st.floats(0, 1)) * math.sqrt(1 - b2) * (1 - 2.0**-40))  # fmt: skip
     c["R"] = math.sqrt(c["eps"]) * 10.0 ** draw(st.floats(0, 10))
     T = draw(st.integers(1, 2000 if th.bound().has(sqrt_sum) else 10**9))
     T = max(T, math.ceil(2 * c["beta1"] / (1 - c["beta1"])) + 1)  # Défossez: N~ >= N/2
