@@ -240,9 +240,10 @@ SERIAL_NUMEL = 32768
 # reading them, and their fresh pages) made the reduction kernel 2x slower. Measured: with
 # these, each kernel is one loop over the bucket, and the sums' kernel 21 -> 11 ms on the
 # transformer case (1 thread). And a*b + c is contracted into one FMA, as CUDA compilers
-# (so Triton) do by default: one rounding instead of two, and the kernels are bound by their
-# arithmetic on CPU (measured, 2 threads, 3.16M elements: step 7.7 -> 5.9 ms, sums 5.8 -> 5.0
-# ms). CPU only: Triton's heuristics differ and are left as they are.
+# (so Triton) do by default: one rounding instead of two. The kernels are short of memory
+# bandwidth on CPU (one thread moved the step kernel's 202 MB at 13.6 GB/s against a 29 GB/s
+# copy), so fewer operations count: measured, 2 threads, 3.16M elements, step 7.7 -> 5.9 ms,
+# sums 5.8 -> 5.0 ms. CPU only: Triton's heuristics differ and are left as they are.
 CPU_OPTIONS = {
     "cpp.dynamic_threads": True,
     "realize_cpu_opcount_threshold": 1 << 20,

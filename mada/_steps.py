@@ -44,8 +44,6 @@ class BucketSteps:
     def _init_states(self, group, params):
         """Zero state for ``params``: per buffer one flat tensor per (device, dtype), each
         param's state a view of it, so that their bucket updates it in place."""
-        if params:
-            self._step_cache = {k: v for k, v in self._step_cache.items() if k[0] != "buckets"}
         like = defaultdict(list)
         for p in params:
             like[p.device, _work_dtype(p)].append(p)
@@ -106,18 +104,13 @@ class BucketSteps:
             foreach = bool(items) and all(p.is_cuda for _, p, _ in items)
         if not foreach:
             return [[it] for it in items]
-        # The same items get the same buckets until a state is created or a step advances
-        # (both drop this cache: _init_states, the end of the step).
-        memo = ("buckets", id(group), *(id(it.param) for it in items))
-        if memo not in self._step_cache:
-            buckets = defaultdict(list)
-            for it in items:
-                s = self.state.get(it.param, {})  # .get: checking the gradients creates no state
-                key = (it.param.device, it.param.dtype, id(s.get("step")), s.get("pending"),
-                       _update.present(s))  # fmt: skip
-                buckets[key].append(it)
-            self._step_cache[memo] = list(buckets.values())
-        return self._step_cache[memo]
+        buckets = defaultdict(list)
+        for it in items:
+            s = self.state.get(it.param, {})  # .get: checking the gradients creates no state
+            key = (it.param.device, it.param.dtype, id(s.get("step")), s.get("pending"),
+                   _update.present(s))  # fmt: skip
+            buckets[key].append(it)
+        return list(buckets.values())
 
     def _bucket(self, group, bucket, prev, partials=()):
         """(states, flat buffers, structure, scalars) of a bucket; scalars of the pending
@@ -160,7 +153,7 @@ class BucketSteps:
         self._workspace_next[key] = out
         return _engine.gather(xs, dtype, out)
 
-    def _finite(self, work, device, checked=((), frozenset())):
+    def _finite(self, work, device, checked):
         """A 0-d bool on ``device``: every gradient of ``work`` (items per group) is finite.
         ``checked`` is (flags, ids): 0-d bools already formed, by the pending sums
         (:meth:`_pending_sums`), for the params whose ids are given. The rest take one
